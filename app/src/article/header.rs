@@ -1,0 +1,56 @@
+//! The top of an article: hero image, category, headline, byline, dates and reading time.
+
+use crate::content::api::{AuthorView, DateView, HeroImage};
+use leptos::prelude::*;
+
+/// The lead image; loaded eagerly with high priority because it is the largest paint.
+#[component]
+pub fn HeroFigure(hero: HeroImage) -> impl IntoView {
+    view! {
+        <figure class="hero">
+            <img
+                src=hero.src
+                alt=hero.alt
+                width=hero.width
+                height=hero.height
+                fetchpriority="high"
+                decoding="async"
+            />
+        </figure>
+    }
+}
+
+/// Category tag, the page's only `h1`, byline and dates.
+#[component]
+pub fn ArticleHeader(
+    category: String,
+    title: String,
+    author: AuthorView,
+    published: DateView,
+    updated: DateView,
+    reading_minutes: u32,
+) -> impl IntoView {
+    let show_updated = updated != published;
+    view! {
+        <header class="article-header">
+            <p class="category-tag">{category}</p>
+            <h1 id="article-title">{title}</h1>
+            <div class="byline">
+                <span class="avatar" aria-hidden="true">{author.initial}</span>
+                <div class="byline-text">
+                    <p class="author">
+                        "By " <span class="author-name">{author.name}</span>
+                        <span class="credentials">{author.credentials}</span>
+                    </p>
+                    <p class="article-meta">
+                        <span>"Published " <time datetime=published.iso>{published.display}</time></span>
+                        {show_updated.then(|| view! {
+                            <span>"Updated " <time datetime=updated.iso>{updated.display}</time></span>
+                        })}
+                        <span>{reading_minutes} " min read"</span>
+                    </p>
+                </div>
+            </div>
+        </header>
+    }
+}

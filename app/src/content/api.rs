@@ -1,0 +1,188 @@
+//! What the browser and the server share about content: page data and the server functions
+//! that serve it. Everything here is plain data, already rendered on the server.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A date as the page shows it: ISO for `<time datetime>`, plus the reader-facing text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateView {
+    /// `2026-02-15`
+    pub iso: String,
+    /// `Feb 15, 2026`
+    pub display: String,
+}
+
+/// The article's lead image.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeroImage {
+    /// Path the browser loads it from, e.g. `/images/vitamin-d3-k2.svg`.
+    pub src: String,
+    /// Alternative text.
+    pub alt: String,
+    /// Intrinsic width in pixels (reserves space; no layout shift).
+    pub width: u32,
+    /// Intrinsic height in pixels.
+    pub height: u32,
+}
+
+/// The author as shown in the byline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorView {
+    /// Key in `authors.toml`.
+    pub id: String,
+    /// Display name, e.g. "Dr. Sarah Johnson".
+    pub name: String,
+    /// Degrees and certifications.
+    pub credentials: String,
+    /// One or two sentences about the author.
+    pub bio: String,
+    /// The letter shown in the avatar circle.
+    pub initial: String,
+}
+
+/// A titled block of site-wide text (editorial sections, disclosures).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextBlock {
+    /// Stable id, used for the heading anchor.
+    pub id: String,
+    /// Heading or lead-in label.
+    pub title: String,
+    /// The paragraph.
+    pub text: String,
+}
+
+/// One entry of an article's revision history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionView {
+    /// When the change was published.
+    pub date: DateView,
+    /// What changed.
+    pub note: String,
+}
+
+/// The newsletter call to action shown inside articles.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewsletterCta {
+    /// "Get Weekly Health Tips"
+    pub heading: String,
+    /// "Evidence-based nutrition in your inbox"
+    pub text: String,
+}
+
+/// Everything the article page shows, rendered once at content load.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticlePage {
+    /// URL slug: `/articles/{slug}`.
+    pub slug: String,
+    /// Absolute canonical URL, built from the configured site URL when served.
+    pub canonical_url: String,
+    /// The headline (the page's only h1).
+    pub title: String,
+    /// Meta description.
+    pub description: String,
+    /// Category tag.
+    pub category: String,
+    /// Lead image.
+    pub hero: HeroImage,
+    /// Who wrote it.
+    pub author: AuthorView,
+    /// First publication.
+    pub published: DateView,
+    /// Last substantive update.
+    pub updated: DateView,
+    /// Estimated minutes to read the body.
+    pub reading_minutes: u32,
+    /// The "Quick Summary / AI Overview" text.
+    pub summary: String,
+    /// Key takeaways, in order.
+    pub key_takeaways: Vec<String>,
+    /// The body as sanitised HTML made on the server from the article's Markdown.
+    pub body_html: String,
+    /// "How We Researched This", "Real-World Experience".
+    pub editorial: Vec<TextBlock>,
+    /// Affiliate and medical disclosures that apply to this article.
+    pub disclosures: Vec<TextBlock>,
+    /// Revision history, newest first.
+    pub revisions: Vec<RevisionView>,
+    /// Newsletter call to action texts.
+    pub newsletter: NewsletterCta,
+}
+
+/// An article as a card in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleCard {
+    /// URL slug.
+    pub slug: String,
+    /// Headline.
+    pub title: String,
+    /// One-sentence description.
+    pub description: String,
+    /// Category tag.
+    pub category: String,
+    /// Lead image.
+    pub hero: HeroImage,
+    /// Author's display name.
+    pub author_name: String,
+    /// First publication.
+    pub published: DateView,
+    /// Estimated minutes to read.
+    pub reading_minutes: u32,
+}
+
+/// The tip of the day shown in the banner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyTip {
+    /// e.g. "Nutrition".
+    pub category: String,
+    /// The tip itself.
+    pub text: String,
+    /// Where "Learn More" goes.
+    pub link: String,
+}
+
+/// The footer's "Join the community" block.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityBlock {
+    /// "Join the NourishVibes Community"
+    pub heading: String,
+    /// What subscribers get.
+    pub text: String,
+    /// "We respect your privacy. Unsubscribe anytime."
+    pub privacy: String,
+    /// Short benefit lines shown with a check mark.
+    pub benefits: Vec<String>,
+}
+
+/// Site-wide parts every page shows around its content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteChrome {
+    /// Today's tip (UTC date).
+    pub tip: DailyTip,
+    /// Footer signup block.
+    pub community: CommunityBlock,
+}
+
+/// The article for a slug, or `None` when there is no such article.
+#[server]
+pub async fn get_article(slug: String) -> Result<Option<ArticlePage>, ServerFnError> {
+    let state = crate::state::app_state()?;
+    Ok(state.content.article_page(&slug).map(|page| ArticlePage {
+        canonical_url: format!("{}/articles/{}", state.config.site_url, page.slug),
+        ..page.clone()
+    }))
+}
+
+/// Every published article, newest first.
+#[server]
+pub async fn list_articles() -> Result<Vec<ArticleCard>, ServerFnError> {
+    let content = crate::state::content_store()?;
+    Ok(content.article_cards())
+}
+
+/// The tip of the day and the other site-wide texts.
+#[server]
+pub async fn get_site_chrome() -> Result<SiteChrome, ServerFnError> {
+    let content = crate::state::content_store()?;
+    Ok(content.site_chrome(super::dates::Date::today_utc()))
+}

@@ -1,0 +1,233 @@
+//! The TOML files editors write: article front matter, authors, tips and site-wide texts.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A date written either as a TOML date (`2026-02-15`) or a string (`"2026-02-15"`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum DateInput {
+    /// A bare TOML date or datetime.
+    Toml(toml::value::Datetime),
+    /// A quoted string.
+    Text(String),
+}
+
+impl DateInput {
+    /// The date as text, to be parsed and checked by [`super::dates::Date::parse`].
+    pub fn as_text(&self) -> String {
+        match self {
+            DateInput::Toml(datetime) => datetime.to_string(),
+            DateInput::Text(text) => text.clone(),
+        }
+    }
+}
+
+/// The `+++` block at the top of `content/articles/*.md`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// URL slug, lowercase letters, digits and hyphens.
+    pub slug: String,
+    /// Headline.
+    pub title: String,
+    /// Meta description, one or two sentences.
+    pub description: String,
+    /// Category tag, e.g. "supplement".
+    pub category: String,
+    /// Key into `authors.toml`.
+    pub author: String,
+    /// First publication date.
+    pub published: DateInput,
+    /// Last update date.
+    pub updated: DateInput,
+    /// The "Quick Summary / AI Overview" text.
+    pub summary: String,
+    /// Key takeaways.
+    pub key_takeaways: Vec<String>,
+    /// Lead image.
+    pub hero: HeroMatter,
+    /// Which disclosures the article needs.
+    #[serde(default)]
+    pub disclosures: DisclosureFlags,
+    /// Revision history, newest first.
+    pub revisions: Vec<RevisionMatter>,
+}
+
+/// `[hero]` in front matter.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeroMatter {
+    /// Path relative to the content folder, under `images/`.
+    pub src: String,
+    /// Alternative text.
+    pub alt: String,
+    /// Intrinsic width in pixels.
+    pub width: u32,
+    /// Intrinsic height in pixels.
+    pub height: u32,
+}
+
+/// `[disclosures]` in front matter.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisclosureFlags {
+    /// The article links to products we may earn from.
+    #[serde(default)]
+    pub affiliate: bool,
+    /// The article gives health information (shows the medical disclaimer).
+    #[serde(default)]
+    pub medical: bool,
+}
+
+/// `[[revisions]]` in front matter.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionMatter {
+    /// When.
+    pub date: DateInput,
+    /// What changed.
+    pub note: String,
+}
+
+/// One author in `content/authors.toml` (a table per author key).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorMatter {
+    /// Display name.
+    pub name: String,
+    /// Degrees and certifications.
+    pub credentials: String,
+    /// Short biography.
+    pub bio: String,
+    /// The single letter in the avatar circle.
+    pub avatar_initial: String,
+}
+
+/// `content/authors.toml`: author key → author.
+pub type AuthorsFile = BTreeMap<String, AuthorMatter>;
+
+/// `content/tips.toml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TipsFile {
+    /// The rotation of daily tips.
+    pub tips: Vec<TipMatter>,
+}
+
+/// One daily tip.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TipMatter {
+    /// e.g. "Nutrition".
+    pub category: String,
+    /// The tip.
+    pub text: String,
+    /// Internal path "Learn More" goes to.
+    pub link: String,
+}
+
+/// `content/site.toml`: texts shown on every article or page.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFile {
+    /// Inline newsletter call to action.
+    pub newsletter: CtaMatter,
+    /// Footer community block.
+    pub community: CommunityMatter,
+    /// Editorial sections shown on every article, in order.
+    pub editorial: Vec<BlockMatter>,
+    /// Disclosures, shown according to each article's flags.
+    pub disclosures: DisclosureTexts,
+}
+
+/// `[newsletter]` in site.toml.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CtaMatter {
+    /// Heading.
+    pub heading: String,
+    /// Line under the heading.
+    pub text: String,
+}
+
+/// `[community]` in site.toml.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommunityMatter {
+    /// Heading.
+    pub heading: String,
+    /// Paragraph.
+    pub text: String,
+    /// Privacy line.
+    pub privacy: String,
+    /// Benefit lines.
+    pub benefits: Vec<String>,
+}
+
+/// A titled paragraph in site.toml.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockMatter {
+    /// Heading or label.
+    pub title: String,
+    /// Paragraph.
+    pub text: String,
+}
+
+/// `[disclosures]` in site.toml.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisclosureTexts {
+    /// Shown when an article sets `affiliate = true`.
+    pub affiliate: BlockMatter,
+    /// Shown when an article sets `medical = true`.
+    pub medical: BlockMatter,
+}
+
+/// Splits a Markdown file into its `+++` TOML front matter and its body.
+pub fn split_front_matter(file_text: &str) -> Result<(&str, &str), String> {
+    let text = file_text.strip_prefix('\u{feff}').unwrap_or(file_text);
+    let rest = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+        .ok_or("the file must start with a `+++` line opening the TOML front matter")?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Ok((&rest[..offset], &rest[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    Err("no closing `+++` line ends the front matter".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_from_body() {
+        let (front, body) = split_front_matter("+++\ntitle = \"A\"\n+++\n\nBody text\n").unwrap();
+        assert_eq!(front, "title = \"A\"\n");
+        assert_eq!(body, "\nBody text\n");
+    }
+
+    #[test]
+    fn reports_missing_fences() {
+        assert!(split_front_matter("title = 1\n").unwrap_err().contains("must start with"));
+        assert!(split_front_matter("+++\ntitle = 1\n").unwrap_err().contains("closing"));
+    }
+
+    #[test]
+    fn accepts_dates_as_toml_dates_or_strings() {
+        #[derive(Deserialize)]
+        struct Dates {
+            a: DateInput,
+            b: DateInput,
+        }
+        let dates: Dates = toml::from_str("a = 2026-02-15\nb = \"2026-02-24\"").unwrap();
+        assert_eq!(dates.a.as_text(), "2026-02-15");
+        assert_eq!(dates.b.as_text(), "2026-02-24");
+    }
+}

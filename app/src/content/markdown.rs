@@ -1,0 +1,205 @@
+//! Article bodies: Markdown rendered once, at load, into sanitised HTML.
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+
+/// A heading of the body, with the `id` its anchor links use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// 2 for `##`, 3 for `###`, …
+    pub level: u8,
+    /// Stable anchor id derived from the heading text.
+    pub id: String,
+    /// The heading's plain text.
+    pub text: String,
+}
+
+/// The body of an article, rendered.
+#[derive(Clone, Debug, Default)]
+pub struct RenderedBody {
+    /// Sanitised HTML, safe to hand to `inner_html`.
+    pub html: String,
+    /// Words of reader-visible text (for reading time).
+    pub word_count: usize,
+    /// The headings in document order.
+    pub headings: Vec<Heading>,
+}
+
+/// URL schemes a body link or image may use; anything else (e.g. `javascript:`) is refused.
+const ALLOWED_SCHEMES: [&str; 3] = ["https:", "http:", "mailto:"];
+
+/// Renders Markdown to HTML. Raw HTML is escaped, never passed through; a level-1 heading
+/// or a link with a disallowed scheme is reported as an error (the page's only `h1` is the title).
+pub fn render(markdown: &str) -> Result<RenderedBody, Vec<String>> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let mut problems = Vec::new();
+    let mut body = RenderedBody::default();
+    let mut used_ids = HashSet::new();
+
+    let mut index = 0;
+    while index < events.len() {
+        match &events[index] {
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                // Shown as text, so a stray tag can never inject markup or script.
+                events[index] = Event::Text(raw.clone());
+            }
+            Event::Text(text) => body.word_count += text.split_whitespace().count(),
+            Event::Code(code) => body.word_count += code.split_whitespace().count(),
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                if !is_safe_url(dest_url) {
+                    problems.push(format!("link to `{dest_url}` uses a scheme that is not allowed"));
+                }
+            }
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let level = heading_level(*level);
+                if level == 1 {
+                    problems.push(
+                        "a level-1 heading (`# …`) is not allowed: the title is the page's only h1; use `##`"
+                            .to_string(),
+                    );
+                }
+                let text = heading_text(&events[index + 1..]);
+                let wanted = id.as_ref().map(|id| id.to_string()).unwrap_or_else(|| slugify(&text));
+                let id = unique_id(&wanted, &mut used_ids);
+                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[index] {
+                    *slot = Some(CowStr::from(id.clone()));
+                }
+                body.headings.push(Heading { level, id, text });
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    html::push_html(&mut body.html, events.into_iter());
+    Ok(body)
+}
+
+/// Turns heading text into a URL fragment: lowercase ASCII words joined by hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    }
+}
+
+fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
+    let mut candidate = wanted.to_string();
+    let mut n = 2;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{wanted}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+fn heading_text(rest: &[Event]) -> String {
+    let mut text = String::new();
+    for event in rest {
+        match event {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    text
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn is_safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.find(':') {
+        // A colon before any '/', '?' or '#' starts a scheme.
+        Some(colon) if !lower[..colon].contains(['/', '?', '#']) => {
+            ALLOWED_SCHEMES.iter().any(|scheme| lower.starts_with(scheme))
+        }
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_common_markdown() {
+        let body = render(
+            "## Intro\n\nSome *emphasis* and a [link](https://example.org).\n\n\
+             - one\n- two\n\n1. first\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        )
+        .unwrap();
+        for fragment in [
+            "<h2 id=\"intro\">Intro</h2>",
+            "<em>emphasis</em>",
+            "<a href=\"https://example.org\">link</a>",
+            "<ul>",
+            "<ol>",
+            "<blockquote>",
+            "<table>",
+        ] {
+            assert!(body.html.contains(fragment), "missing {fragment} in {}", body.html);
+        }
+    }
+
+    #[test]
+    fn escapes_raw_html() {
+        let body = render("Hello <script>alert(1)</script>\n\n<div onclick=\"x()\">hi</div>\n").unwrap();
+        assert!(!body.html.contains("<script>"), "{}", body.html);
+        assert!(!body.html.contains("<div"), "{}", body.html);
+        assert!(body.html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn refuses_javascript_links() {
+        let problems = render("[x](javascript:alert(1))").unwrap_err();
+        assert!(problems[0].contains("javascript:alert(1)"), "{problems:?}");
+        assert!(render("[x](/articles/a) [y](#top) [z](mailto:a@b.c)").is_ok());
+    }
+
+    #[test]
+    fn refuses_a_second_h1() {
+        let problems = render("# Another title\n").unwrap_err();
+        assert!(problems[0].contains("level-1 heading"));
+    }
+
+    #[test]
+    fn gives_headings_stable_unique_ids() {
+        let body = render("## What the Research Shows\n\n## Dose & Timing?\n\n## Dose & Timing?\n\n### Custom {#my-id}\n").unwrap();
+        let ids: Vec<_> = body.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["what-the-research-shows", "dose-timing", "dose-timing-2", "my-id"]);
+        assert_eq!(body.headings[3].level, 3);
+        assert!(body.html.contains("<h2 id=\"dose-timing-2\">"));
+    }
+
+    #[test]
+    fn counts_words_of_visible_text() {
+        assert_eq!(render("## Two words\n\nThree more *words* here.").unwrap().word_count, 6);
+    }
+}

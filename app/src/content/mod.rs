@@ -1,0 +1,21 @@
+//! Articles, authors, tips and site-wide texts: the shared page data and, on the server,
+//! the loader that reads and checks `content/`.
+
+pub mod api;
+
+#[cfg(feature = "ssr")]
+pub mod dates;
+#[cfg(feature = "ssr")]
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod front_matter;
+#[cfg(feature = "ssr")]
+pub mod markdown;
+#[cfg(feature = "ssr")]
+pub mod reading;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
+pub mod tips;
+#[cfg(all(test, feature = "ssr"))]
+mod store_tests;

@@ -1,0 +1,381 @@
+//! The in-memory content store: every file read, checked and rendered once, at start-up.
+
+use super::api::{
+    ArticleCard, ArticlePage, AuthorView, CommunityBlock, DailyTip, DateView, HeroImage,
+    NewsletterCta, RevisionView, SiteChrome, TextBlock,
+};
+use super::dates::Date;
+use super::error::{toml_error, ContentError, ContentErrors};
+use super::front_matter::{
+    split_front_matter, AuthorsFile, DateInput, FrontMatter, SiteFile, TipsFile,
+};
+use super::{markdown, reading, tips};
+use serde::de::DeserializeOwned;
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+/// All published content, ready to serve.
+#[derive(Clone, Debug)]
+pub struct ContentStore {
+    pages: HashMap<String, ArticlePage>,
+    cards: Vec<ArticleCard>,
+    tips: Vec<DailyTip>,
+    community: CommunityBlock,
+}
+
+impl ContentStore {
+    /// Loads and checks everything under `dir`; on any problem returns all of them.
+    pub fn load(dir: &Path) -> Result<ContentStore, ContentErrors> {
+        let mut errors = Vec::new();
+        let authors: Option<AuthorsFile> = read_toml(&dir.join("authors.toml"), &mut errors);
+        let site: Option<SiteFile> = read_toml(&dir.join("site.toml"), &mut errors);
+        let tips_file: Option<TipsFile> = read_toml(&dir.join("tips.toml"), &mut errors);
+        let authors = authors.unwrap_or_default();
+        if let Some(site) = &site {
+            check_site(&dir.join("site.toml"), site, &mut errors);
+        }
+        for (key, author) in &authors {
+            if author.avatar_initial.chars().count() != 1 {
+                errors.push(ContentError::new(
+                    &dir.join("authors.toml"),
+                    format!("{key}.avatar_initial"),
+                    "must be exactly one character",
+                ));
+            }
+        }
+
+        let mut pages: HashMap<String, ArticlePage> = HashMap::new();
+        let mut sources: HashMap<String, PathBuf> = HashMap::new();
+        // Slugs of every article whose front matter parsed, valid or not, so that a broken
+        // article does not also make every tip linking to it look broken.
+        let mut named_slugs = HashSet::new();
+        for path in article_files(&dir.join("articles"), &mut errors) {
+            let loaded = load_article(dir, &path, &authors, site.as_ref(), &mut named_slugs, &mut errors);
+            let Some(page) = loaded else {
+                continue;
+            };
+            if let Some(first) = sources.get(&page.slug) {
+                errors.push(ContentError::new(
+                    &path,
+                    "slug",
+                    format!("`{}` is already used by {}", page.slug, first.display()),
+                ));
+                continue;
+            }
+            sources.insert(page.slug.clone(), path);
+            pages.insert(page.slug.clone(), page);
+        }
+
+        let tips = tips_file
+            .map(|file| check_tips(&dir.join("tips.toml"), file, &named_slugs, &mut errors))
+            .unwrap_or_default();
+
+        if !errors.is_empty() {
+            return Err(ContentErrors(errors));
+        }
+        let Some(site) = site else {
+            return Err(ContentErrors(errors));
+        };
+        let mut cards: Vec<ArticleCard> = pages.values().map(card_of).collect();
+        cards.sort_by(|a, b| b.published.iso.cmp(&a.published.iso).then(a.slug.cmp(&b.slug)));
+        let community = CommunityBlock {
+            heading: site.community.heading,
+            text: site.community.text,
+            privacy: site.community.privacy,
+            benefits: site.community.benefits,
+        };
+        Ok(ContentStore { pages, cards, tips, community })
+    }
+
+    /// The rendered page for `slug`.
+    pub fn article_page(&self, slug: &str) -> Option<&ArticlePage> {
+        self.pages.get(slug)
+    }
+
+    /// Cards for every article, newest first.
+    pub fn article_cards(&self) -> Vec<ArticleCard> {
+        self.cards.clone()
+    }
+
+    /// The daily tip for `date` and the footer block.
+    pub fn site_chrome(&self, date: Date) -> SiteChrome {
+        let tip = self.tips[tips::tip_index(date, self.tips.len())].clone();
+        SiteChrome { tip, community: self.community.clone() }
+    }
+
+    /// How many articles were loaded.
+    pub fn article_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// How many daily tips rotate.
+    pub fn tip_count(&self) -> usize {
+        self.tips.len()
+    }
+}
+
+fn read_toml<T: DeserializeOwned>(path: &Path, errors: &mut Vec<ContentError>) -> Option<T> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            errors.push(ContentError::new(path, "(file)", format!("cannot be read: {error}")));
+            return None;
+        }
+    };
+    toml::from_str(&text).map_err(|error| errors.push(toml_error(path, "file", &error))).ok()
+}
+
+fn article_files(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<PathBuf> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            errors.push(ContentError::new(dir, "(folder)", format!("cannot be read: {error}")));
+            return Vec::new();
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        errors.push(ContentError::new(dir, "(folder)", "holds no `.md` articles"));
+    }
+    files
+}
+
+fn load_article(
+    dir: &Path,
+    path: &Path,
+    authors: &AuthorsFile,
+    site: Option<&SiteFile>,
+    named_slugs: &mut HashSet<String>,
+    errors: &mut Vec<ContentError>,
+) -> Option<ArticlePage> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            errors.push(ContentError::new(path, "(file)", format!("cannot be read: {error}")));
+            return None;
+        }
+    };
+    let (front, body) = match split_front_matter(&text) {
+        Ok(parts) => parts,
+        Err(reason) => {
+            errors.push(ContentError::new(path, "front matter", reason));
+            return None;
+        }
+    };
+    let matter: FrontMatter = match toml::from_str(front) {
+        Ok(matter) => matter,
+        Err(error) => {
+            errors.push(toml_error(path, "front matter", &error));
+            return None;
+        }
+    };
+    named_slugs.insert(matter.slug.clone());
+    let before = errors.len();
+    let mut fail = |field: &str, reason: String| errors.push(ContentError::new(path, field, reason));
+
+    if matter.slug.is_empty()
+        || !matter.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        fail("slug", format!("`{}` must be lowercase letters, digits and hyphens", matter.slug));
+    }
+    for (field, value) in [
+        ("title", &matter.title),
+        ("description", &matter.description),
+        ("category", &matter.category),
+        ("summary", &matter.summary),
+        ("hero.alt", &matter.hero.alt),
+    ] {
+        if value.trim().is_empty() {
+            fail(field, "must not be empty".to_string());
+        }
+    }
+    if matter.description.chars().count() > 200 {
+        fail("description", "is over 200 characters; search results cut it off".to_string());
+    }
+    let author = authors.get(&matter.author);
+    if author.is_none() {
+        fail("author", format!("`{}` is not a key in authors.toml", matter.author));
+    }
+    let mut date = |field: &str, input: &DateInput| match Date::parse(&input.as_text()) {
+        Ok(date) => Some(date),
+        Err(error) => {
+            fail(field, error.to_string());
+            None
+        }
+    };
+    let published = date("published", &matter.published);
+    let updated = date("updated", &matter.updated);
+    let revision_dates: Vec<Option<Date>> = matter
+        .revisions
+        .iter()
+        .enumerate()
+        .map(|(i, revision)| date(&format!("revisions[{i}].date"), &revision.date))
+        .collect();
+    if let (Some(published), Some(updated)) = (published, updated) {
+        if updated < published {
+            fail("updated", format!("{updated} is before published ({published})"));
+        }
+    }
+    if matter.revisions.is_empty() {
+        fail("revisions", "needs at least one entry (the initial publication)".to_string());
+    }
+    let dated: Vec<Date> = revision_dates.iter().flatten().copied().collect();
+    if dated.windows(2).any(|pair| pair[0] < pair[1]) {
+        fail("revisions", "must be listed newest first".to_string());
+    }
+    if let (Some(newest), Some(updated)) = (dated.first(), updated) {
+        if *newest > updated {
+            fail("revisions[0].date", format!("{newest} is after `updated` ({updated})"));
+        }
+    }
+    if matter.key_takeaways.is_empty() || matter.key_takeaways.iter().any(|t| t.trim().is_empty()) {
+        fail("key_takeaways", "needs at least one takeaway, none empty".to_string());
+    }
+    if let Err(reason) = check_hero_path(dir, &matter.hero.src) {
+        fail("hero.src", reason);
+    }
+    if matter.hero.width == 0 || matter.hero.height == 0 {
+        fail("hero.width", "width and height must be above zero".to_string());
+    }
+    let rendered = match markdown::render(body) {
+        Ok(rendered) => Some(rendered),
+        Err(problems) => {
+            for problem in problems {
+                fail("body", problem);
+            }
+            None
+        }
+    };
+
+    if errors.len() > before {
+        return None;
+    }
+    let (author, site, published, updated, rendered) = (author?, site?, published?, updated?, rendered?);
+    let disclosures = [
+        (matter.disclosures.affiliate, "affiliate-disclosure", &site.disclosures.affiliate),
+        (matter.disclosures.medical, "medical-disclaimer", &site.disclosures.medical),
+    ]
+    .into_iter()
+    .filter(|(applies, _, _)| *applies)
+    .map(|(_, id, block)| TextBlock { id: id.to_string(), title: block.title.clone(), text: block.text.clone() })
+    .collect();
+    Some(ArticlePage {
+        canonical_url: String::new(),
+        slug: matter.slug,
+        title: matter.title,
+        description: matter.description,
+        category: matter.category,
+        hero: HeroImage {
+            src: format!("/{}", matter.hero.src),
+            alt: matter.hero.alt,
+            width: matter.hero.width,
+            height: matter.hero.height,
+        },
+        author: AuthorView {
+            id: matter.author,
+            name: author.name.clone(),
+            credentials: author.credentials.clone(),
+            bio: author.bio.clone(),
+            initial: author.avatar_initial.clone(),
+        },
+        published: date_view(published),
+        updated: date_view(updated),
+        reading_minutes: reading::reading_minutes(rendered.word_count),
+        summary: matter.summary,
+        key_takeaways: matter.key_takeaways,
+        body_html: rendered.html,
+        editorial: site
+            .editorial
+            .iter()
+            .map(|block| TextBlock {
+                id: markdown::slugify(&block.title),
+                title: block.title.clone(),
+                text: block.text.clone(),
+            })
+            .collect(),
+        disclosures,
+        revisions: matter
+            .revisions
+            .into_iter()
+            .zip(revision_dates)
+            .filter_map(|(revision, date)| Some(RevisionView { date: date_view(date?), note: revision.note }))
+            .collect(),
+        newsletter: NewsletterCta {
+            heading: site.newsletter.heading.clone(),
+            text: site.newsletter.text.clone(),
+        },
+    })
+}
+
+/// Hero images live under `images/` in the content folder and are served from `/images/`.
+fn check_hero_path(dir: &Path, src: &str) -> Result<(), String> {
+    let relative = Path::new(src);
+    let inside_images = relative.starts_with("images")
+        && relative.components().all(|part| matches!(part, Component::Normal(_)));
+    if !inside_images {
+        return Err(format!("`{src}` must be a path under `images/` in the content folder"));
+    }
+    if !dir.join(relative).is_file() {
+        return Err(format!("`{src}` does not exist in {}", dir.display()));
+    }
+    Ok(())
+}
+
+fn check_site(path: &Path, site: &SiteFile, errors: &mut Vec<ContentError>) {
+    if site.editorial.is_empty() {
+        errors.push(ContentError::new(path, "editorial", "needs at least one section"));
+    }
+    if site.community.benefits.is_empty() {
+        errors.push(ContentError::new(path, "community.benefits", "needs at least one benefit"));
+    }
+}
+
+fn check_tips(
+    path: &Path,
+    file: TipsFile,
+    slugs: &HashSet<String>,
+    errors: &mut Vec<ContentError>,
+) -> Vec<DailyTip> {
+    if file.tips.is_empty() {
+        errors.push(ContentError::new(path, "tips", "needs at least one tip"));
+    }
+    for (i, tip) in file.tips.iter().enumerate() {
+        let links_to_page = tip.link == "/"
+            || tip.link.strip_prefix("/articles/").is_some_and(|slug| slugs.contains(slug));
+        if !links_to_page {
+            errors.push(ContentError::new(
+                path,
+                format!("tips[{i}].link"),
+                format!("`{}` is not `/` or `/articles/{{slug}}` of an existing article", tip.link),
+            ));
+        }
+        if tip.text.trim().is_empty() || tip.category.trim().is_empty() {
+            errors.push(ContentError::new(path, format!("tips[{i}]"), "text and category must not be empty"));
+        }
+    }
+    file.tips
+        .into_iter()
+        .map(|tip| DailyTip { category: tip.category, text: tip.text, link: tip.link })
+        .collect()
+}
+
+fn card_of(page: &ArticlePage) -> ArticleCard {
+    ArticleCard {
+        slug: page.slug.clone(),
+        title: page.title.clone(),
+        description: page.description.clone(),
+        category: page.category.clone(),
+        hero: page.hero.clone(),
+        author_name: page.author.name.clone(),
+        published: page.published.clone(),
+        reading_minutes: page.reading_minutes,
+    }
+}
+
+fn date_view(date: Date) -> DateView {
+    DateView { iso: date.iso(), display: date.display() }
+}

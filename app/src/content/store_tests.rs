@@ -1,0 +1,240 @@
+//! Loader tests: a valid fixture loads; each kind of broken content names file, field, reason.
+
+use super::dates::Date;
+use super::store::ContentStore;
+use std::fs;
+use std::path::Path;
+
+const AUTHORS: &str = r#"
+[jane]
+name = "Dr. Jane Roe"
+credentials = "MD"
+bio = "Physician."
+avatar_initial = "J"
+"#;
+
+const SITE: &str = r#"
+[newsletter]
+heading = "Get Weekly Health Tips"
+text = "Evidence-based nutrition in your inbox"
+
+[community]
+heading = "Join"
+text = "Tips weekly."
+privacy = "We respect your privacy."
+benefits = ["Tips"]
+
+[[editorial]]
+title = "How We Researched This"
+text = "We read the studies."
+
+[disclosures.affiliate]
+title = "Affiliate Disclosure"
+text = "We may earn a commission."
+
+[disclosures.medical]
+title = "Medical Disclaimer"
+text = "Not medical advice."
+"#;
+
+const TIPS: &str = r#"
+[[tips]]
+category = "Nutrition"
+text = "Eat the rainbow."
+link = "/articles/good"
+"#;
+
+fn article(slug: &str, extra_front: &str, body: &str) -> String {
+    format!(
+        r#"+++
+slug = "{slug}"
+title = "A Good Article"
+description = "About good things."
+category = "nutrition"
+author = "jane"
+published = 2026-02-15
+updated = 2026-02-24
+summary = "Good things are good."
+key_takeaways = ["Good is good."]
+{extra_front}
+[hero]
+src = "images/hero.svg"
+alt = "A hero"
+width = 1200
+height = 630
+
+[disclosures]
+medical = true
+
+[[revisions]]
+date = 2026-02-24
+note = "Updated."
+
+[[revisions]]
+date = 2026-02-15
+note = "First."
++++
+{body}
+"#
+    )
+}
+
+/// Writes a valid content folder, then lets the test break one thing.
+fn fixture(edit: impl FnOnce(&Path)) -> (tempfile::TempDir, Result<ContentStore, String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("articles")).unwrap();
+    fs::create_dir_all(root.join("images")).unwrap();
+    fs::write(root.join("images/hero.svg"), "<svg/>").unwrap();
+    fs::write(root.join("authors.toml"), AUTHORS).unwrap();
+    fs::write(root.join("site.toml"), SITE).unwrap();
+    fs::write(root.join("tips.toml"), TIPS).unwrap();
+    fs::write(root.join("articles/good.md"), article("good", "", "## Hello\n\nWorld.")).unwrap();
+    edit(root);
+    let result = ContentStore::load(root).map_err(|errors| errors.to_string());
+    (dir, result)
+}
+
+fn load_error(edit: impl FnOnce(&Path)) -> String {
+    match fixture(edit).1 {
+        Ok(_) => panic!("broken content loaded without error"),
+        Err(message) => message,
+    }
+}
+
+fn assert_names(message: &str, file: &str, field: &str, reason: &str) {
+    assert!(message.contains(file), "no file `{file}` in: {message}");
+    assert!(message.contains(&format!("`{field}`")), "no field `{field}` in: {message}");
+    assert!(message.contains(reason), "no reason `{reason}` in: {message}");
+}
+
+#[test]
+fn loads_a_valid_folder_into_rendered_pages() {
+    let (_dir, store) = fixture(|_| {});
+    let store = store.unwrap();
+    let page = store.article_page("good").unwrap();
+    assert_eq!(page.published.display, "Feb 15, 2026");
+    assert_eq!(page.updated.iso, "2026-02-24");
+    assert_eq!(page.author.name, "Dr. Jane Roe");
+    assert_eq!(page.hero.src, "/images/hero.svg");
+    assert!(page.body_html.contains("<h2 id=\"hello\">Hello</h2>"));
+    assert_eq!(page.disclosures.len(), 1, "only the medical disclaimer applies");
+    assert_eq!(page.disclosures[0].title, "Medical Disclaimer");
+    assert_eq!(page.revisions[0].note, "Updated.");
+    assert_eq!(page.reading_minutes, 1);
+    let chrome = store.site_chrome(Date::parse("2026-11-23").unwrap());
+    assert_eq!(chrome.tip.text, "Eat the rainbow.");
+}
+
+#[test]
+fn missing_field_names_the_field() {
+    let message = load_error(|root| {
+        let text = article("good", "", "Body").replace("title = \"A Good Article\"\n", "");
+        fs::write(root.join("articles/good.md"), text).unwrap();
+    });
+    assert_names(&message, "good.md", "title", "missing field");
+}
+
+#[test]
+fn bad_date_names_the_field_and_reason() {
+    let message = load_error(|root| {
+        let text = article("good", "", "Body").replace("published = 2026-02-15", "published = \"2026-02-30\"");
+        fs::write(root.join("articles/good.md"), text).unwrap();
+    });
+    assert_names(&message, "good.md", "published", "day 30 does not exist");
+}
+
+#[test]
+fn unknown_author_is_reported() {
+    let message = load_error(|root| {
+        let text = article("good", "", "Body").replace("author = \"jane\"", "author = \"nobody\"");
+        fs::write(root.join("articles/good.md"), text).unwrap();
+    });
+    assert_names(&message, "good.md", "author", "`nobody` is not a key in authors.toml");
+}
+
+#[test]
+fn duplicate_slug_is_reported() {
+    let message = load_error(|root| {
+        fs::write(root.join("articles/other.md"), article("good", "", "Body")).unwrap();
+    });
+    assert_names(&message, "other.md", "slug", "`good` is already used by");
+}
+
+#[test]
+fn missing_hero_file_is_reported() {
+    let message = load_error(|root| fs::remove_file(root.join("images/hero.svg")).unwrap());
+    assert_names(&message, "good.md", "hero.src", "does not exist");
+}
+
+#[test]
+fn hero_outside_images_is_reported() {
+    let message = load_error(|root| {
+        let text = article("good", "", "Body").replace("images/hero.svg", "../secret.svg");
+        fs::write(root.join("articles/good.md"), text).unwrap();
+    });
+    assert_names(&message, "good.md", "hero.src", "must be a path under `images/`");
+}
+
+#[test]
+fn unknown_field_is_reported() {
+    let message = load_error(|root| {
+        fs::write(root.join("articles/good.md"), article("good", "titel = \"typo\"", "Body")).unwrap();
+    });
+    assert_names(&message, "good.md", "titel", "unknown field");
+}
+
+#[test]
+fn revisions_out_of_order_are_reported() {
+    let message = load_error(|root| {
+        let text = article("good", "", "Body")
+            .replace("date = 2026-02-24", "date = 2026-02-01")
+            .replace("date = 2026-02-15", "date = 2026-02-20");
+        fs::write(root.join("articles/good.md"), text).unwrap();
+    });
+    assert_names(&message, "good.md", "revisions", "newest first");
+}
+
+#[test]
+fn unsafe_body_is_reported() {
+    let message = load_error(|root| {
+        fs::write(root.join("articles/good.md"), article("good", "", "# Second title\n")).unwrap();
+    });
+    assert_names(&message, "good.md", "body", "level-1 heading");
+}
+
+#[test]
+fn tip_linking_nowhere_is_reported() {
+    let message = load_error(|root| {
+        fs::write(root.join("tips.toml"), TIPS.replace("/articles/good", "/articles/missing")).unwrap();
+    });
+    assert_names(&message, "tips.toml", "tips[0].link", "not `/` or `/articles/{slug}`");
+}
+
+#[test]
+fn missing_front_matter_is_reported() {
+    let message = load_error(|root| fs::write(root.join("articles/good.md"), "Just text").unwrap());
+    assert_names(&message, "good.md", "front matter", "must start with a `+++` line");
+}
+
+#[test]
+fn reports_every_problem_not_just_the_first() {
+    let message = load_error(|root| {
+        let text = article("good", "", "Body").replace("author = \"jane\"", "author = \"nobody\"");
+        fs::write(root.join("articles/good.md"), text).unwrap();
+        fs::remove_file(root.join("images/hero.svg")).unwrap();
+    });
+    assert!(message.starts_with("2 content error(s)"), "{message}");
+}
+
+#[test]
+fn the_real_content_folder_loads() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let store = ContentStore::load(&dir).unwrap_or_else(|errors| panic!("{errors}"));
+    let reference = store.article_page("vitamin-d3-k2").expect("the reference article");
+    assert_eq!(reference.title, "Vitamin D3 + K2: The Perfect Pair");
+    assert_eq!(reference.published.display, "Feb 15, 2026");
+    assert_eq!(reference.updated.display, "Feb 24, 2026");
+    assert_eq!(reference.reading_minutes, 2);
+    assert!(store.tip_count() >= 14, "at least 14 daily tips");
+}

@@ -1,0 +1,42 @@
+//! The site footer with the "Join the NourishVibes Community" block.
+
+use super::header::BrandMark;
+use crate::content::api::SiteChrome;
+use leptos::prelude::*;
+
+/// Community signup block and the closing footer bar.
+#[component]
+pub fn SiteFooter(chrome: Resource<Result<SiteChrome, ServerFnError>>) -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    chrome.await.ok().map(|chrome| {
+                        let community = chrome.community;
+                        view! {
+                            <section class="community" id="newsletter" aria-labelledby="community-title">
+                                <h2 id="community-title">{community.heading}</h2>
+                                <p>{community.text}</p>
+                                <p class="privacy-line">{community.privacy}</p>
+                                <ul class="benefits">
+                                    {community
+                                        .benefits
+                                        .into_iter()
+                                        .map(|benefit| view! {
+                                            <li><span class="check" aria-hidden="true">"✓"</span>{benefit}</li>
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    })
+                })}
+            </Suspense>
+            <div class="footer-bar">
+                <a class="brand" href="/"><BrandMark/><span class="brand-name">"NourishVibes"</span></a>
+                <p>"Evidence-based nutrition and health, reviewed by professionals."</p>
+                <p class="copyright">"© 2026 NourishVibes. Educational content, not medical advice."</p>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,64 @@
+//! NourishVibes: the pages, components and server functions shared by the server (`ssr`)
+//! and the browser (`hydrate`).
+
+pub mod article;
+pub mod content;
+pub mod layout;
+pub mod newsletter;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0f766e"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" id="leptos" href="/pkg/nourishvibes.css"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The whole site: chrome around the routed page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let chrome = Resource::new(|| (), |_| content::api::get_site_chrome());
+
+    view! {
+        <Title formatter=|title: String| {
+            if title.is_empty() { "NourishVibes".to_string() } else { format!("{title} | NourishVibes") }
+        }/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <layout::SiteHeader/>
+            <layout::TipBanner chrome/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/articles/:slug") view=article::ArticleRoute ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <layout::SiteFooter chrome/>
+        </Router>
+    }
+}

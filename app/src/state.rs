@@ -1,0 +1,43 @@
+//! Server state built once in `server/src/main.rs` and handed to every render and server function.
+
+use crate::content::store::ContentStore;
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Settings read from the environment at start-up.
+#[derive(Clone, Debug)]
+pub struct SiteConfig {
+    /// Absolute URL the site is reached at, without a trailing slash (canonical links use it).
+    pub site_url: String,
+}
+
+/// Everything a request may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Leptos' own options (site root, output name, address).
+    pub leptos_options: LeptosOptions,
+    /// Articles, authors, tips and site texts, loaded at start.
+    pub content: Arc<ContentStore>,
+    /// Environment settings.
+    pub config: Arc<SiteConfig>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The app state provided to this render or server-function call.
+pub fn app_state() -> Result<AppState, ServerFnError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        ServerFnError::new("The server is misconfigured.")
+    })
+}
+
+/// The content store of this server.
+pub fn content_store() -> Result<Arc<ContentStore>, ServerFnError> {
+    app_state().map(|state| state.content)
+}
