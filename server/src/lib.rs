@@ -1,4 +1,5 @@
 //! The NourishVibes server: configuration, content loading and the axum router.
+#![recursion_limit = "256"]
 
 pub mod config;
 

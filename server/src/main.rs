@@ -1,14 +1,23 @@
 //! `server` runs the site; `server check` validates the content folder and exits.
+#![recursion_limit = "256"]
 
 use app::content::store::ContentStore;
 use app::state::{AppState, SiteConfig};
-use leptos::prelude::get_configuration;
+use leptos::prelude::{get_configuration, LeptosOptions};
 use server::config::Config;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+fn main() -> ExitCode {
+    // Set before the runtime starts any thread, so no thread can read the environment meanwhile.
+    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none() && option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+        std::env::set_var("LEPTOS_OUTPUT_NAME", "nourishvibes");
+    }
+    run()
+}
+
 #[tokio::main]
-async fn main() -> ExitCode {
+async fn run() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -16,8 +25,18 @@ async fn main() -> ExitCode {
         )
         .init();
 
-    let leptos_options = match get_configuration(None) {
-        Ok(configuration) => configuration.leptos_options,
+    let mut args = std::env::args().skip(1);
+    let command = args.next();
+    if command.as_deref() == Some("check") {
+        return check(&Config::from_env("127.0.0.1:3000"));
+    }
+    if let Some(other) = command {
+        eprintln!("error: unknown command `{other}`. Usage: server [check]");
+        return ExitCode::from(2);
+    }
+
+    let leptos_options = match leptos_options() {
+        Ok(options) => options,
         Err(error) => {
             eprintln!("error: Leptos configuration: {error}");
             return ExitCode::FAILURE;
@@ -25,16 +44,6 @@ async fn main() -> ExitCode {
     };
     let address = leptos_options.site_addr;
     let config = Config::from_env(&address.to_string());
-
-    let mut args = std::env::args().skip(1);
-    match args.next().as_deref() {
-        Some("check") => return check(&config),
-        Some(other) => {
-            eprintln!("error: unknown command `{other}`. Usage: server [check]");
-            return ExitCode::from(2);
-        }
-        None => {}
-    }
 
     let content = match ContentStore::load(&config.content_dir) {
         Ok(content) => content,
@@ -72,6 +81,16 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// Leptos options from the environment cargo-leptos sets, with defaults that let the built
+/// binary run from the repository root without it.
+fn leptos_options() -> Result<LeptosOptions, String> {
+    let mut options = get_configuration(None).map_err(|error| error.to_string())?.leptos_options;
+    if std::env::var_os("LEPTOS_SITE_ROOT").is_none() {
+        options.site_root = "target/site".into();
+    }
+    Ok(options)
 }
 
 /// `server check`: loads all content as start-up would and reports every problem.

@@ -1,0 +1,127 @@
+//! Router-level tests: the real axum app, called with `oneshot`, on the real content folder.
+
+use app::content::store::ContentStore;
+use app::state::{AppState, SiteConfig};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+fn content_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
+}
+
+fn app() -> axum::Router {
+    let content = ContentStore::load(&content_dir()).unwrap_or_else(|errors| panic!("{errors}"));
+    let state = AppState {
+        leptos_options: LeptosOptions::builder().output_name("nourishvibes").build(),
+        content: Arc::new(content),
+        config: Arc::new(SiteConfig { site_url: "https://nourishvibes.example".into() }),
+    };
+    server::build_router(state, &content_dir().join("images"))
+}
+
+async fn get(path: &str) -> (StatusCode, String, axum::http::HeaderMap) {
+    let response = app()
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned(), headers)
+}
+
+fn position(html: &str, needle: &str) -> usize {
+    html.find(needle).unwrap_or_else(|| panic!("`{needle}` not in the page"))
+}
+
+#[tokio::test]
+async fn article_page_is_complete_in_the_first_response() {
+    let (status, html, _) = get("/articles/vitamin-d3-k2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<title>Vitamin D3 + K2: The Perfect Pair | NourishVibes</title>"));
+    assert!(html.contains(r#"<meta name="description" content="Vitamin D3 helps you absorb calcium"#));
+    assert!(html.contains(r#"<link href="https://nourishvibes.example/articles/vitamin-d3-k2" rel="canonical">"#));
+    assert_eq!(html.matches("<h1").count(), 1, "exactly one h1");
+
+    // Every part of the reference page, in the reference's order.
+    let parts = [
+        "NourishVibes",
+        "Daily Health Tip • ",
+        "Learn More",
+        r#"alt="Vitamin D3 and K2 supplements for bone health""#,
+        ">supplement<",
+        ">Vitamin D3 + K2: The Perfect Pair</h1>",
+        "By <span class=\"author-name\">",
+        "Dr. Sarah Johnson",
+        r#"<time datetime="2026-02-15">Feb 15, 2026</time>"#,
+        r#"<time datetime="2026-02-24">Feb 24, 2026</time>"#,
+        "2<!> min read",
+        "Quick Summary / AI Overview",
+        "Share:",
+        "Key Takeaways",
+        "Get Weekly Health Tips",
+        "Evidence-based nutrition in your inbox",
+        "The Problem: D3 Without K2 is Like a GPS Without Directions",
+        "What the Research Shows",
+        "How D3 and K2 Work as a Team",
+        "How Much Should You Take?",
+        "How We Researched This",
+        "Real-World Experience",
+        "Affiliate Disclosure",
+        "Medical Disclaimer",
+        "Revision History",
+        "Initial publication with comprehensive research review.",
+        "Join the NourishVibes Community",
+        "We respect your privacy. Unsubscribe anytime.",
+        "Exclusive recipes",
+    ];
+    let mut last = 0;
+    for part in parts {
+        let at = position(&html[last..], part) + last;
+        last = at;
+    }
+}
+
+#[tokio::test]
+async fn article_body_is_rendered_markdown_with_heading_ids() {
+    let (_, html, _) = get("/articles/vitamin-d3-k2").await;
+    assert!(html.contains(r#"<h2 id="what-the-research-shows">What the Research Shows</h2>"#));
+    assert!(html.contains("<blockquote>"));
+    assert!(html.contains("<li>Tells your intestines to absorb more calcium from food</li>"));
+}
+
+#[tokio::test]
+async fn unknown_article_is_a_helpful_404() {
+    let (status, html, _) = get("/articles/no-such-article").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+    assert!(html.contains(r#"href="/""#), "offers a way home");
+}
+
+#[tokio::test]
+async fn unknown_path_is_a_helpful_404() {
+    let (status, html, _) = get("/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+}
+
+#[tokio::test]
+async fn home_links_to_the_article() {
+    let (status, html, _) = get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"href="/articles/vitamin-d3-k2""#));
+    assert_eq!(html.matches("<h1").count(), 1);
+}
+
+#[tokio::test]
+async fn hero_image_is_served_from_the_content_folder() {
+    let (status, body, headers) = get("/images/vitamin-d3-k2.svg").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "image/svg+xml");
+    assert!(body.contains("<svg"));
+}
