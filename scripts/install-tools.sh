@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what building and running the site needs, only where missing or of the wrong version.
+#   scripts/install-tools.sh          build tools (wasm target, cargo-leptos, wasm-bindgen-cli)
+#   scripts/install-tools.sh --test   also what the tests need (Chromium, npm packages of end2end/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION="0.3.10" # 0.3.11 needs a newer rustc than this machine's stable
+say() { printf '==> %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(cargo leptos --version 2>/dev/null || true)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+fi
+
+# The CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+[[ -f Cargo.lock ]] || cargo generate-lockfile
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]]; then
+  say "installing wasm-bindgen-cli $bindgen_version (matches Cargo.lock)"
+  # Not --locked: its lock file names a crate version the registry here lacks.
+  cargo install wasm-bindgen-cli --version "$bindgen_version" --force
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  apt_missing=()
+  [[ -x /usr/bin/chromium ]] || apt_missing+=(chromium)
+  if ((${#apt_missing[@]})); then
+    say "installing ${apt_missing[*]} from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}"
+  fi
+  want=$(node -p "require('./end2end/package.json').devDependencies['@playwright/test']")
+  have=$(node -p "require('./end2end/node_modules/@playwright/test/package.json').version" 2>/dev/null || true)
+  if [[ "$want" != "$have" ]]; then
+    say "installing end2end npm packages"
+    (cd end2end && npm ci --no-audit --no-fund)
+  fi
+fi

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs the site with live reload at http://127.0.0.1:3000.
+# Content comes from content/, data (the SQLite file) goes to data/. See README for settings.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-tools.sh
+exec cargo leptos watch "$@"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the tests need, then runs every test: Rust unit and router tests, the content
+# check, and the Playwright suite in headless Chromium against a server it starts and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-tools.sh --test
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "unit tests (app, server-side features)"
+cargo test -p app --features ssr
+
+step "router-level and command tests (server)"
+cargo test -p server
+
+step "build the site (server + WASM + CSS)"
+cargo leptos build
+
+step "content check"
+target/debug/server check
+
+step "end-to-end tests in headless Chromium"
+rm -rf target/e2e-data
+(cd end2end && npx playwright test)
