@@ -7,6 +7,7 @@ pub mod content;
 pub mod layout;
 pub mod newsletter;
 pub mod pages;
+pub mod share;
 #[cfg(feature = "ssr")]
 pub mod state;
 

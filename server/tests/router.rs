@@ -125,3 +125,42 @@ async fn hero_image_is_served_from_the_content_folder() {
     assert_eq!(headers["content-type"], "image/svg+xml");
     assert!(body.contains("<svg"));
 }
+
+#[tokio::test]
+async fn link_previews_and_structured_data_are_in_the_first_response() {
+    let (_, html, _) = get("/articles/vitamin-d3-k2").await;
+    let url = "https://nourishvibes.example/articles/vitamin-d3-k2";
+    let image = "https://nourishvibes.example/images/vitamin-d3-k2.svg";
+    for tag in [
+        r#"<meta property="og:type" content="article">"#.to_string(),
+        format!(r#"<meta property="og:url" content="{url}">"#),
+        r#"<meta property="og:site_name" content="NourishVibes">"#.to_string(),
+        format!(r#"<meta property="og:image" content="{image}">"#),
+        r#"<meta property="og:image:width" content="1200">"#.to_string(),
+        r#"<meta property="article:published_time" content="2026-02-15">"#.to_string(),
+        r#"<meta property="article:modified_time" content="2026-02-24">"#.to_string(),
+        r#"<meta property="article:author" content="Dr. Sarah Johnson">"#.to_string(),
+        r#"<meta property="article:section" content="supplement">"#.to_string(),
+        r#"<meta name="twitter:card" content="summary_large_image">"#.to_string(),
+    ] {
+        assert!(html.contains(&tag), "missing {tag}");
+    }
+    let start = position(&html, r#"<script type="application/ld+json">"#) + 35;
+    let end = start + position(&html[start..], "</script>");
+    let json: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    assert_eq!(json["@type"], "MedicalWebPage");
+    assert_eq!(json["headline"], "Vitamin D3 + K2: The Perfect Pair");
+    assert_eq!(json["datePublished"], "2026-02-15");
+    assert_eq!(json["author"]["@type"], "Person");
+    assert_eq!(json["author"]["hasCredential"], "MD, Board-Certified in Internal Medicine");
+    assert_eq!(json["publisher"]["@type"], "Organization");
+}
+
+#[tokio::test]
+async fn share_links_are_built_from_the_canonical_url() {
+    let (_, html, _) = get("/articles/vitamin-d3-k2").await;
+    let encoded = "https%3A%2F%2Fnourishvibes.example%2Farticles%2Fvitamin-d3-k2";
+    assert!(html.contains(&format!(r#"href="https://www.facebook.com/sharer/sharer.php?u={encoded}""#)));
+    assert!(html.contains(r#"rel="noopener noreferrer""#));
+    assert!(html.contains(r#"aria-label="Share on X""#));
+}

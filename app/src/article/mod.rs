@@ -2,13 +2,13 @@
 
 mod header;
 mod overview;
-mod share;
 mod takeaways;
 mod trust;
 
 use crate::content::api::{get_article, ArticlePage};
 use crate::newsletter::NewsletterCta;
 use crate::pages::{LoadFailed, NotFound};
+use crate::share::ShareRow;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -39,6 +39,8 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
     let ArticlePage {
         slug: _,
         canonical_url,
+        hero_url,
+        json_ld,
         title,
         description,
         category,
@@ -62,8 +64,23 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         <Link rel="canonical" href=canonical_url.clone()/>
         <Meta property="og:type" content="article"/>
         <Meta property="og:title" content=title.clone()/>
-        <Meta property="og:description" content=description/>
+        <Meta property="og:description" content=description.clone()/>
         <Meta property="og:url" content=canonical_url.clone()/>
+        <Meta property="og:site_name" content="NourishVibes"/>
+        <Meta property="og:image" content=hero_url.clone()/>
+        <Meta property="og:image:width" content=hero.width.to_string()/>
+        <Meta property="og:image:height" content=hero.height.to_string()/>
+        <Meta property="og:image:alt" content=hero.alt.clone()/>
+        <Meta property="article:published_time" content=published.iso.clone()/>
+        <Meta property="article:modified_time" content=updated.iso.clone()/>
+        <Meta property="article:author" content=author.name.clone()/>
+        <Meta property="article:section" content=category.clone()/>
+        <Meta name="twitter:card" content="summary_large_image"/>
+        <Meta name="twitter:title" content=title.clone()/>
+        <Meta name="twitter:description" content=description.clone()/>
+        <Meta name="twitter:image" content=hero_url.clone()/>
+        <Meta name="twitter:image:alt" content=hero.alt.clone()/>
+        <script type="application/ld+json" inner_html=json_ld></script>
         <article class="article">
             <header::HeroFigure hero/>
             <header::ArticleHeader
@@ -75,7 +92,7 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
                 reading_minutes
             />
             <overview::Overview summary/>
-            <share::ShareRow url=canonical_url title/>
+            <ShareRow url=canonical_url.clone() title=title.clone() description=description.clone() image_url=hero_url.clone()/>
             <takeaways::KeyTakeaways items=key_takeaways/>
             <NewsletterCta cta=newsletter.clone() id="newsletter-inline"/>
             <div class="article-body prose" inner_html=body_html></div>

@@ -77,6 +77,10 @@ pub struct ArticlePage {
     pub slug: String,
     /// Absolute canonical URL, built from the configured site URL when served.
     pub canonical_url: String,
+    /// Absolute URL of the hero image, for link previews.
+    pub hero_url: String,
+    /// Schema.org JSON-LD for the page, already escaped for a `<script>` element.
+    pub json_ld: String,
     /// The headline (the page's only h1).
     pub title: String,
     /// Meta description.
@@ -167,10 +171,7 @@ pub struct SiteChrome {
 #[server]
 pub async fn get_article(slug: String) -> Result<Option<ArticlePage>, ServerFnError> {
     let state = crate::state::app_state()?;
-    Ok(state.content.article_page(&slug).map(|page| ArticlePage {
-        canonical_url: format!("{}/articles/{}", state.config.site_url, page.slug),
-        ..page.clone()
-    }))
+    Ok(state.content.article_page(&slug).map(|page| super::seo::with_site_url(page, &state.config.site_url)))
 }
 
 /// Every published article, newest first.

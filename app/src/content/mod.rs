@@ -14,6 +14,8 @@ pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod reading;
 #[cfg(feature = "ssr")]
+pub mod seo;
+#[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod tips;

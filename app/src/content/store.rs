@@ -265,6 +265,8 @@ fn load_article(
     .collect();
     Some(ArticlePage {
         canonical_url: String::new(),
+        hero_url: String::new(),
+        json_ld: String::new(),
         slug: matter.slug,
         title: matter.title,
         description: matter.description,

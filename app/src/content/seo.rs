@@ -1,0 +1,63 @@
+//! What search engines and link previews read: absolute URLs and Schema.org JSON-LD.
+
+use super::api::ArticlePage;
+use serde_json::json;
+
+/// The page with its absolute URLs and JSON-LD filled in for the site at `site_url`.
+pub fn with_site_url(page: &ArticlePage, site_url: &str) -> ArticlePage {
+    let canonical_url = format!("{site_url}/articles/{}", page.slug);
+    let hero_url = format!("{site_url}{}", page.hero.src);
+    let json_ld = json!({
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "headline": page.title,
+        "description": page.description,
+        "url": canonical_url,
+        "mainEntityOfPage": canonical_url,
+        "image": {
+            "@type": "ImageObject",
+            "url": hero_url,
+            "width": page.hero.width,
+            "height": page.hero.height,
+        },
+        "datePublished": page.published.iso,
+        "dateModified": page.updated.iso,
+        "articleSection": page.category,
+        "author": {
+            "@type": "Person",
+            "name": page.author.name,
+            "hasCredential": page.author.credentials,
+            "description": page.author.bio,
+        },
+        "publisher": {
+            "@type": "Organization",
+            "name": "NourishVibes",
+            "url": site_url,
+            "logo": { "@type": "ImageObject", "url": format!("{site_url}/favicon.svg") },
+        },
+    });
+    ArticlePage {
+        canonical_url,
+        hero_url,
+        json_ld: script_safe(&json_ld.to_string()),
+        ..page.clone()
+    }
+}
+
+/// Keeps JSON inert inside `<script>`: `</script>` or `<!--` in a title cannot end the element.
+fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_inside_json() {
+        let safe = script_safe(r#"{"headline":"</script><script>alert(1)</script>"}"#);
+        assert!(!safe.contains('<'));
+        let value: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(value["headline"], "</script><script>alert(1)</script>");
+    }
+}

@@ -1,0 +1,120 @@
+//! The share row: plain links built on the server, plus "Copy link" and "Share…" once hydrated.
+
+#[cfg(feature = "hydrate")]
+mod browser;
+pub mod links;
+
+use leptos::html::Input;
+use leptos::prelude::*;
+use links::{share_links, Shared};
+
+/// What "Copy link" last did, shown and announced next to the buttons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// Only the browser build ever copies; the server renders the idle state.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum CopyState {
+    Idle,
+    Copied,
+    /// The Clipboard API is missing or denied: the link is shown selected for manual copying.
+    Manual,
+}
+
+/// "Share:" followed by a link per network, "Copy link" and, where supported, "Share…".
+#[component]
+pub fn ShareRow(url: String, title: String, description: String, image_url: String) -> impl IntoView {
+    let links = share_links(&Shared { url: &url, title: &title, description: &description, image_url: &image_url });
+    let hydrated = RwSignal::new(false);
+    let can_share = RwSignal::new(false);
+    Effect::new(move |_| {
+        hydrated.set(true);
+        #[cfg(feature = "hydrate")]
+        can_share.set(browser::can_share());
+    });
+
+    let copy_state = RwSignal::new(CopyState::Idle);
+    let manual_input = NodeRef::<Input>::new();
+    Effect::new(move |_| {
+        if copy_state.get() == CopyState::Manual {
+            if let Some(input) = manual_input.get() {
+                input.select();
+                let _ = input.focus();
+            }
+        }
+    });
+    let copy = {
+        let url = url.clone();
+        move |_| {
+            #[cfg(feature = "hydrate")]
+            {
+                let url = url.clone();
+                leptos::task::spawn_local(async move {
+                    let copied = browser::copy_text(&url).await;
+                    copy_state.set(if copied { CopyState::Copied } else { CopyState::Manual });
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &url;
+        }
+    };
+    let share = {
+        let (url, title, description) = (url.clone(), title.clone(), description.clone());
+        move |_| {
+            #[cfg(feature = "hydrate")]
+            {
+                let (url, title, description) = (url.clone(), title.clone(), description.clone());
+                leptos::task::spawn_local(async move {
+                    // Cancelling the sheet is the reader's choice, not an error: nothing to say.
+                    let _ = browser::share(&title, &description, &url).await;
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&url, &title, &description);
+        }
+    };
+    let message = move || match copy_state.get() {
+        CopyState::Idle => "",
+        CopyState::Copied => "Link copied",
+        CopyState::Manual => "Copying isn't available here. The link is selected below: copy it with Ctrl+C, or long-press on a phone.",
+    };
+
+    view! {
+        <div class="share-row" role="group" aria-labelledby="share-label">
+            <span id="share-label" class="share-label">"Share:"</span>
+            <ul class="share-links">
+                {links
+                    .into_iter()
+                    .map(|link| {
+                        let is_web = link.href.starts_with("https://");
+                        let name = if is_web { format!("Share on {}", link.network) } else { "Share by email".to_string() };
+                        view! {
+                            <li>
+                                <a
+                                    class=format!("share-link share-{}", link.key)
+                                    href=link.href
+                                    target=is_web.then_some("_blank")
+                                    rel=is_web.then_some("noopener noreferrer")
+                                    aria-label=name
+                                >
+                                    {link.network}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+                <Show when=move || hydrated.get()>
+                    <li><button type="button" class="share-link share-copy" on:click=copy.clone()>"Copy link"</button></li>
+                </Show>
+                <Show when=move || can_share.get()>
+                    <li><button type="button" class="share-link share-native" on:click=share.clone()>"Share…"</button></li>
+                </Show>
+            </ul>
+            <p class="share-status" role="status" aria-live="polite">{message}</p>
+            <Show when=move || copy_state.get() == CopyState::Manual>
+                <label class="share-manual">
+                    <span>"Link to this article"</span>
+                    <input type="text" readonly value=url.clone() node_ref=manual_input/>
+                </label>
+            </Show>
+        </div>
+    }
+}
