@@ -56,6 +56,9 @@ async fn run() -> ExitCode {
         eprintln!("error: cannot create data dir {}: {error}", config.data_dir.display());
         return ExitCode::FAILURE;
     }
+    for warning in content.warnings() {
+        tracing::warn!("content: {warning}");
+    }
     tracing::info!(articles = content.article_count(), "content loaded");
 
     let state = AppState {
@@ -97,6 +100,9 @@ fn leptos_options() -> Result<LeptosOptions, String> {
 fn check(config: &Config) -> ExitCode {
     match ContentStore::load(&config.content_dir) {
         Ok(content) => {
+            for warning in content.warnings() {
+                eprintln!("warning: {warning}");
+            }
             println!(
                 "content ok: {} article(s), {} daily tip(s) in {}",
                 content.article_count(),

@@ -49,7 +49,8 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         published,
         updated,
         reading_minutes,
-        summary,
+        overview,
+        overview_generated,
         key_takeaways,
         body_html,
         editorial,
@@ -91,7 +92,7 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
                 updated
                 reading_minutes
             />
-            <overview::Overview summary/>
+            <overview::Overview sentences=overview generated=overview_generated/>
             <ShareRow url=canonical_url.clone() title=title.clone() description=description.clone() image_url=hero_url.clone()/>
             <takeaways::KeyTakeaways items=key_takeaways/>
             <NewsletterCta cta=newsletter.clone() id="newsletter-inline"/>

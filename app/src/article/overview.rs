@@ -1,17 +1,73 @@
-//! The "Quick Summary / AI Overview" block.
+//! The "Quick Summary / AI Overview": collapsed to two lines with a disclosure button, every
+//! sentence linked to the paragraph of the article that supports it.
 
+use crate::content::api::SourcedText;
 use leptos::prelude::*;
 
-/// The article's summary, written or checked by an editor.
+/// The overview, sentence by sentence with numbered source markers.
 #[component]
-pub fn Overview(summary: String) -> impl IntoView {
+pub fn Overview(sentences: Vec<SourcedText>, generated: bool) -> impl IntoView {
+    let expanded = RwSignal::new(false);
+    let toggle = move |_| expanded.update(|open| *open = !*open);
+
     view! {
         <section class="overview" aria-labelledby="overview-title">
             <h2 id="overview-title">
                 <span class="overview-icon" aria-hidden="true">"✦"</span>
                 "Quick Summary / AI Overview"
             </h2>
-            <p id="overview-text">{summary}</p>
+            {generated.then(|| view! {
+                <p class="overview-note">"Overview made of sentences quoted from this article"</p>
+            })}
+            <div
+                id="overview-text"
+                class="overview-text"
+                class:expanded=move || expanded.get()
+                // A keyboard user tabbing onto a hidden source marker opens the overview.
+                on:focusin=move |_| expanded.set(true)
+            >
+                <p>
+                    {sentences
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, sentence)| view! { <Sentence number=i + 1 sentence/> " " })
+                        .collect_view()}
+                </p>
+            </div>
+            <button
+                type="button"
+                class="overview-toggle"
+                aria-expanded=move || if expanded.get() { "true" } else { "false" }
+                aria-controls="overview-text"
+                on:click=toggle
+            >
+                {move || if expanded.get() { "Show less" } else { "Show more" }}
+            </button>
+            // Without JavaScript the button cannot work: show the whole overview instead.
+            <noscript>
+                <style>".overview-text{display:block;-webkit-line-clamp:none;max-height:none}.overview-toggle{display:none}"</style>
+            </noscript>
         </section>
+    }
+}
+
+/// One sentence and, when the body supports it, a marker linking to that paragraph.
+#[component]
+fn Sentence(number: usize, sentence: SourcedText) -> impl IntoView {
+    view! {
+        <span class="overview-sentence">
+            {sentence.text}
+            {sentence.source_id.map(|id| view! {
+                // rel=external: the browser follows the fragment itself, so `:target` highlights it.
+                <a
+                    class="source-marker"
+                    href=format!("#{id}")
+                    rel="external"
+                    aria-label=format!("Source {number}: the supporting paragraph")
+                >
+                    <sup>{number}</sup>
+                </a>
+            })}
+        </span>
     }
 }

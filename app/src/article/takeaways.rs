@@ -1,10 +1,11 @@
 //! The "Key Takeaways" box.
 
+use crate::content::api::SourcedText;
 use leptos::prelude::*;
 
-/// The article's key points as a list.
+/// The article's key points, each linked to the section it summarises.
 #[component]
-pub fn KeyTakeaways(items: Vec<String>) -> impl IntoView {
+pub fn KeyTakeaways(items: Vec<SourcedText>) -> impl IntoView {
     view! {
         <aside class="takeaways" aria-labelledby="takeaways-title">
             <h2 id="takeaways-title">
@@ -14,7 +15,23 @@ pub fn KeyTakeaways(items: Vec<String>) -> impl IntoView {
                 </svg>
                 "Key Takeaways"
             </h2>
-            <ul>{items.into_iter().map(|item| view! { <li>{item}</li> }).collect_view()}</ul>
+            <ul>
+                {items
+                    .into_iter()
+                    .map(|item| view! {
+                        <li>
+                            {item.text}
+                            {item.source_id.map(|id| view! {
+                                " "
+                                <a class="takeaway-source" href=format!("#{id}") rel="external">
+                                    "Read more"
+                                    <span class="visually-hidden">" in the section this summarises"</span>
+                                </a>
+                            })}
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
         </aside>
     }
 }

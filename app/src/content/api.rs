@@ -97,10 +97,12 @@ pub struct ArticlePage {
     pub updated: DateView,
     /// Estimated minutes to read the body.
     pub reading_minutes: u32,
-    /// The "Quick Summary / AI Overview" text.
-    pub summary: String,
-    /// Key takeaways, in order.
-    pub key_takeaways: Vec<String>,
+    /// The "Quick Summary / AI Overview", sentence by sentence, each linked to its source.
+    pub overview: Vec<SourcedText>,
+    /// True when the overview was quoted from the body because the article has no summary.
+    pub overview_generated: bool,
+    /// Key takeaways, each linked to the section it summarises.
+    pub key_takeaways: Vec<SourcedText>,
     /// The body as sanitised HTML made on the server from the article's Markdown.
     pub body_html: String,
     /// "How We Researched This", "Real-World Experience".
@@ -111,6 +113,15 @@ pub struct ArticlePage {
     pub revisions: Vec<RevisionView>,
     /// Newsletter call to action texts.
     pub newsletter: NewsletterCta,
+}
+
+/// A sentence of the overview or a takeaway, with the body anchor that supports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourcedText {
+    /// The text as written (or quoted).
+    pub text: String,
+    /// Id of the paragraph or section that supports it, if one is similar enough.
+    pub source_id: Option<String>,
 }
 
 /// An article as a card in a list.

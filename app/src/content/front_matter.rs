@@ -41,8 +41,9 @@ pub struct FrontMatter {
     pub published: DateInput,
     /// Last update date.
     pub updated: DateInput,
-    /// The "Quick Summary / AI Overview" text.
-    pub summary: String,
+    /// The "Quick Summary / AI Overview" text; without it, one is quoted from the body.
+    #[serde(default)]
+    pub summary: Option<String>,
     /// Key takeaways.
     pub key_takeaways: Vec<String>,
     /// Lead image.

@@ -14,6 +14,15 @@ pub struct Heading {
     pub text: String,
 }
 
+/// A stretch of body text with the anchor id that links to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Passage {
+    /// Anchor id in the rendered HTML.
+    pub id: String,
+    /// Plain text.
+    pub text: String,
+}
+
 /// The body of an article, rendered.
 #[derive(Clone, Debug, Default)]
 pub struct RenderedBody {
@@ -23,6 +32,10 @@ pub struct RenderedBody {
     pub word_count: usize,
     /// The headings in document order.
     pub headings: Vec<Heading>,
+    /// Every paragraph, with its stable id (`p-1`, `p-2`, …).
+    pub paragraphs: Vec<Passage>,
+    /// Each `##` section: the heading's id and all text up to the next `##`.
+    pub sections: Vec<Passage>,
 }
 
 /// URL schemes a body link or image may use; anything else (e.g. `javascript:`) is refused.
@@ -40,15 +53,40 @@ pub fn render(markdown: &str) -> Result<RenderedBody, Vec<String>> {
     let mut body = RenderedBody::default();
     let mut used_ids = HashSet::new();
 
+    let mut paragraph: Option<Passage> = None;
     let mut index = 0;
     while index < events.len() {
+        if let Event::Text(text) | Event::Code(text) = &events[index] {
+            body.word_count += text.split_whitespace().count();
+            if let Some(paragraph) = paragraph.as_mut() {
+                paragraph.text.push_str(text);
+            }
+            // Sections are only matched against, never shown: a space keeps words apart.
+            if let Some(section) = body.sections.last_mut() {
+                section.text.push_str(text);
+                section.text.push(' ');
+            }
+        }
         match &events[index] {
             Event::Html(raw) | Event::InlineHtml(raw) => {
                 // Shown as text, so a stray tag can never inject markup or script.
                 events[index] = Event::Text(raw.clone());
             }
-            Event::Text(text) => body.word_count += text.split_whitespace().count(),
-            Event::Code(code) => body.word_count += code.split_whitespace().count(),
+            Event::SoftBreak | Event::HardBreak => {
+                for passage in paragraph.iter_mut().chain(body.sections.last_mut()) {
+                    passage.text.push(' ');
+                }
+            }
+            Event::Start(Tag::Paragraph) => {
+                // Stable ids let the overview link each sentence to the paragraph supporting it.
+                let id = format!("p-{}", body.paragraphs.len() + 1);
+                events[index] = Event::Html(CowStr::from(format!("<p id=\"{id}\">")));
+                paragraph = Some(Passage { id, text: String::new() });
+            }
+            Event::End(TagEnd::Paragraph) => {
+                events[index] = Event::Html(CowStr::from("</p>\n"));
+                body.paragraphs.extend(paragraph.take());
+            }
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
                 if !is_safe_url(dest_url) {
                     problems.push(format!("link to `{dest_url}` uses a scheme that is not allowed"));
@@ -67,6 +105,9 @@ pub fn render(markdown: &str) -> Result<RenderedBody, Vec<String>> {
                 let id = unique_id(&wanted, &mut used_ids);
                 if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[index] {
                     *slot = Some(CowStr::from(id.clone()));
+                }
+                if level <= 2 {
+                    body.sections.push(Passage { id: id.clone(), text: String::new() });
                 }
                 body.headings.push(Heading { level, id, text });
             }
@@ -196,6 +237,17 @@ mod tests {
         assert_eq!(ids, ["what-the-research-shows", "dose-timing", "dose-timing-2", "my-id"]);
         assert_eq!(body.headings[3].level, 3);
         assert!(body.html.contains("<h2 id=\"dose-timing-2\">"));
+    }
+
+    #[test]
+    fn gives_paragraphs_ids_and_collects_sections() {
+        let body = render("Intro text.\n\n## First\n\nOne *two*.\n\n## Second\n\n- item\n\nThree.").unwrap();
+        assert!(body.html.contains("<p id=\"p-1\">Intro text.</p>"), "{}", body.html);
+        assert!(body.html.contains("<p id=\"p-2\">One <em>two</em>.</p>"), "{}", body.html);
+        let paragraphs: Vec<_> = body.paragraphs.iter().map(|p| (p.id.as_str(), p.text.as_str())).collect();
+        assert_eq!(paragraphs, [("p-1", "Intro text."), ("p-2", "One two."), ("p-3", "Three.")]);
+        let sections: Vec<_> = body.sections.iter().map(|s| (s.id.as_str(), s.text.as_str())).collect();
+        assert_eq!(sections, [("first", "First One  two . "), ("second", "Second item Three. ")]);
     }
 
     #[test]

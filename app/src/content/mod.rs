@@ -10,6 +10,8 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod front_matter;
 #[cfg(feature = "ssr")]
+pub mod grounding;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod reading;

@@ -2,8 +2,9 @@
 
 use super::api::{
     ArticleCard, ArticlePage, AuthorView, CommunityBlock, DailyTip, DateView, HeroImage,
-    NewsletterCta, RevisionView, SiteChrome, TextBlock,
+    NewsletterCta, RevisionView, SiteChrome, SourcedText, TextBlock,
 };
+use super::grounding::{extract_overview, split_sentences, Grounded, PassageIndex};
 use super::dates::Date;
 use super::error::{toml_error, ContentError, ContentErrors};
 use super::front_matter::{
@@ -21,12 +22,14 @@ pub struct ContentStore {
     cards: Vec<ArticleCard>,
     tips: Vec<DailyTip>,
     community: CommunityBlock,
+    warnings: Vec<ContentError>,
 }
 
 impl ContentStore {
     /// Loads and checks everything under `dir`; on any problem returns all of them.
     pub fn load(dir: &Path) -> Result<ContentStore, ContentErrors> {
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         let authors: Option<AuthorsFile> = read_toml(&dir.join("authors.toml"), &mut errors);
         let site: Option<SiteFile> = read_toml(&dir.join("site.toml"), &mut errors);
         let tips_file: Option<TipsFile> = read_toml(&dir.join("tips.toml"), &mut errors);
@@ -50,7 +53,7 @@ impl ContentStore {
         // article does not also make every tip linking to it look broken.
         let mut named_slugs = HashSet::new();
         for path in article_files(&dir.join("articles"), &mut errors) {
-            let loaded = load_article(dir, &path, &authors, site.as_ref(), &mut named_slugs, &mut errors);
+            let loaded = load_article(dir, &path, &authors, site.as_ref(), &mut named_slugs, &mut errors, &mut warnings);
             let Some(page) = loaded else {
                 continue;
             };
@@ -84,7 +87,7 @@ impl ContentStore {
             privacy: site.community.privacy,
             benefits: site.community.benefits,
         };
-        Ok(ContentStore { pages, cards, tips, community })
+        Ok(ContentStore { pages, cards, tips, community, warnings })
     }
 
     /// The rendered page for `slug`.
@@ -106,6 +109,11 @@ impl ContentStore {
     /// How many articles were loaded.
     pub fn article_count(&self) -> usize {
         self.pages.len()
+    }
+
+    /// Problems that do not stop the site, e.g. an overview sentence no paragraph supports.
+    pub fn warnings(&self) -> &[ContentError] {
+        &self.warnings
     }
 
     /// How many daily tips rotate.
@@ -151,6 +159,7 @@ fn load_article(
     site: Option<&SiteFile>,
     named_slugs: &mut HashSet<String>,
     errors: &mut Vec<ContentError>,
+    warnings: &mut Vec<ContentError>,
 ) -> Option<ArticlePage> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -186,12 +195,14 @@ fn load_article(
         ("title", &matter.title),
         ("description", &matter.description),
         ("category", &matter.category),
-        ("summary", &matter.summary),
         ("hero.alt", &matter.hero.alt),
     ] {
         if value.trim().is_empty() {
             fail(field, "must not be empty".to_string());
         }
+    }
+    if matter.summary.as_ref().is_some_and(|summary| summary.trim().is_empty()) {
+        fail("summary", "is empty: write one, or remove the field to quote one from the body".to_string());
     }
     if matter.description.chars().count() > 200 {
         fail("description", "is over 200 characters; search results cut it off".to_string());
@@ -251,6 +262,10 @@ fn load_article(
         }
     };
 
+    let (overview, takeaways) = match &rendered {
+        Some(rendered) => ground(path, &matter, rendered, errors, warnings),
+        None => (Vec::new(), Vec::new()),
+    };
     if errors.len() > before {
         return None;
     }
@@ -287,8 +302,9 @@ fn load_article(
         published: date_view(published),
         updated: date_view(updated),
         reading_minutes: reading::reading_minutes(rendered.word_count),
-        summary: matter.summary,
-        key_takeaways: matter.key_takeaways,
+        overview_generated: matter.summary.is_none(),
+        overview,
+        key_takeaways: takeaways,
         body_html: rendered.html,
         editorial: site
             .editorial
@@ -311,6 +327,45 @@ fn load_article(
             text: site.newsletter.text.clone(),
         },
     })
+}
+
+/// Links the overview's sentences to paragraphs and the takeaways to sections; quotes an
+/// overview from the body when the front matter has no summary.
+fn ground(
+    path: &Path,
+    matter: &FrontMatter,
+    body: &markdown::RenderedBody,
+    errors: &mut Vec<ContentError>,
+    warnings: &mut Vec<ContentError>,
+) -> (Vec<SourcedText>, Vec<SourcedText>) {
+    let overview = match &matter.summary {
+        Some(summary) => PassageIndex::new(&body.paragraphs).ground(&split_sentences(summary)),
+        None => extract_overview(&body.paragraphs, 3),
+    };
+    if overview.is_empty() {
+        errors.push(ContentError::new(
+            path,
+            "summary",
+            "is missing and the body has too few full sentences to quote an overview from",
+        ));
+    }
+    let takeaways = PassageIndex::new(&body.sections).ground(&matter.key_takeaways);
+    let mut sourced = |field: &str, grounded: Vec<Grounded>| -> Vec<SourcedText> {
+        grounded
+            .into_iter()
+            .map(|item| {
+                if item.source_id.is_none() {
+                    warnings.push(ContentError::new(
+                        path,
+                        field,
+                        format!("no part of the body supports \"{}\"", item.text),
+                    ));
+                }
+                SourcedText { text: item.text, source_id: item.source_id }
+            })
+            .collect()
+    };
+    (sourced("summary", overview), sourced("key_takeaways", takeaways))
 }
 
 /// Hero images live under `images/` in the content folder and are served from `/images/`.

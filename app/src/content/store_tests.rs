@@ -238,3 +238,53 @@ fn the_real_content_folder_loads() {
     assert_eq!(reference.reading_minutes, 2);
     assert!(store.tip_count() >= 14, "at least 14 daily tips");
 }
+
+#[test]
+fn overview_sentences_and_takeaways_link_to_their_sources() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let store = ContentStore::load(&dir).unwrap_or_else(|errors| panic!("{errors}"));
+    let page = store.article_page("vitamin-d3-k2").unwrap();
+    assert!(!page.overview_generated);
+    assert_eq!(page.overview.len(), 2);
+    assert_eq!(page.overview[0].source_id.as_deref(), Some("p-1"), "D3 alone absorbs calcium, K2 directs it");
+    assert!(page.overview.iter().all(|s| s.source_id.is_some()));
+    let sections: Vec<_> = page.key_takeaways.iter().map(|t| t.source_id.as_deref()).collect();
+    assert_eq!(
+        sections,
+        [Some("how-d3-and-k2-work-as-a-team"), Some("what-the-research-shows"), Some("how-much-should-you-take")]
+    );
+    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+}
+
+#[test]
+fn missing_summary_is_quoted_from_the_body() {
+    let body = "## Calcium\n\nVitamin D3 helps the body absorb calcium from the food you eat. \
+                Vitamin K2 sends that calcium into bones instead of arteries.\n\n\
+                Taking vitamin D3 and K2 together keeps calcium where the body needs it most.\n";
+    let (_dir, store) = fixture(|root| {
+        let text = article("good", "", body).replace("summary = \"Good things are good.\"\n", "");
+        fs::write(root.join("articles/good.md"), text).unwrap();
+    });
+    let store = store.unwrap();
+    let page = store.article_page("good").unwrap();
+    assert!(page.overview_generated);
+    assert!((2..=3).contains(&page.overview.len()), "{:?}", page.overview);
+    for sentence in &page.overview {
+        assert!(body.contains(&sentence.text), "not quoted from the body: {}", sentence.text);
+        assert!(sentence.source_id.as_deref().is_some_and(|id| id.starts_with("p-")));
+    }
+}
+
+#[test]
+fn unsupported_overview_sentence_is_a_warning_naming_it() {
+    let (_dir, store) = fixture(|root| {
+        let text = article("good", "", "## Hello\n\nWorld peace is good.")
+            .replace("Good things are good.", "Quantum chromodynamics binds quarks.");
+        fs::write(root.join("articles/good.md"), text).unwrap();
+    });
+    let store = store.unwrap();
+    let warning = store.warnings().iter().map(|w| w.to_string()).find(|w| w.contains("`summary`"));
+    let warning = warning.expect("a warning for the summary");
+    assert!(warning.contains("good.md"), "{warning}");
+    assert!(warning.contains("Quantum chromodynamics binds quarks."), "{warning}");
+}
