@@ -10,7 +10,7 @@ test("share links are exact and open in a new tab safely", async ({ page, baseUR
   await page.goto(ARTICLE);
   const url = encodeURIComponent(`${baseURL}${ARTICLE}`);
   const title = "Vitamin%20D3%20%2B%20K2%3A%20The%20Perfect%20Pair";
-  const image = encodeURIComponent(`${baseURL}/images/vitamin-d3-k2.svg`);
+  const image = encodeURIComponent(`${baseURL}/share/vitamin-d3-k2.png`);
   const row = page.getByRole("group", { name: "Share:" });
   const expected: [string, string][] = [
     ["Share on X", `https://x.com/intent/post?url=${url}&text=${title}`],

@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+pub mod share_image;
 
 use app::state::AppState;
 use app::{shell, App};
@@ -9,13 +10,24 @@ use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::services::ServeDir;
 
-/// Builds the whole HTTP application: pages, server functions, content images and static files.
-pub fn build_router(state: AppState, content_images: &std::path::Path) -> Router {
+/// Builds the whole HTTP application: pages, server functions, content and share images and
+/// static files. `content_dir` holds `images/`.
+pub fn build_router(state: AppState, content_dir: &std::path::Path) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
+    let share_images = share_image::ShareImages::new(&state.content, content_dir);
+    let prerender = share_images.clone();
+    // Off the start-up path: the first request for an image renders it if this has not yet.
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn_blocking(move || prerender.render_all());
+    }
+    let share_routes = Router::new()
+        .route("/{file}", axum::routing::get(share_image::serve))
+        .with_state(share_images);
     Router::new()
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
-        .nest_service("/images", ServeDir::new(content_images))
+        .nest_service("/images", ServeDir::new(content_dir.join("images")))
+        .nest_service("/share", share_routes)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
 }

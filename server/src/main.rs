@@ -66,7 +66,7 @@ async fn run() -> ExitCode {
         content: Arc::new(content),
         config: Arc::new(SiteConfig { site_url: config.site_url.clone() }),
     };
-    let router = server::build_router(state, &config.content_dir.join("images"));
+    let router = server::build_router(state, &config.content_dir);
 
     let listener = match tokio::net::TcpListener::bind(address).await {
         Ok(listener) => listener,

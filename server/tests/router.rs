@@ -21,7 +21,7 @@ fn app() -> axum::Router {
         content: Arc::new(content),
         config: Arc::new(SiteConfig { site_url: "https://nourishvibes.example".into() }),
     };
-    server::build_router(state, &content_dir().join("images"))
+    server::build_router(state, &content_dir())
 }
 
 async fn get(path: &str) -> (StatusCode, String, axum::http::HeaderMap) {
@@ -130,7 +130,7 @@ async fn hero_image_is_served_from_the_content_folder() {
 async fn link_previews_and_structured_data_are_in_the_first_response() {
     let (_, html, _) = get("/articles/vitamin-d3-k2").await;
     let url = "https://nourishvibes.example/articles/vitamin-d3-k2";
-    let image = "https://nourishvibes.example/images/vitamin-d3-k2.svg";
+    let image = "https://nourishvibes.example/share/vitamin-d3-k2.png";
     for tag in [
         r#"<meta property="og:type" content="article">"#.to_string(),
         format!(r#"<meta property="og:url" content="{url}">"#),
@@ -163,4 +163,28 @@ async fn share_links_are_built_from_the_canonical_url() {
     assert!(html.contains(&format!(r#"href="https://www.facebook.com/sharer/sharer.php?u={encoded}""#)));
     assert!(html.contains(r#"rel="noopener noreferrer""#));
     assert!(html.contains(r#"aria-label="Share on X""#));
+}
+
+#[tokio::test]
+async fn share_image_is_a_cacheable_1200x630_png() {
+    let (status, _, headers) = get("/share/vitamin-d3-k2.png").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "image/png");
+    assert!(headers["cache-control"].to_str().unwrap().contains("max-age="));
+    let response = app().oneshot(Request::get("/share/vitamin-d3-k2.png").body(Body::empty()).unwrap()).await.unwrap();
+    let etag = response.headers()["etag"].clone();
+    let png = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+    assert_eq!((width, height), (1200, 630));
+    assert!(png.len() > 20_000, "the hero art and title are drawn, not a blank image");
+
+    let revalidated = app()
+        .oneshot(Request::get("/share/vitamin-d3-k2.png").header("if-none-match", etag).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+    let (missing, _, _) = get("/share/no-such-article.png").await;
+    assert_eq!(missing, StatusCode::NOT_FOUND);
 }

@@ -39,7 +39,7 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
     let ArticlePage {
         slug: _,
         canonical_url,
-        hero_url,
+        share_image_url,
         json_ld,
         title,
         description,
@@ -68,9 +68,10 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         <Meta property="og:description" content=description.clone()/>
         <Meta property="og:url" content=canonical_url.clone()/>
         <Meta property="og:site_name" content="NourishVibes"/>
-        <Meta property="og:image" content=hero_url.clone()/>
-        <Meta property="og:image:width" content=hero.width.to_string()/>
-        <Meta property="og:image:height" content=hero.height.to_string()/>
+        <Meta property="og:image" content=share_image_url.clone()/>
+        <Meta property="og:image:type" content="image/png"/>
+        <Meta property="og:image:width" content="1200"/>
+        <Meta property="og:image:height" content="630"/>
         <Meta property="og:image:alt" content=hero.alt.clone()/>
         <Meta property="article:published_time" content=published.iso.clone()/>
         <Meta property="article:modified_time" content=updated.iso.clone()/>
@@ -79,7 +80,7 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         <Meta name="twitter:card" content="summary_large_image"/>
         <Meta name="twitter:title" content=title.clone()/>
         <Meta name="twitter:description" content=description.clone()/>
-        <Meta name="twitter:image" content=hero_url.clone()/>
+        <Meta name="twitter:image" content=share_image_url.clone()/>
         <Meta name="twitter:image:alt" content=hero.alt.clone()/>
         <script type="application/ld+json" inner_html=json_ld></script>
         <article class="article">
@@ -93,7 +94,7 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
                 reading_minutes
             />
             <overview::Overview sentences=overview generated=overview_generated/>
-            <ShareRow url=canonical_url.clone() title=title.clone() description=description.clone() image_url=hero_url.clone()/>
+            <ShareRow url=canonical_url.clone() title=title.clone() description=description.clone() image_url=share_image_url.clone()/>
             <takeaways::KeyTakeaways items=key_takeaways/>
             <NewsletterCta cta=newsletter.clone() id="newsletter-inline"/>
             <div class="article-body prose" inner_html=body_html></div>

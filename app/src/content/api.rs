@@ -77,8 +77,8 @@ pub struct ArticlePage {
     pub slug: String,
     /// Absolute canonical URL, built from the configured site URL when served.
     pub canonical_url: String,
-    /// Absolute URL of the hero image, for link previews.
-    pub hero_url: String,
+    /// Absolute URL of the 1200×630 PNG link-preview image.
+    pub share_image_url: String,
     /// Schema.org JSON-LD for the page, already escaped for a `<script>` element.
     pub json_ld: String,
     /// The headline (the page's only h1).

@@ -3,10 +3,15 @@
 use super::api::ArticlePage;
 use serde_json::json;
 
+/// Size of the PNG served at `/share/{slug}.png` (rendered by the server crate).
+pub const SHARE_IMAGE_WIDTH: u32 = 1200;
+/// See [`SHARE_IMAGE_WIDTH`].
+pub const SHARE_IMAGE_HEIGHT: u32 = 630;
+
 /// The page with its absolute URLs and JSON-LD filled in for the site at `site_url`.
 pub fn with_site_url(page: &ArticlePage, site_url: &str) -> ArticlePage {
     let canonical_url = format!("{site_url}/articles/{}", page.slug);
-    let hero_url = format!("{site_url}{}", page.hero.src);
+    let share_image_url = format!("{site_url}/share/{}.png", page.slug);
     let json_ld = json!({
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -16,9 +21,9 @@ pub fn with_site_url(page: &ArticlePage, site_url: &str) -> ArticlePage {
         "mainEntityOfPage": canonical_url,
         "image": {
             "@type": "ImageObject",
-            "url": hero_url,
-            "width": page.hero.width,
-            "height": page.hero.height,
+            "url": share_image_url,
+            "width": SHARE_IMAGE_WIDTH,
+            "height": SHARE_IMAGE_HEIGHT,
         },
         "datePublished": page.published.iso,
         "dateModified": page.updated.iso,
@@ -38,7 +43,7 @@ pub fn with_site_url(page: &ArticlePage, site_url: &str) -> ArticlePage {
     });
     ArticlePage {
         canonical_url,
-        hero_url,
+        share_image_url,
         json_ld: script_safe(&json_ld.to_string()),
         ..page.clone()
     }

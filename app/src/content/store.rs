@@ -95,6 +95,11 @@ impl ContentStore {
         self.pages.get(slug)
     }
 
+    /// Every article page, in no particular order.
+    pub fn pages(&self) -> impl Iterator<Item = &ArticlePage> {
+        self.pages.values()
+    }
+
     /// Cards for every article, newest first.
     pub fn article_cards(&self) -> Vec<ArticleCard> {
         self.cards.clone()
@@ -280,7 +285,7 @@ fn load_article(
     .collect();
     Some(ArticlePage {
         canonical_url: String::new(),
-        hero_url: String::new(),
+        share_image_url: String::new(),
         json_ld: String::new(),
         slug: matter.slug,
         title: matter.title,
