@@ -7,6 +7,9 @@ scripts/install-tools.sh --test
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "server-only crates stay out of the WASM build"
+scripts/check-wasm-deps.sh
+
 step "unit tests (app, server-side features)"
 cargo test -p app --features ssr
 
