@@ -1,0 +1,184 @@
+//! Email address rules, shared by the browser (instant feedback) and the server (the authority).
+//! Dot-atom local parts only; domains as host names (no address literals), IDN labels turned
+//! into ASCII by the caller's converter so the browser needs no IDNA tables.
+
+use std::fmt;
+
+/// Longest address accepted (RFC 5321 path limit less the angle brackets).
+pub const MAX_ADDRESS: usize = 254;
+/// Longest part before the `@`.
+pub const MAX_LOCAL: usize = 64;
+/// Longest domain.
+pub const MAX_DOMAIN: usize = 255;
+
+/// Why an address was refused; `Display` is the message shown next to the field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailError {
+    /// Nothing typed.
+    Empty,
+    /// No `@` (or nothing on one side of it).
+    MissingAt,
+    /// Over [`MAX_ADDRESS`].
+    TooLong,
+    /// Local part over [`MAX_LOCAL`].
+    LocalTooLong,
+    /// Characters or dots not allowed before the `@`.
+    LocalInvalid,
+    /// `name@[192.0.2.1]`.
+    AddressLiteral,
+    /// Domain over [`MAX_DOMAIN`] once in ASCII.
+    DomainTooLong,
+    /// Not a host name like `example.com`.
+    DomainInvalid,
+}
+
+impl fmt::Display for EmailError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EmailError::Empty => "Enter your email address.",
+            EmailError::MissingAt => "An email address needs an @ with text on both sides, like name@example.com.",
+            EmailError::TooLong => "That address is too long: email addresses have at most 254 characters.",
+            EmailError::LocalTooLong => "The part before the @ can have at most 64 characters.",
+            EmailError::LocalInvalid => {
+                "The part before the @ can use letters, digits and . _ % + - ' (no spaces, no dot at the start or end, no two dots in a row)."
+            }
+            EmailError::AddressLiteral => "Addresses with an IP address after the @ aren't accepted; use a domain name like example.com.",
+            EmailError::DomainTooLong => "The part after the @ is too long to be a domain name.",
+            EmailError::DomainInvalid => "The part after the @ must be a domain name like example.com.",
+        })
+    }
+}
+
+impl std::error::Error for EmailError {}
+
+/// Checks `input` and returns the normalised address: trimmed, domain in lowercase ASCII.
+/// `domain_to_ascii` converts an internationalised domain (the server passes IDNA; the browser
+/// may pass [`ascii_only`] and leave IDN domains to the server).
+pub fn normalize(input: &str, domain_to_ascii: impl Fn(&str) -> Option<String>) -> Result<String, EmailError> {
+    let address = input.trim();
+    if address.is_empty() {
+        return Err(EmailError::Empty);
+    }
+    let (local, domain) = address.rsplit_once('@').ok_or(EmailError::MissingAt)?;
+    if local.is_empty() || domain.is_empty() {
+        return Err(EmailError::MissingAt);
+    }
+    if local.chars().count() > MAX_LOCAL {
+        return Err(EmailError::LocalTooLong);
+    }
+    if !is_dot_atom(local) {
+        return Err(EmailError::LocalInvalid);
+    }
+    if domain.starts_with('[') {
+        return Err(EmailError::AddressLiteral);
+    }
+    let ascii = if domain.is_ascii() {
+        domain.to_ascii_lowercase()
+    } else {
+        domain_to_ascii(domain).ok_or(EmailError::DomainInvalid)?.to_ascii_lowercase()
+    };
+    if ascii.len() > MAX_DOMAIN {
+        return Err(EmailError::DomainTooLong);
+    }
+    if !is_host_name(&ascii) {
+        return Err(EmailError::DomainInvalid);
+    }
+    let normalized = format!("{local}@{ascii}");
+    if normalized.len() > MAX_ADDRESS {
+        return Err(EmailError::TooLong);
+    }
+    Ok(normalized)
+}
+
+/// A converter that accepts only ASCII domains (for the browser, which defers IDN to the server).
+pub fn ascii_only(domain: &str) -> Option<String> {
+    domain.is_ascii().then(|| domain.to_string())
+}
+
+fn is_dot_atom(local: &str) -> bool {
+    const SPECIALS: &str = "!#$%&'*+/=?^_`{|}~-";
+    !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || SPECIALS.contains(c))
+}
+
+fn is_host_name(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        && labels.last().is_some_and(|tld| !tld.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stands in for IDNA in these tests: the one IDN domain the table uses.
+    fn fake_idna(domain: &str) -> Option<String> {
+        (domain == "bücher.example").then(|| "xn--bcher-kva.example".to_string())
+    }
+
+    #[test]
+    fn accepts_and_normalises_valid_addresses() {
+        for (input, expected) in [
+            ("reader@example.com", "reader@example.com"),
+            ("  Reader.Name+tips@Example.COM  ", "Reader.Name+tips@example.com"),
+            ("o'brien@mail.example.org", "o'brien@mail.example.org"),
+            ("a@b.co", "a@b.co"),
+            ("user@bücher.example", "user@xn--bcher-kva.example"),
+        ] {
+            assert_eq!(normalize(input, fake_idna).as_deref(), Ok(expected), "{input}");
+        }
+    }
+
+    #[test]
+    fn refuses_invalid_addresses_with_a_specific_reason() {
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        let long_domain = format!("a@{}.com", vec!["b".repeat(63); 4].join("."));
+        let long_address = format!("{}@{}.example.com", "a".repeat(64), vec!["c".repeat(60); 3].join("."));
+        for (input, expected) in [
+            ("", EmailError::Empty),
+            ("   ", EmailError::Empty),
+            ("reader.example.com", EmailError::MissingAt),
+            ("@example.com", EmailError::MissingAt),
+            ("reader@", EmailError::MissingAt),
+            (long_local.as_str(), EmailError::LocalTooLong),
+            ("two words@example.com", EmailError::LocalInvalid),
+            (".dot@example.com", EmailError::LocalInvalid),
+            ("dot.@example.com", EmailError::LocalInvalid),
+            ("do..t@example.com", EmailError::LocalInvalid),
+            ("\"quoted\"@example.com", EmailError::LocalInvalid),
+            ("reader@[192.0.2.1]", EmailError::AddressLiteral),
+            ("reader@[IPv6:2001:db8::1]", EmailError::AddressLiteral),
+            (long_domain.as_str(), EmailError::DomainTooLong),
+            ("reader@localhost", EmailError::DomainInvalid),
+            ("reader@example..com", EmailError::DomainInvalid),
+            ("reader@-example.com", EmailError::DomainInvalid),
+            ("reader@example.123", EmailError::DomainInvalid),
+            ("reader@exa mple.com", EmailError::DomainInvalid),
+            ("reader@ünknown.example", EmailError::DomainInvalid),
+            (long_address.as_str(), EmailError::TooLong),
+        ] {
+            assert_eq!(normalize(input, fake_idna), Err(expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn every_error_has_a_readable_message() {
+        assert_eq!(EmailError::MissingAt.to_string(), "An email address needs an @ with text on both sides, like name@example.com.");
+        assert!(EmailError::AddressLiteral.to_string().contains("domain name"));
+    }
+
+    #[test]
+    fn the_browser_converter_defers_idn_to_the_server() {
+        assert_eq!(normalize("a@bücher.example", ascii_only), Err(EmailError::DomainInvalid));
+        assert_eq!(normalize("a@Example.com", ascii_only).as_deref(), Ok("a@example.com"));
+    }
+}
