@@ -45,6 +45,11 @@ impl ShareImages {
             .collect();
         let mut fonts = usvg::fontdb::Database::new();
         fonts.load_system_fonts();
+        // Hero art asks for `system-ui, sans-serif`; map the generic family to a font we have.
+        let installed = |family: &str| fonts.faces().any(|face| face.families.iter().any(|(name, _)| name == family));
+        if let Some(family) = ["DejaVu Sans", "Liberation Sans", "Lato"].into_iter().find(|family| installed(family)) {
+            fonts.set_sans_serif_family(family);
+        }
         if fonts.is_empty() {
             tracing::warn!("no system fonts found: share images will have no title text");
         }
