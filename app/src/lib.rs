@@ -62,6 +62,13 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/articles/:slug") view=article::ArticleRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/about") view=|| view! { <pages::StaticPageRoute slug="about"/> } ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/editorial-standards")
+                        view=|| view! { <pages::StaticPageRoute slug="editorial-standards"/> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/privacy") view=|| view! { <pages::StaticPageRoute slug="privacy"/> } ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <layout::SiteFooter chrome/>

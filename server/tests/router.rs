@@ -188,3 +188,21 @@ async fn share_image_is_a_cacheable_1200x630_png() {
     let (missing, _, _) = get("/share/no-such-article.png").await;
     assert_eq!(missing, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn site_pages_render_from_markdown_and_are_linked_from_the_footer() {
+    for (path, heading) in [
+        ("/about", "About NourishVibes"),
+        ("/editorial-standards", "Editorial Standards"),
+        ("/privacy", "Privacy"),
+    ] {
+        let (status, html, _) = get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(html.contains(&format!(">{heading}</h1>")), "{path}");
+        assert_eq!(html.matches("<h1").count(), 1, "{path}");
+    }
+    let (_, article, _) = get("/articles/vitamin-d3-k2").await;
+    for link in [r#"href="/about""#, r#"href="/editorial-standards""#, r#"href="/privacy""#] {
+        assert!(article.contains(link), "footer lacks {link}");
+    }
+}

@@ -124,6 +124,24 @@ pub struct SourcedText {
     pub source_id: Option<String>,
 }
 
+/// A site page written in Markdown: about, privacy, editorial standards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaticPage {
+    /// Served at `/{slug}`.
+    pub slug: String,
+    /// Heading and title.
+    pub title: String,
+    /// Meta description.
+    pub description: String,
+    /// Last change.
+    pub updated: DateView,
+    /// Sanitised HTML made on the server from the page's Markdown.
+    pub body_html: String,
+}
+
+/// The site pages every deployment has; `server check` fails if one is missing.
+pub const STATIC_PAGES: [&str; 3] = ["about", "editorial-standards", "privacy"];
+
 /// An article as a card in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleCard {
@@ -183,6 +201,13 @@ pub struct SiteChrome {
 pub async fn get_article(slug: String) -> Result<Option<ArticlePage>, ServerFnError> {
     let state = crate::state::app_state()?;
     Ok(state.content.article_page(&slug).map(|page| super::seo::with_site_url(page, &state.config.site_url)))
+}
+
+/// The site page at `/{slug}`, or `None`.
+#[server]
+pub async fn get_static_page(slug: String) -> Result<Option<StaticPage>, ServerFnError> {
+    let content = crate::state::content_store()?;
+    Ok(content.static_page(&slug).cloned())
 }
 
 /// Every published article, newest first.

@@ -55,6 +55,20 @@ pub struct FrontMatter {
     pub revisions: Vec<RevisionMatter>,
 }
 
+/// The `+++` block of `content/pages/*.md` (about, privacy, editorial standards).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMatter {
+    /// URL path segment: the page is served at `/{slug}`.
+    pub slug: String,
+    /// Page heading and title.
+    pub title: String,
+    /// Meta description.
+    pub description: String,
+    /// Last change.
+    pub updated: DateInput,
+}
+
 /// `[hero]` in front matter.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -2,13 +2,13 @@
 
 use super::api::{
     ArticleCard, ArticlePage, AuthorView, CommunityBlock, DailyTip, DateView, HeroImage,
-    NewsletterCta, RevisionView, SiteChrome, SourcedText, TextBlock,
+    NewsletterCta, RevisionView, SiteChrome, SourcedText, StaticPage, TextBlock, STATIC_PAGES,
 };
 use super::grounding::{extract_overview, split_sentences, Grounded, PassageIndex};
 use super::dates::Date;
 use super::error::{toml_error, ContentError, ContentErrors};
 use super::front_matter::{
-    split_front_matter, AuthorsFile, DateInput, FrontMatter, SiteFile, TipsFile,
+    split_front_matter, AuthorsFile, DateInput, FrontMatter, PageMatter, SiteFile, TipsFile,
 };
 use super::{markdown, reading, tips};
 use serde::de::DeserializeOwned;
@@ -22,6 +22,7 @@ pub struct ContentStore {
     cards: Vec<ArticleCard>,
     tips: Vec<DailyTip>,
     community: CommunityBlock,
+    static_pages: HashMap<String, StaticPage>,
     warnings: Vec<ContentError>,
 }
 
@@ -52,7 +53,7 @@ impl ContentStore {
         // Slugs of every article whose front matter parsed, valid or not, so that a broken
         // article does not also make every tip linking to it look broken.
         let mut named_slugs = HashSet::new();
-        for path in article_files(&dir.join("articles"), &mut errors) {
+        for path in markdown_files(&dir.join("articles"), &mut errors) {
             let loaded = load_article(dir, &path, &authors, site.as_ref(), &mut named_slugs, &mut errors, &mut warnings);
             let Some(page) = loaded else {
                 continue;
@@ -69,6 +70,7 @@ impl ContentStore {
             pages.insert(page.slug.clone(), page);
         }
 
+        let static_pages = load_static_pages(&dir.join("pages"), &mut errors);
         let tips = tips_file
             .map(|file| check_tips(&dir.join("tips.toml"), file, &named_slugs, &mut errors))
             .unwrap_or_default();
@@ -87,7 +89,7 @@ impl ContentStore {
             privacy: site.community.privacy,
             benefits: site.community.benefits,
         };
-        Ok(ContentStore { pages, cards, tips, community, warnings })
+        Ok(ContentStore { pages, cards, tips, community, static_pages, warnings })
     }
 
     /// The rendered page for `slug`.
@@ -98,6 +100,11 @@ impl ContentStore {
     /// Every article page, in no particular order.
     pub fn pages(&self) -> impl Iterator<Item = &ArticlePage> {
         self.pages.values()
+    }
+
+    /// The site page served at `/{slug}`.
+    pub fn static_page(&self, slug: &str) -> Option<&StaticPage> {
+        self.static_pages.get(slug)
     }
 
     /// Cards for every article, newest first.
@@ -138,7 +145,58 @@ fn read_toml<T: DeserializeOwned>(path: &Path, errors: &mut Vec<ContentError>) -
     toml::from_str(&text).map_err(|error| errors.push(toml_error(path, "file", &error))).ok()
 }
 
-fn article_files(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<PathBuf> {
+/// Reads `content/pages/*.md`; every page in [`STATIC_PAGES`] must be there.
+fn load_static_pages(dir: &Path, errors: &mut Vec<ContentError>) -> HashMap<String, StaticPage> {
+    let mut pages = HashMap::new();
+    for path in markdown_files(dir, errors) {
+        let Ok(text) = std::fs::read_to_string(&path)
+            .map_err(|error| errors.push(ContentError::new(&path, "(file)", format!("cannot be read: {error}"))))
+        else {
+            continue;
+        };
+        let (front, body) = match split_front_matter(&text) {
+            Ok(parts) => parts,
+            Err(reason) => {
+                errors.push(ContentError::new(&path, "front matter", reason));
+                continue;
+            }
+        };
+        let matter: PageMatter = match toml::from_str(front) {
+            Ok(matter) => matter,
+            Err(error) => {
+                errors.push(toml_error(&path, "front matter", &error));
+                continue;
+            }
+        };
+        let updated = Date::parse(&matter.updated.as_text())
+            .map_err(|error| errors.push(ContentError::new(&path, "updated", error.to_string())));
+        let rendered = markdown::render(body).map_err(|problems| {
+            for problem in problems {
+                errors.push(ContentError::new(&path, "body", problem));
+            }
+        });
+        if let (Ok(updated), Ok(rendered)) = (updated, rendered) {
+            let page = StaticPage {
+                slug: matter.slug.clone(),
+                title: matter.title,
+                description: matter.description,
+                updated: date_view(updated),
+                body_html: rendered.html,
+            };
+            if pages.insert(matter.slug.clone(), page).is_some() {
+                errors.push(ContentError::new(&path, "slug", format!("`{}` is used by another page", matter.slug)));
+            }
+        }
+    }
+    for required in STATIC_PAGES {
+        if !pages.contains_key(required) && errors.iter().all(|error| !error.file.starts_with(dir)) {
+            errors.push(ContentError::new(dir, "(folder)", format!("has no page with slug `{required}`")));
+        }
+    }
+    pages
+}
+
+fn markdown_files(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<PathBuf> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
@@ -152,7 +210,7 @@ fn article_files(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<PathBuf> {
         .collect();
     files.sort();
     if files.is_empty() {
-        errors.push(ContentError::new(dir, "(folder)", "holds no `.md` articles"));
+        errors.push(ContentError::new(dir, "(folder)", "holds no `.md` files"));
     }
     files
 }

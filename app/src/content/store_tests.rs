@@ -90,6 +90,11 @@ fn fixture(edit: impl FnOnce(&Path)) -> (tempfile::TempDir, Result<ContentStore,
     fs::write(root.join("site.toml"), SITE).unwrap();
     fs::write(root.join("tips.toml"), TIPS).unwrap();
     fs::write(root.join("articles/good.md"), article("good", "", "## Hello\n\nWorld.")).unwrap();
+    fs::create_dir_all(root.join("pages")).unwrap();
+    for slug in ["about", "editorial-standards", "privacy"] {
+        let page = format!("+++\nslug = \"{slug}\"\ntitle = \"T\"\ndescription = \"D\"\nupdated = 2026-02-15\n+++\nText.\n");
+        fs::write(root.join(format!("pages/{slug}.md")), page).unwrap();
+    }
     edit(root);
     let result = ContentStore::load(root).map_err(|errors| errors.to_string());
     (dir, result)
@@ -287,4 +292,19 @@ fn unsupported_overview_sentence_is_a_warning_naming_it() {
     let warning = warning.expect("a warning for the summary");
     assert!(warning.contains("good.md"), "{warning}");
     assert!(warning.contains("Quantum chromodynamics binds quarks."), "{warning}");
+}
+
+#[test]
+fn a_missing_site_page_is_reported() {
+    let message = load_error(|root| fs::remove_file(root.join("pages/privacy.md")).unwrap());
+    assert_names(&message, "pages", "(folder)", "has no page with slug `privacy`");
+}
+
+#[test]
+fn site_pages_are_rendered() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let store = ContentStore::load(&dir).unwrap_or_else(|errors| panic!("{errors}"));
+    let privacy = store.static_page("privacy").expect("privacy page");
+    assert!(privacy.body_html.contains("<h2 id=\"when-you-subscribe-to-the-newsletter\">"));
+    assert!(store.static_page("editorial-standards").is_some());
 }

@@ -17,7 +17,9 @@ pub fn SiteFooter(chrome: Resource<Result<SiteChrome, ServerFnError>>) -> impl I
                             <section class="community" id="newsletter" aria-labelledby="community-title">
                                 <h2 id="community-title">{community.heading}</h2>
                                 <p>{community.text}</p>
-                                <p class="privacy-line">{community.privacy}</p>
+                                <p class="privacy-line">
+                                    {community.privacy} " " <a href="/privacy">"Read our privacy notice"</a>
+                                </p>
                                 <ul class="benefits">
                                     {community
                                         .benefits
@@ -35,6 +37,13 @@ pub fn SiteFooter(chrome: Resource<Result<SiteChrome, ServerFnError>>) -> impl I
             <div class="footer-bar">
                 <a class="brand" href="/"><BrandMark/><span class="brand-name">"NourishVibes"</span></a>
                 <p>"Evidence-based nutrition and health, reviewed by professionals."</p>
+                <nav aria-label="Footer">
+                    <ul class="footer-links">
+                        <li><a href="/about">"About"</a></li>
+                        <li><a href="/editorial-standards">"Editorial standards"</a></li>
+                        <li><a href="/privacy">"Privacy"</a></li>
+                    </ul>
+                </nav>
                 <p class="copyright">"© 2026 NourishVibes. Educational content, not medical advice."</p>
             </div>
         </footer>

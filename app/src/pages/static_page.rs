@@ -1,0 +1,33 @@
+//! Site pages written in Markdown: about, editorial standards, privacy.
+
+use crate::content::api::get_static_page;
+use crate::pages::{LoadFailed, NotFound};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// The page with `slug`, rendered from `content/pages/{slug}.md`.
+#[component]
+pub fn StaticPageRoute(slug: &'static str) -> impl IntoView {
+    let page = Resource::new(move || slug.to_string(), get_static_page);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(Some(page)) => view! {
+                        <Title text=page.title.clone()/>
+                        <Meta name="description" content=page.description/>
+                        <article class="article site-page" aria-labelledby="page-title">
+                            <h1 id="page-title">{page.title}</h1>
+                            <p class="article-meta">
+                                "Last updated " <time datetime=page.updated.iso>{page.updated.display}</time>
+                            </p>
+                            <div class="prose" inner_html=page.body_html></div>
+                        </article>
+                    }.into_any(),
+                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Err(_) => view! { <LoadFailed/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
