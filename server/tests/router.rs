@@ -202,6 +202,7 @@ async fn site_pages_render_from_markdown_and_are_linked_from_the_footer() {
         assert_eq!(html.matches("<h1").count(), 1, "{path}");
     }
     let (_, article, _) = get("/articles/vitamin-d3-k2").await;
+    assert!(article.contains(r#"<a href="/editorial-standards">Read our editorial standards</a>"#));
     for link in [r#"href="/about""#, r#"href="/editorial-standards""#, r#"href="/privacy""#] {
         assert!(article.contains(link), "footer lacks {link}");
     }

@@ -15,6 +15,7 @@ pub fn EditorialSections(blocks: Vec<TextBlock>) -> impl IntoView {
                 <section class="editorial" aria-labelledby=labelled_by>
                     <h2 id=heading_id>{block.title}</h2>
                     <p>{block.text}</p>
+                    {block.link.map(|(href, text)| view! { <p><a href=href>{text}</a></p> })}
                 </section>
             }
         })

@@ -50,6 +50,8 @@ pub struct TextBlock {
     pub title: String,
     /// The paragraph.
     pub text: String,
+    /// An optional follow-up link: (path, link text).
+    pub link: Option<(String, String)>,
 }
 
 /// One entry of an article's revision history.

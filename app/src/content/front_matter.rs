@@ -188,6 +188,12 @@ pub struct BlockMatter {
     pub title: String,
     /// Paragraph.
     pub text: String,
+    /// Internal path of a page that says more, e.g. `/editorial-standards`.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// Text of that link.
+    #[serde(default)]
+    pub link_text: Option<String>,
 }
 
 /// `[disclosures]` in site.toml.

@@ -8,7 +8,8 @@ use super::grounding::{extract_overview, split_sentences, Grounded, PassageIndex
 use super::dates::Date;
 use super::error::{toml_error, ContentError, ContentErrors};
 use super::front_matter::{
-    split_front_matter, AuthorsFile, DateInput, FrontMatter, PageMatter, SiteFile, TipsFile,
+    split_front_matter, AuthorsFile, BlockMatter, DateInput, FrontMatter, PageMatter, SiteFile,
+    TipsFile,
 };
 use super::{markdown, reading, tips};
 use serde::de::DeserializeOwned;
@@ -339,7 +340,12 @@ fn load_article(
     ]
     .into_iter()
     .filter(|(applies, _, _)| *applies)
-    .map(|(_, id, block)| TextBlock { id: id.to_string(), title: block.title.clone(), text: block.text.clone() })
+    .map(|(_, id, block)| TextBlock {
+        id: id.to_string(),
+        title: block.title.clone(),
+        text: block.text.clone(),
+        link: block_link(block),
+    })
     .collect();
     Some(ArticlePage {
         canonical_url: String::new(),
@@ -376,6 +382,7 @@ fn load_article(
                 id: markdown::slugify(&block.title),
                 title: block.title.clone(),
                 text: block.text.clone(),
+                link: block_link(block),
             })
             .collect(),
         disclosures,
@@ -445,7 +452,22 @@ fn check_hero_path(dir: &Path, src: &str) -> Result<(), String> {
     Ok(())
 }
 
+fn block_link(block: &BlockMatter) -> Option<(String, String)> {
+    Some((block.link.clone()?, block.link_text.clone().unwrap_or_else(|| "Read more".to_string())))
+}
+
 fn check_site(path: &Path, site: &SiteFile, errors: &mut Vec<ContentError>) {
+    let blocks = site.editorial.iter().chain([&site.disclosures.affiliate, &site.disclosures.medical]);
+    for (i, block) in blocks.enumerate() {
+        let internal_page = |link: &str| link == "/" || STATIC_PAGES.iter().any(|slug| link == format!("/{slug}"));
+        if let Some(link) = block.link.as_deref().filter(|link| !internal_page(link)) {
+            errors.push(ContentError::new(
+                path,
+                format!("block {} (`{}`).link", i + 1, block.title),
+                format!("`{link}` is not one of the site pages (/{})", STATIC_PAGES.join(", /")),
+            ));
+        }
+    }
     if site.editorial.is_empty() {
         errors.push(ContentError::new(path, "editorial", "needs at least one section"));
     }

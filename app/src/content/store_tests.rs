@@ -308,3 +308,12 @@ fn site_pages_are_rendered() {
     assert!(privacy.body_html.contains("<h2 id=\"when-you-subscribe-to-the-newsletter\">"));
     assert!(store.static_page("editorial-standards").is_some());
 }
+
+#[test]
+fn an_editorial_link_to_no_page_is_reported() {
+    let message = load_error(|root| {
+        let site = SITE.replace("text = \"We read the studies.\"", "text = \"We read the studies.\"\nlink = \"/nowhere\"");
+        fs::write(root.join("site.toml"), site).unwrap();
+    });
+    assert_names(&message, "site.toml", "block 1 (`How We Researched This`).link", "`/nowhere` is not one of the site pages");
+}
