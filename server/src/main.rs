@@ -45,7 +45,7 @@ async fn run() -> ExitCode {
     let address = leptos_options.site_addr;
     let config = Config::from_env(&address.to_string());
 
-    let content = match ContentStore::load(&config.content_dir) {
+    let content = match ContentStore::load(&config.content_dir, &config.site_url) {
         Ok(content) => content,
         Err(errors) => {
             eprintln!("error: the site cannot start because of its content.\n{errors}");
@@ -98,7 +98,7 @@ fn leptos_options() -> Result<LeptosOptions, String> {
 
 /// `server check`: loads all content as start-up would and reports every problem.
 fn check(config: &Config) -> ExitCode {
-    match ContentStore::load(&config.content_dir) {
+    match ContentStore::load(&config.content_dir, &config.site_url) {
         Ok(content) => {
             for warning in content.warnings() {
                 eprintln!("warning: {warning}");

@@ -15,11 +15,12 @@ fn content_dir() -> PathBuf {
 }
 
 fn app() -> axum::Router {
-    let content = ContentStore::load(&content_dir()).unwrap_or_else(|errors| panic!("{errors}"));
+    let site_url = "https://nourishvibes.example";
+    let content = ContentStore::load(&content_dir(), site_url).unwrap_or_else(|errors| panic!("{errors}"));
     let state = AppState {
         leptos_options: LeptosOptions::builder().output_name("nourishvibes").build(),
         content: Arc::new(content),
-        config: Arc::new(SiteConfig { site_url: "https://nourishvibes.example".into() }),
+        config: Arc::new(SiteConfig { site_url: site_url.into() }),
     };
     server::build_router(state, &content_dir())
 }

@@ -77,7 +77,7 @@ pub struct NewsletterCta {
 pub struct ArticlePage {
     /// URL slug: `/articles/{slug}`.
     pub slug: String,
-    /// Absolute canonical URL, built from the configured site URL when served.
+    /// Absolute canonical URL, built from the configured site URL at load.
     pub canonical_url: String,
     /// Absolute URL of the 1200×630 PNG link-preview image.
     pub share_image_url: String,
@@ -201,8 +201,8 @@ pub struct SiteChrome {
 /// The article for a slug, or `None` when there is no such article.
 #[server]
 pub async fn get_article(slug: String) -> Result<Option<ArticlePage>, ServerFnError> {
-    let state = crate::state::app_state()?;
-    Ok(state.content.article_page(&slug).map(|page| super::seo::with_site_url(page, &state.config.site_url)))
+    let content = crate::state::content_store()?;
+    Ok(content.article_page(&slug).cloned())
 }
 
 /// The site page at `/{slug}`, or `None`.

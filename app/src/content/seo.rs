@@ -8,8 +8,9 @@ pub const SHARE_IMAGE_WIDTH: u32 = 1200;
 /// See [`SHARE_IMAGE_WIDTH`].
 pub const SHARE_IMAGE_HEIGHT: u32 = 630;
 
-/// The page with its absolute URLs and JSON-LD filled in for the site at `site_url`.
-pub fn with_site_url(page: &ArticlePage, site_url: &str) -> ArticlePage {
+/// The page with its absolute URLs and JSON-LD filled in for the site at `site_url`
+/// (done once at content load, not per request).
+pub fn with_site_url(page: ArticlePage, site_url: &str) -> ArticlePage {
     let canonical_url = format!("{site_url}/articles/{}", page.slug);
     let share_image_url = format!("{site_url}/share/{}.png", page.slug);
     let json_ld = json!({
@@ -45,7 +46,7 @@ pub fn with_site_url(page: &ArticlePage, site_url: &str) -> ArticlePage {
         canonical_url,
         share_image_url,
         json_ld: script_safe(&json_ld.to_string()),
-        ..page.clone()
+        ..page
     }
 }
 

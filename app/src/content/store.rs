@@ -11,7 +11,7 @@ use super::front_matter::{
     split_front_matter, AuthorsFile, BlockMatter, DateInput, FrontMatter, PageMatter, SiteFile,
     TipsFile,
 };
-use super::{markdown, reading, tips};
+use super::{markdown, reading, seo, tips};
 use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -29,7 +29,8 @@ pub struct ContentStore {
 
 impl ContentStore {
     /// Loads and checks everything under `dir`; on any problem returns all of them.
-    pub fn load(dir: &Path) -> Result<ContentStore, ContentErrors> {
+    /// `site_url` (no trailing slash) makes the canonical URLs and JSON-LD, once, here.
+    pub fn load(dir: &Path, site_url: &str) -> Result<ContentStore, ContentErrors> {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let authors: Option<AuthorsFile> = read_toml(&dir.join("authors.toml"), &mut errors);
@@ -68,7 +69,7 @@ impl ContentStore {
                 continue;
             }
             sources.insert(page.slug.clone(), path);
-            pages.insert(page.slug.clone(), page);
+            pages.insert(page.slug.clone(), seo::with_site_url(page, site_url));
         }
 
         let static_pages = load_static_pages(&dir.join("pages"), &mut errors);
@@ -150,28 +151,12 @@ fn read_toml<T: DeserializeOwned>(path: &Path, errors: &mut Vec<ContentError>) -
 fn load_static_pages(dir: &Path, errors: &mut Vec<ContentError>) -> HashMap<String, StaticPage> {
     let mut pages = HashMap::new();
     for path in markdown_files(dir, errors) {
-        let Ok(text) = std::fs::read_to_string(&path)
-            .map_err(|error| errors.push(ContentError::new(&path, "(file)", format!("cannot be read: {error}"))))
-        else {
+        let Some((matter, body)) = read_markdown_file::<PageMatter>(&path, errors) else {
             continue;
-        };
-        let (front, body) = match split_front_matter(&text) {
-            Ok(parts) => parts,
-            Err(reason) => {
-                errors.push(ContentError::new(&path, "front matter", reason));
-                continue;
-            }
-        };
-        let matter: PageMatter = match toml::from_str(front) {
-            Ok(matter) => matter,
-            Err(error) => {
-                errors.push(toml_error(&path, "front matter", &error));
-                continue;
-            }
         };
         let updated = Date::parse(&matter.updated.as_text())
             .map_err(|error| errors.push(ContentError::new(&path, "updated", error.to_string())));
-        let rendered = markdown::render(body).map_err(|problems| {
+        let rendered = markdown::render(&body).map_err(|problems| {
             for problem in problems {
                 errors.push(ContentError::new(&path, "body", problem));
             }
@@ -195,6 +180,18 @@ fn load_static_pages(dir: &Path, errors: &mut Vec<ContentError>) -> HashMap<Stri
         }
     }
     pages
+}
+
+/// Reads a Markdown file and parses its `+++` front matter as `T`; returns it with the body.
+fn read_markdown_file<T: DeserializeOwned>(path: &Path, errors: &mut Vec<ContentError>) -> Option<(T, String)> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| errors.push(ContentError::new(path, "(file)", format!("cannot be read: {error}"))))
+        .ok()?;
+    let (front, body) = split_front_matter(&text)
+        .map_err(|reason| errors.push(ContentError::new(path, "front matter", reason)))
+        .ok()?;
+    let matter = toml::from_str(front).map_err(|error| errors.push(toml_error(path, "front matter", &error))).ok()?;
+    Some((matter, body.to_string()))
 }
 
 fn markdown_files(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<PathBuf> {
@@ -225,27 +222,8 @@ fn load_article(
     errors: &mut Vec<ContentError>,
     warnings: &mut Vec<ContentError>,
 ) -> Option<ArticlePage> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => {
-            errors.push(ContentError::new(path, "(file)", format!("cannot be read: {error}")));
-            return None;
-        }
-    };
-    let (front, body) = match split_front_matter(&text) {
-        Ok(parts) => parts,
-        Err(reason) => {
-            errors.push(ContentError::new(path, "front matter", reason));
-            return None;
-        }
-    };
-    let matter: FrontMatter = match toml::from_str(front) {
-        Ok(matter) => matter,
-        Err(error) => {
-            errors.push(toml_error(path, "front matter", &error));
-            return None;
-        }
-    };
+    let (matter, body): (FrontMatter, String) = read_markdown_file(path, errors)?;
+    let body = body.as_str();
     named_slugs.insert(matter.slug.clone());
     let before = errors.len();
     let mut fail = |field: &str, reason: String| errors.push(ContentError::new(path, field, reason));

@@ -5,6 +5,8 @@ use super::store::ContentStore;
 use std::fs;
 use std::path::Path;
 
+const SITE_URL: &str = "https://nourishvibes.example";
+
 const AUTHORS: &str = r#"
 [jane]
 name = "Dr. Jane Roe"
@@ -96,7 +98,7 @@ fn fixture(edit: impl FnOnce(&Path)) -> (tempfile::TempDir, Result<ContentStore,
         fs::write(root.join(format!("pages/{slug}.md")), page).unwrap();
     }
     edit(root);
-    let result = ContentStore::load(root).map_err(|errors| errors.to_string());
+    let result = ContentStore::load(root, SITE_URL).map_err(|errors| errors.to_string());
     (dir, result)
 }
 
@@ -122,6 +124,7 @@ fn loads_a_valid_folder_into_rendered_pages() {
     assert_eq!(page.updated.iso, "2026-02-24");
     assert_eq!(page.author.name, "Dr. Jane Roe");
     assert_eq!(page.hero.src, "/images/hero.svg");
+    assert_eq!(page.canonical_url, "https://nourishvibes.example/articles/good");
     assert!(page.body_html.contains("<h2 id=\"hello\">Hello</h2>"));
     assert_eq!(page.disclosures.len(), 1, "only the medical disclaimer applies");
     assert_eq!(page.disclosures[0].title, "Medical Disclaimer");
@@ -235,7 +238,7 @@ fn reports_every_problem_not_just_the_first() {
 #[test]
 fn the_real_content_folder_loads() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-    let store = ContentStore::load(&dir).unwrap_or_else(|errors| panic!("{errors}"));
+    let store = ContentStore::load(&dir, SITE_URL).unwrap_or_else(|errors| panic!("{errors}"));
     let reference = store.article_page("vitamin-d3-k2").expect("the reference article");
     assert_eq!(reference.title, "Vitamin D3 + K2: The Perfect Pair");
     assert_eq!(reference.published.display, "Feb 15, 2026");
@@ -247,7 +250,7 @@ fn the_real_content_folder_loads() {
 #[test]
 fn overview_sentences_and_takeaways_link_to_their_sources() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-    let store = ContentStore::load(&dir).unwrap_or_else(|errors| panic!("{errors}"));
+    let store = ContentStore::load(&dir, SITE_URL).unwrap_or_else(|errors| panic!("{errors}"));
     let page = store.article_page("vitamin-d3-k2").unwrap();
     assert!(!page.overview_generated);
     assert_eq!(page.overview.len(), 2);
@@ -303,7 +306,7 @@ fn a_missing_site_page_is_reported() {
 #[test]
 fn site_pages_are_rendered() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-    let store = ContentStore::load(&dir).unwrap_or_else(|errors| panic!("{errors}"));
+    let store = ContentStore::load(&dir, SITE_URL).unwrap_or_else(|errors| panic!("{errors}"));
     let privacy = store.static_page("privacy").expect("privacy page");
     assert!(privacy.body_html.contains("<h2 id=\"when-you-subscribe-to-the-newsletter\">"));
     assert!(store.static_page("editorial-standards").is_some());
