@@ -1,10 +1,18 @@
 import { defineConfig, devices } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 // The site under test: the debug build made by `cargo leptos build`, started here on its own
 // port with the repository's real content, and stopped when the run ends.
 const port = Number(process.env.E2E_PORT ?? 3107);
 const baseURL = `http://127.0.0.1:${port}`;
 const root = `${__dirname}/..`;
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? port + 1000);
+// One fresh folder per run for the database and the SMTP server's Maildir; set once in the
+// main process so the workers (which load this file again) share it.
+process.env.E2E_RUN_DIR ??= mkdtempSync(join(tmpdir(), "nourishvibes-e2e-"));
+const runDir = process.env.E2E_RUN_DIR;
 
 export default defineConfig({
   testDir: "./tests",
@@ -33,7 +41,15 @@ export default defineConfig({
   projects: [
     { name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 } } },
   ],
-  webServer: {
+  webServer: [
+  {
+    // A real SMTP server on loopback that stores every message in a Maildir the tests read.
+    command: `/usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${runDir}/maildir`,
+    port: smtpPort,
+    reuseExistingServer: false,
+    timeout: 20_000,
+  },
+  {
     command: `${root}/target/debug/server`,
     cwd: root,
     url: `${baseURL}/`,
@@ -47,7 +63,14 @@ export default defineConfig({
       LEPTOS_OUTPUT_NAME: "nourishvibes",
       NV_SITE_URL: baseURL,
       NV_CONTENT_DIR: `${root}/content`,
-      NV_DATA_DIR: process.env.E2E_DATA_DIR ?? `${root}/target/e2e-data`,
+      NV_DATA_DIR: `${runDir}/data`,
+      NV_SMTP_HOST: "127.0.0.1",
+      NV_SMTP_PORT: String(smtpPort),
+      NV_SMTP_TLS: "none",
+      NV_MAIL_FROM: "NourishVibes <newsletter@nourishvibes.example>",
+      // Every test signs up from 127.0.0.1; the limit itself is tested at router level.
+      NV_SIGNUP_LIMIT: "0",
     },
   },
+  ],
 });

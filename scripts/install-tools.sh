@@ -30,6 +30,8 @@ fi
 if [[ "${1:-}" == "--test" ]]; then
   apt_missing=()
   [[ -x /usr/bin/chromium ]] || apt_missing+=(chromium)
+  # The SMTP server the mail tests start on loopback.
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_missing+=(python3-aiosmtpd)
   if ((${#apt_missing[@]})); then
     say "installing ${apt_missing[*]} from Debian"
     apt-get update -qq

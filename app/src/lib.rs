@@ -69,6 +69,9 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/privacy") view=|| view! { <pages::StaticPageRoute slug="privacy"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter") view=newsletter::NewsletterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter/confirm") view=newsletter::ConfirmPage/>
+                    <Route path=path!("/newsletter/unsubscribe") view=newsletter::UnsubscribePage/>
                 </Routes>
             </main>
             <layout::SiteFooter chrome/>

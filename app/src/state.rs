@@ -1,6 +1,7 @@
 //! Server state built once in `server/src/main.rs` and handed to every render and server function.
 
 use crate::content::store::ContentStore;
+use crate::newsletter::server::Newsletter;
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub content: Arc<ContentStore>,
     /// Environment settings.
     pub config: Arc<SiteConfig>,
+    /// Newsletter storage, rate limiting and the outbox signal.
+    pub newsletter: Arc<Newsletter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

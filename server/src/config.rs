@@ -1,5 +1,6 @@
 //! Settings from the environment, with defaults that run the site from a fresh clone.
 
+use app::newsletter::server::{SmtpSettings, SmtpTls};
 use std::path::PathBuf;
 
 /// Where things are and how the site is reached.
@@ -11,19 +12,100 @@ pub struct Config {
     pub content_dir: PathBuf,
     /// Folder for the SQLite database and other runtime data (`NV_DATA_DIR`).
     pub data_dir: PathBuf,
+    /// SMTP server for newsletter mail (`NV_SMTP_*`); without it mail goes to `data/outbox/`.
+    pub smtp: Option<SmtpSettings>,
+    /// Signups allowed per client network per 10 minutes (`NV_SIGNUP_LIMIT`, 0 = off).
+    pub signup_limit: usize,
+    /// Rate-limit on the last `X-Forwarded-For` hop (`NV_TRUST_FORWARDED_FOR=true`, only behind a proxy you run).
+    pub trust_forwarded_for: bool,
 }
 
 impl Config {
-    /// Reads `NV_SITE_URL`, `NV_CONTENT_DIR` and `NV_DATA_DIR`; `address` is the bound address.
-    pub fn from_env(address: &str) -> Config {
-        let var = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
-        Config {
+    /// Reads the `NV_*` variables; `address` is the bound address. Refuses values it cannot use.
+    pub fn from_env(address: &str) -> Result<Config, String> {
+        Config::from_lookup(address, |name| std::env::var(name).ok())
+    }
+
+    /// Like [`Config::from_env`], reading variables through `lookup`.
+    pub fn from_lookup(address: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let var = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let smtp = match var("NV_SMTP_HOST") {
+            None => None,
+            Some(host) => {
+                let tls = match var("NV_SMTP_TLS").as_deref().unwrap_or("starttls") {
+                    "none" => SmtpTls::None,
+                    "starttls" => SmtpTls::StartTls,
+                    "tls" => SmtpTls::Tls,
+                    other => return Err(format!("NV_SMTP_TLS must be none, starttls or tls, not {other:?}")),
+                };
+                let default_port = match tls {
+                    SmtpTls::None => 25,
+                    SmtpTls::StartTls => 587,
+                    SmtpTls::Tls => 465,
+                };
+                let port = match var("NV_SMTP_PORT") {
+                    None => default_port,
+                    Some(port) => port.parse().map_err(|_| format!("NV_SMTP_PORT must be a port number, not {port:?}"))?,
+                };
+                Some(SmtpSettings {
+                    host,
+                    port,
+                    username: var("NV_SMTP_USERNAME"),
+                    password: var("NV_SMTP_PASSWORD"),
+                    tls,
+                    from: var("NV_MAIL_FROM").unwrap_or_else(|| "NourishVibes <newsletter@localhost>".into()),
+                })
+            }
+        };
+        let signup_limit = match var("NV_SIGNUP_LIMIT") {
+            None => 5,
+            Some(limit) => limit.parse().map_err(|_| format!("NV_SIGNUP_LIMIT must be a whole number, not {limit:?}"))?,
+        };
+        let trust_forwarded_for = match var("NV_TRUST_FORWARDED_FOR").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => return Err(format!("NV_TRUST_FORWARDED_FOR must be true or false, not {other:?}")),
+        };
+        Ok(Config {
             site_url: var("NV_SITE_URL")
                 .unwrap_or_else(|| format!("http://{address}"))
                 .trim_end_matches('/')
                 .to_string(),
             content_dir: var("NV_CONTENT_DIR").unwrap_or_else(|| "content".into()).into(),
             data_dir: var("NV_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
-        }
+            smtp,
+            signup_limit,
+            trust_forwarded_for,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, String> {
+        Config::from_lookup("127.0.0.1:3000", |name| {
+            vars.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string())
+        })
+    }
+
+    #[test]
+    fn defaults_run_without_any_variable() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.site_url, "http://127.0.0.1:3000");
+        assert!(config.smtp.is_none());
+        assert_eq!(config.signup_limit, 5);
+        assert!(!config.trust_forwarded_for);
+    }
+
+    #[test]
+    fn smtp_settings_and_their_errors() {
+        let smtp = config(&[("NV_SMTP_HOST", "mail.example"), ("NV_SMTP_TLS", "tls")]).unwrap().smtp.unwrap();
+        assert_eq!((smtp.port, smtp.tls), (465, SmtpTls::Tls));
+        let error = config(&[("NV_SMTP_HOST", "mail.example"), ("NV_SMTP_TLS", "maybe")]).unwrap_err();
+        assert!(error.contains("NV_SMTP_TLS"), "{error}");
+        assert!(config(&[("NV_SMTP_HOST", "m"), ("NV_SMTP_PORT", "x")]).unwrap_err().contains("NV_SMTP_PORT"));
+        assert!(config(&[("NV_SIGNUP_LIMIT", "-1")]).unwrap_err().contains("NV_SIGNUP_LIMIT"));
     }
 }

@@ -2,13 +2,19 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+pub mod newsletter;
 pub mod share_image;
 
 use app::state::AppState;
 use app::{shell, App};
+use axum::routing::get;
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
+
+/// Largest request body accepted (forms are a few hundred bytes); larger gets 413.
+pub const MAX_BODY_BYTES: usize = 8 * 1024;
 
 /// Builds the whole HTTP application: pages, server functions, content and share images and
 /// static files. `content_dir` holds `images/`.
@@ -28,6 +34,11 @@ pub fn build_router(state: AppState, content_dir: &std::path::Path) -> Router {
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .nest_service("/images", ServeDir::new(content_dir.join("images")))
         .nest_service("/share", share_routes)
+        .route(
+            "/newsletter/unsubscribe/one-click",
+            get(newsletter::one_click_page).post(newsletter::one_click),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 use app::content::store::ContentStore;
+use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use app::state::{AppState, SiteConfig};
 use leptos::prelude::{get_configuration, LeptosOptions};
 use server::config::Config;
@@ -28,7 +29,13 @@ async fn run() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let command = args.next();
     if command.as_deref() == Some("check") {
-        return check(&Config::from_env("127.0.0.1:3000"));
+        return match Config::from_env("127.0.0.1:3000") {
+            Ok(config) => check(&config),
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        };
     }
     if let Some(other) = command {
         eprintln!("error: unknown command `{other}`. Usage: server [check]");
@@ -43,7 +50,13 @@ async fn run() -> ExitCode {
         }
     };
     let address = leptos_options.site_addr;
-    let config = Config::from_env(&address.to_string());
+    let config = match Config::from_env(&address.to_string()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
 
     let content = match ContentStore::load(&config.content_dir, &config.site_url) {
         Ok(content) => content,
@@ -61,12 +74,21 @@ async fn run() -> ExitCode {
     }
     tracing::info!(articles = content.article_count(), "content loaded");
 
+    let newsletter = match start_newsletter(&config).await {
+        Ok(newsletter) => newsletter,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let state = AppState {
         leptos_options,
         content: Arc::new(content),
         config: Arc::new(SiteConfig { site_url: config.site_url.clone() }),
+        newsletter,
     };
-    let router = server::build_router(state, &config.content_dir);
+    let router = server::build_router(state, &config.content_dir)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
 
     let listener = match tokio::net::TcpListener::bind(address).await {
         Ok(listener) => listener,
@@ -84,6 +106,34 @@ async fn run() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// Opens the newsletter database and starts delivering its outbox.
+async fn start_newsletter(config: &Config) -> Result<Arc<Newsletter>, String> {
+    let pool = open_database(&config.data_dir)
+        .await
+        .map_err(|error| format!("cannot open the database in {}: {error}", config.data_dir.display()))?;
+    let mailer = match &config.smtp {
+        Some(smtp) => {
+            tracing::info!("newsletter mail goes through SMTP {}:{}", smtp.host, smtp.port);
+            Mailer::smtp(smtp)?
+        }
+        None => {
+            let outbox = config.data_dir.join("outbox");
+            tracing::info!("no SMTP configured (NV_SMTP_HOST): newsletter mail is written to {}", outbox.display());
+            Mailer::Files(outbox)
+        }
+    };
+    let store = Store::new(pool, &config.site_url, None);
+    let newsletter = Arc::new(Newsletter {
+        store: store.clone(),
+        limiter: RateLimiter::new(config.signup_limit, std::time::Duration::from_secs(600)),
+        outbox_signal: Arc::default(),
+        trust_forwarded_for: config.trust_forwarded_for,
+    });
+    let worker = DeliveryWorker { store, mailer, signal: newsletter.outbox_signal.clone() };
+    tokio::spawn(worker.run());
+    Ok(newsletter)
 }
 
 /// Leptos options from the environment cargo-leptos sets, with defaults that let the built

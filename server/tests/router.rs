@@ -1,32 +1,16 @@
 //! Router-level tests: the real axum app, called with `oneshot`, on the real content folder.
 
-use app::content::store::ContentStore;
-use app::state::{AppState, SiteConfig};
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use common::app;
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use tower::ServiceExt;
-
-fn content_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
-}
-
-fn app() -> axum::Router {
-    let site_url = "https://nourishvibes.example";
-    let content = ContentStore::load(&content_dir(), site_url).unwrap_or_else(|errors| panic!("{errors}"));
-    let state = AppState {
-        leptos_options: LeptosOptions::builder().output_name("nourishvibes").build(),
-        content: Arc::new(content),
-        config: Arc::new(SiteConfig { site_url: site_url.into() }),
-    };
-    server::build_router(state, &content_dir())
-}
 
 async fn get(path: &str) -> (StatusCode, String, axum::http::HeaderMap) {
     let response = app()
+        .await
         .oneshot(Request::get(path).body(Body::empty()).unwrap())
         .await
         .unwrap();
@@ -172,7 +156,7 @@ async fn share_image_is_a_cacheable_1200x630_png() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "image/png");
     assert!(headers["cache-control"].to_str().unwrap().contains("max-age="));
-    let response = app().oneshot(Request::get("/share/vitamin-d3-k2.png").body(Body::empty()).unwrap()).await.unwrap();
+    let response = app().await.oneshot(Request::get("/share/vitamin-d3-k2.png").body(Body::empty()).unwrap()).await.unwrap();
     let etag = response.headers()["etag"].clone();
     let png = response.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
@@ -181,7 +165,7 @@ async fn share_image_is_a_cacheable_1200x630_png() {
     assert_eq!((width, height), (1200, 630));
     assert!(png.len() > 20_000, "the hero art and title are drawn, not a blank image");
 
-    let revalidated = app()
+    let revalidated = app().await
         .oneshot(Request::get("/share/vitamin-d3-k2.png").header("if-none-match", etag).body(Body::empty()).unwrap())
         .await
         .unwrap();

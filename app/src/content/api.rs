@@ -142,7 +142,7 @@ pub struct StaticPage {
 }
 
 /// The site pages every deployment has; `server check` fails if one is missing.
-pub const STATIC_PAGES: [&str; 3] = ["about", "editorial-standards", "privacy"];
+pub const STATIC_PAGES: [&str; 4] = ["about", "editorial-standards", "privacy", "newsletter"];
 
 /// An article as a card in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -93,7 +93,7 @@ fn fixture(edit: impl FnOnce(&Path)) -> (tempfile::TempDir, Result<ContentStore,
     fs::write(root.join("tips.toml"), TIPS).unwrap();
     fs::write(root.join("articles/good.md"), article("good", "", "## Hello\n\nWorld.")).unwrap();
     fs::create_dir_all(root.join("pages")).unwrap();
-    for slug in ["about", "editorial-standards", "privacy"] {
+    for slug in crate::content::api::STATIC_PAGES {
         let page = format!("+++\nslug = \"{slug}\"\ntitle = \"T\"\ndescription = \"D\"\nupdated = 2026-02-15\n+++\nText.\n");
         fs::write(root.join(format!("pages/{slug}.md")), page).unwrap();
     }

@@ -2,6 +2,7 @@
 
 use super::header::BrandMark;
 use crate::content::api::SiteChrome;
+use crate::newsletter::SignupForm;
 use leptos::prelude::*;
 
 /// Community signup block and the closing footer bar.
@@ -14,12 +15,11 @@ pub fn SiteFooter(chrome: Resource<Result<SiteChrome, ServerFnError>>) -> impl I
                     chrome.await.ok().map(|chrome| {
                         let community = chrome.community;
                         view! {
-                            <section class="community" id="newsletter" aria-labelledby="community-title">
+                            <section class="community" id="community" aria-labelledby="community-title">
                                 <h2 id="community-title">{community.heading}</h2>
                                 <p>{community.text}</p>
-                                <p class="privacy-line">
-                                    {community.privacy} " " <a href="/privacy">"Read our privacy notice"</a>
-                                </p>
+                                <SignupForm id="community" button="Join"/>
+                                <p class="privacy-line">{community.privacy}</p>
                                 <ul class="benefits">
                                     {community
                                         .benefits
@@ -41,6 +41,7 @@ pub fn SiteFooter(chrome: Resource<Result<SiteChrome, ServerFnError>>) -> impl I
                     <ul class="footer-links">
                         <li><a href="/about">"About"</a></li>
                         <li><a href="/editorial-standards">"Editorial standards"</a></li>
+                        <li><a href="/newsletter">"Newsletter"</a></li>
                         <li><a href="/privacy">"Privacy"</a></li>
                     </ul>
                 </nav>

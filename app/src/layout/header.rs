@@ -28,7 +28,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <nav aria-label="Main">
                     <ul class="nav-list">
                         <li><a href="/">"Articles"</a></li>
-                        <li><a href="/#newsletter">"Newsletter"</a></li>
+                        <li><a href="/newsletter">"Newsletter"</a></li>
                     </ul>
                 </nav>
             </div>

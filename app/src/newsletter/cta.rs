@@ -1,5 +1,6 @@
-//! "Get Weekly Health Tips" call to action; the signup form slots in here.
+//! "Get Weekly Health Tips" call to action with its signup form.
 
+use super::SignupForm;
 use crate::content::api::NewsletterCta as CtaTexts;
 use leptos::prelude::*;
 
@@ -8,6 +9,7 @@ use leptos::prelude::*;
 pub fn NewsletterCta(cta: CtaTexts, #[prop(into)] id: String) -> impl IntoView {
     let heading_id = format!("{id}-title");
     let labelled_by = heading_id.clone();
+    let form_id = id.clone();
     view! {
         <aside class="newsletter-cta" id=id aria-labelledby=labelled_by>
             <span class="cta-icon" aria-hidden="true">
@@ -19,6 +21,7 @@ pub fn NewsletterCta(cta: CtaTexts, #[prop(into)] id: String) -> impl IntoView {
             <div>
                 <h2 id=heading_id>{cta.heading}</h2>
                 <p>{cta.text}</p>
+                <SignupForm id=form_id/>
             </div>
         </aside>
     }

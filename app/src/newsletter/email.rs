@@ -51,6 +51,40 @@ impl fmt::Display for EmailError {
 
 impl std::error::Error for EmailError {}
 
+impl EmailError {
+    /// Every kind, for looking one up by its code.
+    pub const ALL: [EmailError; 8] = [
+        EmailError::Empty,
+        EmailError::MissingAt,
+        EmailError::TooLong,
+        EmailError::LocalTooLong,
+        EmailError::LocalInvalid,
+        EmailError::AddressLiteral,
+        EmailError::DomainTooLong,
+        EmailError::DomainInvalid,
+    ];
+
+    /// A short stable name, used in the redirect URL of a form posted without JavaScript
+    /// (so the address itself never appears in a URL).
+    pub fn code(self) -> &'static str {
+        match self {
+            EmailError::Empty => "empty",
+            EmailError::MissingAt => "missing-at",
+            EmailError::TooLong => "too-long",
+            EmailError::LocalTooLong => "local-too-long",
+            EmailError::LocalInvalid => "local-invalid",
+            EmailError::AddressLiteral => "address-literal",
+            EmailError::DomainTooLong => "domain-too-long",
+            EmailError::DomainInvalid => "domain-invalid",
+        }
+    }
+
+    /// The kind named by [`EmailError::code`].
+    pub fn from_code(code: &str) -> Option<EmailError> {
+        EmailError::ALL.into_iter().find(|error| error.code() == code)
+    }
+}
+
 /// Checks `input` and returns the normalised address: trimmed, domain in lowercase ASCII.
 /// `domain_to_ascii` converts an internationalised domain (the server passes IDNA; the browser
 /// may pass [`ascii_only`] and leave IDN domains to the server).
@@ -93,6 +127,13 @@ pub fn normalize(input: &str, domain_to_ascii: impl Fn(&str) -> Option<String>) 
 /// A converter that accepts only ASCII domains (for the browser, which defers IDN to the server).
 pub fn ascii_only(domain: &str) -> Option<String> {
     domain.is_ascii().then(|| domain.to_string())
+}
+
+/// A converter for checks in the browser, which has no IDNA tables: it keeps the shape of an
+/// internationalised domain (labels and dots) so syntax errors still show, and leaves the real
+/// conversion to the server.
+pub fn idn_placeholder(domain: &str) -> Option<String> {
+    Some(domain.chars().map(|c| if c.is_ascii() { c } else { 'x' }).collect())
 }
 
 fn is_dot_atom(local: &str) -> bool {
@@ -174,6 +215,20 @@ mod tests {
     fn every_error_has_a_readable_message() {
         assert_eq!(EmailError::MissingAt.to_string(), "An email address needs an @ with text on both sides, like name@example.com.");
         assert!(EmailError::AddressLiteral.to_string().contains("domain name"));
+    }
+
+    #[test]
+    fn codes_round_trip_for_every_kind() {
+        for error in EmailError::ALL {
+            assert_eq!(EmailError::from_code(error.code()), Some(error));
+        }
+        assert_eq!(EmailError::from_code("reader@example.com"), None);
+    }
+
+    #[test]
+    fn the_browser_placeholder_accepts_idn_shapes_and_still_catches_syntax() {
+        assert!(normalize("a@bücher.example", idn_placeholder).is_ok());
+        assert_eq!(normalize("a@bücher..example", idn_placeholder), Err(EmailError::DomainInvalid));
     }
 
     #[test]

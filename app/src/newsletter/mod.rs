@@ -1,6 +1,13 @@
-//! The newsletter: calls to action in articles and the email rules both sides apply.
+//! The newsletter: signup forms, double opt-in, unsubscribe, and the email rules both sides apply.
 
+pub mod api;
 mod cta;
 pub mod email;
+mod form;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 pub use cta::NewsletterCta;
+pub use form::SignupForm;
+pub use pages::{ConfirmPage, NewsletterPage, UnsubscribePage};

@@ -1,13 +1,15 @@
 //! Site pages written in Markdown: about, editorial standards, privacy.
 
 use crate::content::api::get_static_page;
+use crate::newsletter::SignupForm;
 use crate::pages::{LoadFailed, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-/// The page with `slug`, rendered from `content/pages/{slug}.md`.
+/// The page with `slug`, rendered from `content/pages/{slug}.md`; `signup` adds the newsletter
+/// signup form after the text.
 #[component]
-pub fn StaticPageRoute(slug: &'static str) -> impl IntoView {
+pub fn StaticPageRoute(slug: &'static str, #[prop(optional)] signup: bool) -> impl IntoView {
     let page = Resource::new(move || slug.to_string(), get_static_page);
     view! {
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
@@ -22,6 +24,11 @@ pub fn StaticPageRoute(slug: &'static str) -> impl IntoView {
                                 "Last updated " <time datetime=page.updated.iso>{page.updated.display}</time>
                             </p>
                             <div class="prose" inner_html=page.body_html></div>
+                            {signup.then(|| view! {
+                                <section class="newsletter-cta page-signup" id="newsletter-page" aria-label="Sign up">
+                                    <SignupForm id="newsletter-page" button="Subscribe for free"/>
+                                </section>
+                            })}
                         </article>
                     }.into_any(),
                     Ok(None) => view! { <NotFound/> }.into_any(),

@@ -1,0 +1,143 @@
+//! The newsletter's server functions and the error type both sides share.
+
+use super::email::EmailError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// The signup forms on the site: (form id, where the consent record says the address came from).
+pub const SIGNUP_FORMS: [(&str, &str); 4] = [
+    ("newsletter-inline", "article (inline)"),
+    ("newsletter-end", "article (end)"),
+    ("community", "footer"),
+    ("newsletter-page", "newsletter page"),
+];
+
+/// What every accepted signup is told, whether the address is new, pending, confirmed or
+/// unsubscribed, so the form cannot be used to find out who subscribes.
+pub const SIGNUP_ACCEPTED: &str = "Thanks! Check your inbox for an email from NourishVibes and click the link in it to confirm your subscription. If you're already subscribed, there's nothing more to do.";
+
+/// Shown once a confirmation went through.
+pub const CONFIRMED: &str = "You're subscribed. Your first weekly tips arrive next week.";
+
+/// Shown once an unsubscribe went through (also when the address was already unsubscribed).
+pub const UNSUBSCRIBED: &str = "You're unsubscribed and won't get any more newsletters from us.";
+
+/// Why a newsletter request was refused; `Display` is the text shown to the reader.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum NewsletterError {
+    /// The address is not acceptable; the message says why.
+    #[error("{0}")]
+    InvalidEmail(String),
+    /// Too many signups from this network recently.
+    #[error("Too many signups from your network in the last few minutes. Please wait a little and try again.")]
+    RateLimited,
+    /// The confirmation or unsubscribe link is unknown or has expired.
+    #[error("This link is invalid or has expired. Sign up again and we'll send you a new one.")]
+    InvalidLink,
+    /// The request could not be read (a tampered or truncated form).
+    #[error("We couldn't read that form. Please reload the page and try again.")]
+    Malformed,
+    /// The browser could not reach the server.
+    #[error("We couldn't reach NourishVibes. Check your connection and try again.")]
+    Network,
+    /// Something failed on the server; nothing was saved.
+    #[error("Something went wrong on our side and nothing was saved. Please try again in a moment.")]
+    Unavailable,
+}
+
+impl NewsletterError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            NewsletterError::InvalidEmail(_) => 422,
+            NewsletterError::RateLimited => 429,
+            NewsletterError::InvalidLink => 404,
+            NewsletterError::Malformed => 400,
+            NewsletterError::Network | NewsletterError::Unavailable => 503,
+        }
+    }
+
+    /// A short stable name for the redirect URL of a form posted without JavaScript.
+    pub fn code(&self) -> String {
+        match self {
+            NewsletterError::InvalidEmail(message) => EmailError::ALL
+                .into_iter()
+                .find(|kind| kind.to_string() == *message)
+                .map_or("invalid-email", EmailError::code)
+                .to_string(),
+            NewsletterError::RateLimited => "rate-limited".into(),
+            NewsletterError::InvalidLink => "invalid-link".into(),
+            NewsletterError::Malformed => "malformed".into(),
+            NewsletterError::Network | NewsletterError::Unavailable => "unavailable".into(),
+        }
+    }
+
+    /// The error named by [`NewsletterError::code`].
+    pub fn from_code(code: &str) -> NewsletterError {
+        if let Some(kind) = EmailError::from_code(code) {
+            return NewsletterError::InvalidEmail(kind.to_string());
+        }
+        match code {
+            "rate-limited" => NewsletterError::RateLimited,
+            "invalid-link" => NewsletterError::InvalidLink,
+            "malformed" => NewsletterError::Malformed,
+            _ => NewsletterError::Unavailable,
+        }
+    }
+}
+
+impl From<EmailError> for NewsletterError {
+    fn from(error: EmailError) -> Self {
+        NewsletterError::InvalidEmail(error.to_string())
+    }
+}
+
+impl FromServerFnError for NewsletterError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let error = match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => {
+                NewsletterError::Malformed
+            }
+            ServerFnErrorErr::Request(_) => NewsletterError::Network,
+            _ => NewsletterError::Unavailable,
+        };
+        // A body that cannot be decoded never reaches the function, so its status is set here.
+        #[cfg(feature = "ssr")]
+        super::server::respond_with_status(error.status());
+        error
+    }
+}
+
+/// Signs `email` up (double opt-in). `form` is the id of the form used; `company` is a honeypot
+/// that people never see and bots fill in; `return_to` is the page to come back to without JS.
+#[server(prefix = "/api", endpoint = "newsletter/subscribe")]
+pub async fn subscribe(
+    email: String,
+    #[server(default)] form: String,
+    #[server(default)] company: String,
+    #[server(default)] return_to: String,
+) -> Result<String, NewsletterError> {
+    let request = super::server::FormRequest::current(&return_to);
+    let result = super::server::subscribe(&email, &form, &company).await;
+    request.finish(result, Some(&form), SIGNUP_ACCEPTED)
+}
+
+/// Confirms the subscription the token was sent for.
+#[server(prefix = "/api", endpoint = "newsletter/confirm")]
+pub async fn confirm_subscription(#[server(default)] token: String) -> Result<String, NewsletterError> {
+    let request = super::server::FormRequest::current("/newsletter/confirm");
+    let result = super::server::confirm(&token).await;
+    request.finish(result, None, CONFIRMED)
+}
+
+/// Unsubscribes the address the token was sent to; harmless when repeated.
+#[server(prefix = "/api", endpoint = "newsletter/unsubscribe")]
+pub async fn unsubscribe(#[server(default)] token: String) -> Result<String, NewsletterError> {
+    let request = super::server::FormRequest::current("/newsletter/unsubscribe");
+    let result = super::server::unsubscribe(&token, "unsubscribe page").await;
+    request.finish(result, None, UNSUBSCRIBED)
+}

@@ -1,0 +1,162 @@
+//! Server side of the newsletter: storage, tokens, rate limiting and mail delivery.
+
+mod db;
+mod mail;
+mod rate_limit;
+mod store;
+mod tokens;
+
+pub use db::open_database;
+pub use mail::{DeliveryWorker, Mailer, SmtpSettings, SmtpTls};
+pub use rate_limit::{client_key, RateLimiter};
+pub use store::{Clock, SignupOutcome, Store};
+pub use tokens::{hash_token, new_token, tokens_match};
+
+use super::api::{NewsletterError, SIGNUP_FORMS};
+use super::email;
+use crate::state::app_state;
+use axum::extract::ConnectInfo;
+use http::{header, request::Parts, HeaderValue, StatusCode};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// The newsletter service, built once at start-up and shared by every request.
+pub struct Newsletter {
+    /// Subscribers, tokens, consent records and the mail outbox.
+    pub store: Store,
+    /// Signups per client network.
+    pub limiter: RateLimiter,
+    /// Woken whenever mail is queued, so delivery starts at once.
+    pub outbox_signal: Arc<Notify>,
+    /// Use the last `X-Forwarded-For` hop instead of the peer address (behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+/// Sets the status of the response being built (for errors the function body never sees).
+pub fn respond_with_status(status: u16) {
+    if let (Some(options), Ok(code)) = (use_context::<ResponseOptions>(), StatusCode::from_u16(status)) {
+        options.set_status(code);
+    }
+}
+
+/// How the current form request came in: from the hydrated page (JSON back) or as a plain HTML
+/// form post without JavaScript (answered with a redirect to a page that shows the result).
+pub struct FormRequest {
+    plain_form: bool,
+    return_to: String,
+}
+
+impl FormRequest {
+    /// Reads the request from the context; `return_to` is used only when it is a local path.
+    pub fn current(return_to: &str) -> FormRequest {
+        let plain_form = use_context::<Parts>().is_some_and(|parts| {
+            parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+        });
+        FormRequest { plain_form, return_to: local_path(return_to).unwrap_or("/newsletter").to_string() }
+    }
+
+    /// Turns a result into the response: JSON with the right status for the hydrated form, or a
+    /// 303 redirect back to `return_to?result=…` for a plain form post (naming the signup
+    /// `form` and jumping to it, so the message shows next to the right form).
+    pub fn finish(
+        self,
+        result: Result<(), NewsletterError>,
+        form: Option<&str>,
+        success: &str,
+    ) -> Result<String, NewsletterError> {
+        if self.plain_form {
+            let code = match &result {
+                Ok(()) => "ok".to_string(),
+                Err(error) => error.code(),
+            };
+            let location = match form.filter(|form| SIGNUP_FORMS.iter().any(|(id, _)| id == form)) {
+                Some(form) => format!("{}?result={code}&form={form}#{form}", self.return_to),
+                None => format!("{}?result={code}", self.return_to),
+            };
+            if let (Some(options), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&location)) {
+                options.set_status(StatusCode::SEE_OTHER);
+                options.insert_header(header::LOCATION, value);
+            }
+        } else if let Err(error) = &result {
+            respond_with_status(error.status());
+        }
+        result.map(|()| success.to_string())
+    }
+}
+
+/// `path` without query or fragment when it is a path on this site (not `//host` or a URL).
+fn local_path(path: &str) -> Option<&str> {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    (path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && path.is_ascii()).then_some(path)
+}
+
+/// The newsletter service of this server.
+fn newsletter() -> Result<Arc<Newsletter>, NewsletterError> {
+    app_state().map(|state| state.newsletter).map_err(|_| NewsletterError::Unavailable)
+}
+
+/// The address the request came from, as the rate limiter sees it.
+fn client_address(newsletter: &Newsletter) -> Option<IpAddr> {
+    let parts = use_context::<Parts>()?;
+    if newsletter.trust_forwarded_for {
+        let forwarded = parts.headers.get("x-forwarded-for").and_then(|value| value.to_str().ok());
+        if let Some(address) = forwarded.and_then(|list| list.rsplit(',').next()).and_then(|hop| hop.trim().parse().ok()) {
+            return Some(address);
+        }
+    }
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
+}
+
+/// Signs an address up: validation, honeypot, rate limit, then one write transaction.
+pub async fn subscribe(email_input: &str, form: &str, honeypot: &str) -> Result<(), NewsletterError> {
+    let source = SIGNUP_FORMS
+        .iter()
+        .find(|(id, _)| *id == form)
+        .map(|(_, source)| *source)
+        .ok_or(NewsletterError::Malformed)?;
+    let newsletter = newsletter()?;
+    if email_input.len() > 1024 {
+        return Err(email::EmailError::TooLong.into());
+    }
+    let address = email::normalize(email_input, |domain| idna::domain_to_ascii(domain).ok())?;
+    if !honeypot.is_empty() {
+        // Bots get the same answer as people, and nothing is stored or sent.
+        tracing::info!("newsletter: honeypot filled, signup ignored");
+        return Ok(());
+    }
+    let client = client_address(&newsletter);
+    if !newsletter.limiter.allow(client) {
+        return Err(NewsletterError::RateLimited);
+    }
+    let privacy_version = app_state()
+        .ok()
+        .and_then(|state| state.content.static_page("privacy").map(|page| format!("privacy@{}", page.updated.iso)))
+        .unwrap_or_else(|| "privacy@unknown".into());
+    let outcome = newsletter.store.signup(&address, source, &privacy_version).await.map_err(|error| {
+        tracing::error!("newsletter: signup failed: {error}");
+        NewsletterError::Unavailable
+    })?;
+    if outcome == SignupOutcome::MailQueued {
+        newsletter.outbox_signal.notify_one();
+    }
+    Ok(())
+}
+
+/// Confirms the subscription a confirmation token was sent for.
+pub async fn confirm(token: &str) -> Result<(), NewsletterError> {
+    let newsletter = newsletter()?;
+    newsletter.store.confirm(token).await
+}
+
+/// Unsubscribes the address an unsubscribe token was sent to.
+pub async fn unsubscribe(token: &str, via: &str) -> Result<(), NewsletterError> {
+    let newsletter = newsletter()?;
+    newsletter.store.unsubscribe(token, via).await
+}

@@ -1,0 +1,305 @@
+//! The newsletter's transactions: signup, confirmation, unsubscribe and the outbox.
+
+use super::mail::{compose_confirmation, OutboxMail};
+use super::tokens::{hash_token, new_token, tokens_match};
+use crate::newsletter::api::NewsletterError;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::sync::Arc;
+
+/// Seconds since the Unix epoch; a function so tests can move time.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs() as i64)
+    })
+}
+
+/// How long a confirmation link works.
+pub const CONFIRMATION_TTL_SECS: i64 = 48 * 3600;
+/// At most one confirmation mail per address in this time.
+pub const MAIL_INTERVAL_SECS: i64 = 3600;
+/// Delivery attempts before a mail is given up.
+pub const MAX_ATTEMPTS: i64 = 12;
+
+/// What a signup did (never shown to the reader: every signup gets the same answer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignupOutcome {
+    /// A confirmation mail was queued.
+    MailQueued,
+    /// Nothing to send: already confirmed, or a confirmation mail went out within the hour.
+    NothingSent,
+}
+
+/// Subscribers, tokens, consent events and the outbox in SQLite.
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    site_url: String,
+    clock: Clock,
+}
+
+impl Store {
+    /// A store on `pool`; links in mail start with `site_url`.
+    pub fn new(pool: SqlitePool, site_url: &str, clock: Option<Clock>) -> Store {
+        Store { pool, site_url: site_url.trim_end_matches('/').to_string(), clock: clock.unwrap_or_else(system_clock) }
+    }
+
+    /// The connection pool (for tests and the benchmark).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
+    async fn begin(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Records a signup of the normalised `email` from `source` and, unless it is confirmed or
+    /// was mailed within the hour, queues a confirmation mail in the same transaction.
+    pub async fn signup(&self, email: &str, source: &str, privacy_version: &str) -> Result<SignupOutcome, sqlx::Error> {
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let existing: Option<(i64, String, Option<i64>)> =
+            sqlx::query_as("SELECT id, status, last_confirmation_mail_at FROM subscribers WHERE email = ?")
+                .bind(email)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (id, mail_due) = match existing {
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO subscribers (email, status, created_at) VALUES (?, 'pending', ?) RETURNING id",
+                )
+                .bind(email)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                (id, true)
+            }
+            Some((_, status, _)) if status == "confirmed" => {
+                tx.commit().await?;
+                return Ok(SignupOutcome::NothingSent);
+            }
+            Some((id, status, last_mail)) => {
+                if status == "unsubscribed" {
+                    sqlx::query("UPDATE subscribers SET status = 'pending' WHERE id = ?").bind(id).execute(&mut *tx).await?;
+                }
+                (id, last_mail.is_none_or(|at| now - at >= MAIL_INTERVAL_SECS))
+            }
+        };
+        record_event(&mut tx, id, "signup", now, source, Some(privacy_version)).await?;
+        if mail_due {
+            self.queue_confirmation(&mut tx, id, email, now).await?;
+        }
+        tx.commit().await?;
+        Ok(if mail_due { SignupOutcome::MailQueued } else { SignupOutcome::NothingSent })
+    }
+
+    async fn queue_confirmation(
+        &self,
+        tx: &mut Transaction<'static, Sqlite>,
+        subscriber: i64,
+        email: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        let (Some(confirm), Some(unsubscribe)) = (new_token(), new_token()) else {
+            return Err(sqlx::Error::Protocol("the operating system gave no randomness for a token".into()));
+        };
+        for (token, purpose, expires) in
+            [(&confirm, "confirm", Some(now + CONFIRMATION_TTL_SECS)), (&unsubscribe, "unsubscribe", None)]
+        {
+            sqlx::query("INSERT INTO tokens (hash, subscriber_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(hash_token(token))
+                .bind(subscriber)
+                .bind(purpose)
+                .bind(now)
+                .bind(expires)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let mail = compose_confirmation(&self.site_url, &confirm, &unsubscribe);
+        sqlx::query(
+            "INSERT INTO outbox (subscriber_id, recipient, subject, body, list_unsubscribe, created_at, next_attempt_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(subscriber)
+        .bind(email)
+        .bind(&mail.subject)
+        .bind(&mail.body)
+        .bind(&mail.list_unsubscribe)
+        .bind(now)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("UPDATE subscribers SET last_confirmation_mail_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(subscriber)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// The subscriber a live token of `purpose` belongs to.
+    async fn token_owner(
+        &self,
+        tx: &mut Transaction<'static, Sqlite>,
+        token: &str,
+        purpose: &str,
+        now: i64,
+    ) -> Result<Option<(i64, String)>, sqlx::Error> {
+        let token = token.trim();
+        if token.len() != 64 || !token.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let found: Option<(Vec<u8>, i64, String, Option<i64>, String)> = sqlx::query_as(
+            "SELECT t.hash, t.subscriber_id, t.purpose, t.expires_at, s.status
+             FROM tokens t JOIN subscribers s ON s.id = t.subscriber_id WHERE t.hash = ?",
+        )
+        .bind(hash_token(token))
+        .fetch_optional(&mut **tx)
+        .await?;
+        Ok(found.and_then(|(stored, subscriber, found_purpose, expires, status)| {
+            (tokens_match(token, &stored) && found_purpose == purpose && expires.is_none_or(|at| now < at))
+                .then_some((subscriber, status))
+        }))
+    }
+
+    /// Confirms the subscription `token` was mailed for. Repeating it is harmless.
+    pub async fn confirm(&self, token: &str) -> Result<(), NewsletterError> {
+        self.confirm_inner(token).await.map_err(unavailable)?
+    }
+
+    async fn confirm_inner(&self, token: &str) -> Result<Result<(), NewsletterError>, sqlx::Error> {
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let Some((subscriber, status)) = self.token_owner(&mut tx, token, "confirm", now).await? else {
+            return Ok(Err(NewsletterError::InvalidLink));
+        };
+        if status == "pending" {
+            sqlx::query("UPDATE subscribers SET status = 'confirmed', confirmed_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(subscriber)
+                .execute(&mut *tx)
+                .await?;
+            record_event(&mut tx, subscriber, "confirm", now, "confirmation link", None).await?;
+        }
+        tx.commit().await?;
+        Ok(if status == "unsubscribed" { Err(NewsletterError::InvalidLink) } else { Ok(()) })
+    }
+
+    /// Unsubscribes the address `token` was mailed to, `via` the page or one-click; keeps the
+    /// consent history, drops pending confirmations and unsent mail. Repeating it is harmless.
+    pub async fn unsubscribe(&self, token: &str, via: &str) -> Result<(), NewsletterError> {
+        self.unsubscribe_inner(token, via).await.map_err(unavailable)?
+    }
+
+    async fn unsubscribe_inner(&self, token: &str, via: &str) -> Result<Result<(), NewsletterError>, sqlx::Error> {
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let Some((subscriber, status)) = self.token_owner(&mut tx, token, "unsubscribe", now).await? else {
+            return Ok(Err(NewsletterError::InvalidLink));
+        };
+        if status != "unsubscribed" {
+            sqlx::query("UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(subscriber)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM tokens WHERE subscriber_id = ? AND purpose = 'confirm'")
+                .bind(subscriber)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE outbox SET body = NULL, failed_at = ?, last_error = 'unsubscribed before delivery'
+                 WHERE subscriber_id = ? AND sent_at IS NULL AND failed_at IS NULL",
+            )
+            .bind(now)
+            .bind(subscriber)
+            .execute(&mut *tx)
+            .await?;
+            record_event(&mut tx, subscriber, "unsubscribe", now, via, None).await?;
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Mail whose next attempt is due, oldest first.
+    pub async fn due_mail(&self, limit: i64) -> Result<Vec<OutboxMail>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, recipient, subject, body, list_unsubscribe, attempts FROM outbox
+             WHERE sent_at IS NULL AND failed_at IS NULL AND body IS NOT NULL AND next_attempt_at <= ?
+             ORDER BY id LIMIT ?",
+        )
+        .bind(self.now())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// When the next queued mail is due, if any.
+    pub async fn next_due_at(&self) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// Marks a mail delivered and forgets its body (it holds raw tokens).
+    pub async fn mark_sent(&self, id: i64) -> Result<(), sqlx::Error> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE outbox SET sent_at = ?, body = NULL, attempts = attempts + 1 WHERE id = ?")
+            .bind(self.now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Records a failed attempt: retried later with exponential backoff, given up after
+    /// [`MAX_ATTEMPTS`].
+    pub async fn mark_attempt_failed(&self, id: i64, attempts_before: i64, error: &str) -> Result<(), sqlx::Error> {
+        let now = self.now();
+        let attempts = attempts_before + 1;
+        let backoff = (30i64 << attempts.min(10)).min(6 * 3600);
+        let failed_at = (attempts >= MAX_ATTEMPTS).then_some(now);
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, failed_at = ? WHERE id = ?")
+            .bind(attempts)
+            .bind(now + backoff)
+            .bind(error)
+            .bind(failed_at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+}
+
+async fn record_event(
+    tx: &mut Transaction<'static, Sqlite>,
+    subscriber: i64,
+    event: &str,
+    at: i64,
+    source: &str,
+    privacy_version: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO consent_events (subscriber_id, event, at, source, privacy_version) VALUES (?, ?, ?, ?, ?)")
+        .bind(subscriber)
+        .bind(event)
+        .bind(at)
+        .bind(source)
+        .bind(privacy_version)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+fn unavailable(error: sqlx::Error) -> NewsletterError {
+    tracing::error!("newsletter: database error: {error}");
+    NewsletterError::Unavailable
+}

@@ -1,0 +1,57 @@
+//! Shared set-up for the router-level tests: the real router on the real content folder, with a
+//! fresh SQLite database per test.
+#![allow(dead_code)]
+
+use app::content::store::ContentStore;
+use app::newsletter::server::{open_database, Newsletter, RateLimiter, Store};
+use app::state::{AppState, SiteConfig};
+use axum::extract::connect_info::MockConnectInfo;
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The site URL the tests configure.
+pub const SITE_URL: &str = "https://nourishvibes.example";
+
+/// The repository's `content/` folder.
+pub fn content_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
+}
+
+/// The app on the real content with a newsletter database in `data_dir` (no delivery worker,
+/// so queued mail stays in the outbox for the test to see).
+pub async fn app_with_data(data_dir: &Path) -> (axum::Router, Arc<Newsletter>) {
+    app_with_limit(data_dir, 5).await
+}
+
+/// Like [`app_with_data`] with `signup_limit` signups per 10 minutes per client (0 = off).
+pub async fn app_with_limit(data_dir: &Path, signup_limit: usize) -> (axum::Router, Arc<Newsletter>) {
+    let content = ContentStore::load(&content_dir(), SITE_URL).unwrap_or_else(|errors| panic!("{errors}"));
+    let pool = open_database(data_dir).await.expect("database opens");
+    let newsletter = Arc::new(Newsletter {
+        store: Store::new(pool, SITE_URL, None),
+        limiter: RateLimiter::new(signup_limit, Duration::from_secs(600)),
+        outbox_signal: Arc::default(),
+        trust_forwarded_for: false,
+    });
+    let state = AppState {
+        leptos_options: LeptosOptions::builder().output_name("nourishvibes").build(),
+        content: Arc::new(content),
+        config: Arc::new(SiteConfig { site_url: SITE_URL.into() }),
+        newsletter: newsletter.clone(),
+    };
+    let router = server::build_router(state, &content_dir())
+        .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))));
+    (router, newsletter)
+}
+
+pub async fn app() -> axum::Router {
+    let data = tempfile::tempdir().expect("temp dir");
+    let (router, _) = app_with_data(data.path()).await;
+    // The database file stays open; the folder may go.
+    std::mem::forget(data);
+    router
+}
+
