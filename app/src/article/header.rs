@@ -1,6 +1,6 @@
 //! The top of an article: hero image, category, headline, byline, dates and reading time.
 
-use crate::content::api::{AuthorView, DateView, HeroImage};
+use crate::content::api::{AuthorView, DateView, HeroImage, ReviewView};
 use leptos::prelude::*;
 
 /// The lead image; loaded eagerly with high priority because it is the largest paint.
@@ -24,8 +24,10 @@ pub fn HeroFigure(hero: HeroImage) -> impl IntoView {
 #[component]
 pub fn ArticleHeader(
     category: String,
+    category_name: String,
     title: String,
     author: AuthorView,
+    review: Option<ReviewView>,
     published: DateView,
     updated: DateView,
     reading_minutes: u32,
@@ -33,13 +35,13 @@ pub fn ArticleHeader(
     let show_updated = updated != published;
     view! {
         <header class="article-header">
-            <p class="category-tag">{category}</p>
+            <p class="category-tag"><a href=format!("/topics/{category}")>{category_name}</a></p>
             <h1 id="article-title">{title}</h1>
             <div class="byline">
                 <span class="avatar" aria-hidden="true">{author.initial}</span>
                 <div class="byline-text">
                     <p class="author">
-                        "By " <span class="author-name">{author.name}</span>
+                        "By " <a class="author-name" href=format!("/authors/{}", author.id)>{author.name}</a>
                         <span class="credentials">{author.credentials}</span>
                     </p>
                     <p class="article-meta">
@@ -49,6 +51,14 @@ pub fn ArticleHeader(
                         })}
                         <span>{reading_minutes} " min read"</span>
                     </p>
+                    {review.map(|review| view! {
+                        <p class="reviewed-by">
+                            "Medically reviewed by "
+                            <a href=format!("/authors/{}", review.reviewer.id)>{review.reviewer.name}</a>
+                            ", " {review.reviewer.credentials} " · Last reviewed "
+                            <time datetime=review.last_reviewed.iso>{review.last_reviewed.display}</time>
+                        </p>
+                    })}
                 </div>
             </div>
         </header>

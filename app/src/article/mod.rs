@@ -1,5 +1,6 @@
 //! The article page: every part of a NourishVibes article, in reading order.
 
+mod extras;
 mod header;
 mod overview;
 mod takeaways;
@@ -44,8 +45,15 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         title,
         description,
         category,
+        category_name,
+        tags: _,
         hero,
         author,
+        review,
+        review_by,
+        due_for_review,
+        unpublished_note,
+        has_affiliate_links,
         published,
         updated,
         reading_minutes,
@@ -57,7 +65,14 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         disclosures,
         revisions,
         newsletter,
+        sources,
+        toc,
+        related,
     } = page;
+    // When the body links to affiliate sites, the disclosure also comes before the body.
+    let affiliate_notice = has_affiliate_links
+        .then(|| disclosures.iter().find(|block| block.id == "affiliate-disclosure").cloned())
+        .flatten();
 
     view! {
         <Title text=title.clone()/>
@@ -76,19 +91,23 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         <Meta property="article:published_time" content=published.iso.clone()/>
         <Meta property="article:modified_time" content=updated.iso.clone()/>
         <Meta property="article:author" content=author.name.clone()/>
-        <Meta property="article:section" content=category.clone()/>
+        <Meta property="article:section" content=category_name.clone()/>
         <Meta name="twitter:card" content="summary_large_image"/>
         <Meta name="twitter:title" content=title.clone()/>
         <Meta name="twitter:description" content=description.clone()/>
         <Meta name="twitter:image" content=share_image_url.clone()/>
         <Meta name="twitter:image:alt" content=hero.alt.clone()/>
         <script type="application/ld+json" inner_html=json_ld></script>
+        <extras::Breadcrumbs category=category.clone() category_name=category_name.clone() title=title.clone()/>
         <article class="article">
+            <extras::StatusNotices unpublished=unpublished_note due_for_review review_by/>
             <header::HeroFigure hero/>
             <header::ArticleHeader
                 category
+                category_name
                 title=title.clone()
                 author
+                review
                 published
                 updated
                 reading_minutes
@@ -97,11 +116,17 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
             <ShareRow url=canonical_url.clone() title=title.clone() description=description.clone() image_url=share_image_url.clone()/>
             <takeaways::KeyTakeaways items=key_takeaways/>
             <NewsletterCta cta=newsletter.clone() id="newsletter-inline"/>
+            <extras::TableOfContents entries=toc/>
+            {affiliate_notice.map(|block| view! {
+                <p class="notice notice-affiliate" role="note"><strong>{block.title} ": "</strong>{block.text}</p>
+            })}
             <div class="article-body prose" inner_html=body_html></div>
+            <extras::SourcesList sources/>
             <trust::EditorialSections blocks=editorial/>
             <trust::Disclosures blocks=disclosures/>
             <trust::RevisionHistory revisions/>
             <NewsletterCta cta=newsletter id="newsletter-end"/>
         </article>
+        <extras::RelatedArticles cards=related/>
     }
 }

@@ -87,12 +87,26 @@ pub struct ArticlePage {
     pub title: String,
     /// Meta description.
     pub description: String,
-    /// Category tag.
+    /// Category key, e.g. `gut-health` (its page is `/topics/{category}`).
     pub category: String,
+    /// Category display name, e.g. "Gut Health".
+    pub category_name: String,
+    /// Topic tags.
+    pub tags: Vec<String>,
     /// Lead image.
     pub hero: HeroImage,
     /// Who wrote it.
     pub author: AuthorView,
+    /// Medical review, if any.
+    pub review: Option<ReviewView>,
+    /// The date after which the article is due for review.
+    pub review_by: Option<DateView>,
+    /// True when `review_by` has passed (worked out per request).
+    pub due_for_review: bool,
+    /// Not public: a draft, or scheduled for later (shown only in development).
+    pub unpublished_note: Option<String>,
+    /// True when the body links to products we may earn from (disclosed before the body).
+    pub has_affiliate_links: bool,
     /// First publication.
     pub published: DateView,
     /// Last substantive update.
@@ -115,6 +129,49 @@ pub struct ArticlePage {
     pub revisions: Vec<RevisionView>,
     /// Newsletter call to action texts.
     pub newsletter: NewsletterCta,
+    /// Numbered sources the body cites.
+    pub sources: Vec<SourceView>,
+    /// Table of contents: the h2 sections.
+    pub toc: Vec<TocEntry>,
+    /// Related articles: same category or shared tags, best first.
+    pub related: Vec<ArticleCard>,
+}
+
+/// A medical review of an article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewView {
+    /// The reviewer.
+    pub reviewer: AuthorView,
+    /// When they last reviewed it.
+    pub last_reviewed: DateView,
+}
+
+/// One numbered source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceView {
+    /// Its number, as cited: `[1]`.
+    pub number: usize,
+    /// Title.
+    pub title: String,
+    /// Journal or organisation.
+    pub publisher: String,
+    /// Year.
+    pub year: u16,
+    /// Link (a DOI goes through doi.org).
+    pub url: String,
+    /// Kind of evidence, e.g. "Meta-analysis".
+    pub kind: String,
+    /// Ids of the markers in the body that cite it (for back-links).
+    pub cited_at: Vec<String>,
+}
+
+/// An entry of the table of contents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocEntry {
+    /// Heading id.
+    pub id: String,
+    /// Heading text.
+    pub title: String,
 }
 
 /// A sentence of the overview or a takeaway, with the body anchor that supports it.
@@ -153,16 +210,35 @@ pub struct ArticleCard {
     pub title: String,
     /// One-sentence description.
     pub description: String,
-    /// Category tag.
+    /// Category key.
     pub category: String,
+    /// Category display name.
+    pub category_name: String,
+    /// Topic tags.
+    pub tags: Vec<String>,
     /// Lead image.
     pub hero: HeroImage,
+    /// Author key.
+    pub author_id: String,
     /// Author's display name.
     pub author_name: String,
     /// First publication.
     pub published: DateView,
+    /// Last update.
+    pub updated: DateView,
     /// Estimated minutes to read.
     pub reading_minutes: u32,
+}
+
+/// A topic (category).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryView {
+    /// Key, used in `/topics/{key}`.
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// One sentence about the topic.
+    pub description: String,
 }
 
 /// The tip of the day shown in the banner.
@@ -202,7 +278,7 @@ pub struct SiteChrome {
 #[server]
 pub async fn get_article(slug: String) -> Result<Option<ArticlePage>, ServerFnError> {
     let content = crate::state::content_store()?;
-    Ok(content.article_page(&slug).cloned())
+    Ok(content.visible_article(&slug, super::dates::Date::today_utc()))
 }
 
 /// The site page at `/{slug}`, or `None`.

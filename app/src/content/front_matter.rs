@@ -33,10 +33,25 @@ pub struct FrontMatter {
     pub title: String,
     /// Meta description, one or two sentences.
     pub description: String,
-    /// Category tag, e.g. "supplement".
+    /// Key into `categories.toml`, e.g. "supplements".
     pub category: String,
+    /// Topic tags (related articles share them).
+    #[serde(default)]
+    pub tags: Vec<String>,
     /// Key into `authors.toml`.
     pub author: String,
+    /// Medical reviewer: a key into `authors.toml` marked `reviewer = true`.
+    #[serde(default)]
+    pub reviewed_by: Option<String>,
+    /// When the reviewer last reviewed it (required with `reviewed_by`).
+    #[serde(default)]
+    pub last_reviewed: Option<DateInput>,
+    /// After this date the page says it is due for review.
+    #[serde(default)]
+    pub review_by: Option<DateInput>,
+    /// Not shown, listed, fed or mapped in production.
+    #[serde(default)]
+    pub draft: bool,
     /// First publication date.
     pub published: DateInput,
     /// Last update date.
@@ -53,7 +68,82 @@ pub struct FrontMatter {
     pub disclosures: DisclosureFlags,
     /// Revision history, newest first.
     pub revisions: Vec<RevisionMatter>,
+    /// Numbered sources, cited in the body as `[^1]`, `[^2]`…
+    #[serde(default)]
+    pub sources: Vec<SourceMatter>,
 }
+
+/// `[[sources]]` in front matter.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceMatter {
+    /// Title of the paper, guideline or page.
+    pub title: String,
+    /// Journal or organisation.
+    pub publisher: String,
+    /// Year of publication (or of the version cited).
+    pub year: u16,
+    /// Where to read it (one of `url` or `doi`).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// DOI, linked through doi.org.
+    #[serde(default)]
+    pub doi: Option<String>,
+    /// The kind of evidence.
+    pub kind: EvidenceKind,
+}
+
+/// How strong a kind of evidence a source is.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    /// Pooled analysis of several studies.
+    MetaAnalysis,
+    /// Systematic review.
+    SystematicReview,
+    /// Randomised controlled trial.
+    Rct,
+    /// Cohort (observational) study.
+    Cohort,
+    /// Narrative review.
+    Review,
+    /// Clinical or public-health guideline.
+    Guideline,
+    /// Fact sheet from a public body.
+    FactSheet,
+}
+
+impl EvidenceKind {
+    /// The label shown next to the source.
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceKind::MetaAnalysis => "Meta-analysis",
+            EvidenceKind::SystematicReview => "Systematic review",
+            EvidenceKind::Rct => "Randomized controlled trial",
+            EvidenceKind::Cohort => "Cohort study",
+            EvidenceKind::Review => "Review",
+            EvidenceKind::Guideline => "Guideline",
+            EvidenceKind::FactSheet => "Fact sheet",
+        }
+    }
+}
+
+/// One topic in `content/categories.toml` (a table per category key).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryMatter {
+    /// Display name, e.g. "Gut Health".
+    pub name: String,
+    /// One sentence for the topic page.
+    pub description: String,
+    /// Health advice: articles need the medical disclaimer, a reviewer or credentialed
+    /// author, and at least two sources.
+    #[serde(default)]
+    pub health: bool,
+}
+
+/// `content/categories.toml`: category key → category, in file order.
+pub type CategoriesFile = BTreeMap<String, CategoryMatter>;
 
 /// The `+++` block of `content/pages/*.md` (about, privacy, editorial standards).
 #[derive(Clone, Debug, Deserialize)]
@@ -117,6 +207,9 @@ pub struct AuthorMatter {
     pub bio: String,
     /// The single letter in the avatar circle.
     pub avatar_initial: String,
+    /// May be named in `reviewed_by` (a medical reviewer).
+    #[serde(default)]
+    pub reviewer: bool,
 }
 
 /// `content/authors.toml`: author key → author.
@@ -154,6 +247,9 @@ pub struct SiteFile {
     pub editorial: Vec<BlockMatter>,
     /// Disclosures, shown according to each article's flags.
     pub disclosures: DisclosureTexts,
+    /// Link hosts that make a link an affiliate link (the article then needs the disclosure).
+    #[serde(default)]
+    pub affiliate_hosts: Vec<String>,
 }
 
 /// `[newsletter]` in site.toml.

@@ -2,6 +2,9 @@
 //! the loader that reads and checks `content/`.
 
 pub mod api;
+pub mod lists;
+#[cfg(feature = "ssr")]
+pub mod citations;
 
 #[cfg(feature = "ssr")]
 pub mod dates;
@@ -21,5 +24,7 @@ pub mod seo;
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod tips;
+#[cfg(feature = "ssr")]
+pub mod trust;
 #[cfg(all(test, feature = "ssr"))]
 mod store_tests;

@@ -1,17 +1,19 @@
 //! The in-memory content store: every file read, checked and rendered once, at start-up.
 
 use super::api::{
-    ArticleCard, ArticlePage, AuthorView, CommunityBlock, DailyTip, DateView, HeroImage,
-    NewsletterCta, RevisionView, SiteChrome, SourcedText, StaticPage, TextBlock, STATIC_PAGES,
+    ArticleCard, ArticlePage, AuthorView, CategoryView, CommunityBlock, DailyTip, DateView, HeroImage,
+    NewsletterCta, ReviewView, RevisionView, SiteChrome, SourcedText, StaticPage, TextBlock, TocEntry,
+    STATIC_PAGES,
 };
+use super::citations::{link_citations, link_hosts};
 use super::grounding::{extract_overview, split_sentences, Grounded, PassageIndex};
 use super::dates::Date;
 use super::error::{toml_error, ContentError, ContentErrors};
 use super::front_matter::{
-    split_front_matter, AuthorsFile, BlockMatter, DateInput, FrontMatter, PageMatter, SiteFile,
-    TipsFile,
+    split_front_matter, AuthorMatter, AuthorsFile, BlockMatter, CategoriesFile, DateInput, FrontMatter,
+    PageMatter, SiteFile, TipsFile,
 };
-use super::{markdown, reading, seo, tips};
+use super::{markdown, reading, seo, tips, trust};
 use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -20,7 +22,12 @@ use std::path::{Component, Path, PathBuf};
 #[derive(Clone, Debug)]
 pub struct ContentStore {
     pages: HashMap<String, ArticlePage>,
+    /// Every article, newest first (drafts and scheduled ones too; filtered when served).
     cards: Vec<ArticleCard>,
+    drafts: HashSet<String>,
+    show_unpublished: bool,
+    categories: Vec<CategoryView>,
+    authors: Vec<AuthorView>,
     tips: Vec<DailyTip>,
     community: CommunityBlock,
     static_pages: HashMap<String, StaticPage>,
@@ -36,6 +43,7 @@ impl ContentStore {
         let authors: Option<AuthorsFile> = read_toml(&dir.join("authors.toml"), &mut errors);
         let site: Option<SiteFile> = read_toml(&dir.join("site.toml"), &mut errors);
         let tips_file: Option<TipsFile> = read_toml(&dir.join("tips.toml"), &mut errors);
+        let categories: CategoriesFile = read_toml(&dir.join("categories.toml"), &mut errors).unwrap_or_default();
         let authors = authors.unwrap_or_default();
         if let Some(site) = &site {
             check_site(&dir.join("site.toml"), site, &mut errors);
@@ -55,11 +63,16 @@ impl ContentStore {
         // Slugs of every article whose front matter parsed, valid or not, so that a broken
         // article does not also make every tip linking to it look broken.
         let mut named_slugs = HashSet::new();
+        let mut drafts = HashSet::new();
         for path in markdown_files(&dir.join("articles"), &mut errors) {
-            let loaded = load_article(dir, &path, &authors, site.as_ref(), &mut named_slugs, &mut errors, &mut warnings);
-            let Some(page) = loaded else {
+            let known = Known { authors: &authors, categories: &categories, site: site.as_ref() };
+            let loaded = load_article(dir, &path, &known, &mut named_slugs, &mut errors, &mut warnings);
+            let Some((page, draft)) = loaded else {
                 continue;
             };
+            if draft {
+                drafts.insert(page.slug.clone());
+            }
             if let Some(first) = sources.get(&page.slug) {
                 errors.push(ContentError::new(
                     &path,
@@ -85,18 +98,88 @@ impl ContentStore {
         };
         let mut cards: Vec<ArticleCard> = pages.values().map(card_of).collect();
         cards.sort_by(|a, b| b.published.iso.cmp(&a.published.iso).then(a.slug.cmp(&b.slug)));
+        link_related(&mut pages, &cards, &drafts);
+        let categories = categories
+            .into_iter()
+            .map(|(key, category)| CategoryView { key, name: category.name, description: category.description })
+            .collect();
+        let authors = authors.iter().map(|(key, author)| author_view(key, author)).collect();
         let community = CommunityBlock {
             heading: site.community.heading,
             text: site.community.text,
             privacy: site.community.privacy,
             benefits: site.community.benefits,
         };
-        Ok(ContentStore { pages, cards, tips, community, static_pages, warnings })
+        Ok(ContentStore {
+            pages,
+            cards,
+            drafts,
+            show_unpublished: false,
+            categories,
+            authors,
+            tips,
+            community,
+            static_pages,
+            warnings,
+        })
     }
 
-    /// The rendered page for `slug`.
+    /// Shows drafts and scheduled articles (development) or hides them (production, the default).
+    pub fn showing_unpublished(mut self, show: bool) -> ContentStore {
+        self.show_unpublished = show;
+        self
+    }
+
+    /// Why an article is not public on `today`: a draft, or scheduled for later.
+    fn unpublished_note(&self, slug: &str, published_iso: &str, today: Date) -> Option<String> {
+        if self.drafts.contains(slug) {
+            Some("Draft: not published. Only development builds show it.".into())
+        } else if published_iso > today.iso().as_str() {
+            Some(format!("Scheduled for {published_iso}. Only development builds show it before then."))
+        } else {
+            None
+        }
+    }
+
+    /// Whether `card` may be shown, listed, fed and mapped on `today`.
+    pub fn is_visible(&self, card: &ArticleCard, today: Date) -> bool {
+        self.show_unpublished || self.unpublished_note(&card.slug, &card.published.iso, today).is_none()
+    }
+
+    /// The rendered page for `slug`, whatever its status (share images, tests).
     pub fn article_page(&self, slug: &str) -> Option<&ArticlePage> {
         self.pages.get(slug)
+    }
+
+    /// The page for `slug` as readers get it on `today`: `None` if it is not public (unless
+    /// development shows unpublished articles), with the review notice and related articles
+    /// worked out for that day.
+    pub fn visible_article(&self, slug: &str, today: Date) -> Option<ArticlePage> {
+        let page = self.pages.get(slug)?;
+        let note = self.unpublished_note(slug, &page.published.iso, today);
+        if note.is_some() && !self.show_unpublished {
+            return None;
+        }
+        let mut page = page.clone();
+        page.unpublished_note = note;
+        page.due_for_review = page.review_by.as_ref().is_some_and(|due| due.iso < today.iso());
+        page.related.retain(|card| self.is_visible(card, today));
+        Some(page)
+    }
+
+    /// Cards of the articles visible on `today`, newest first.
+    pub fn visible_cards(&self, today: Date) -> impl Iterator<Item = &ArticleCard> {
+        self.cards.iter().filter(move |card| self.is_visible(card, today))
+    }
+
+    /// The topics, in `categories.toml` order.
+    pub fn categories(&self) -> &[CategoryView] {
+        &self.categories
+    }
+
+    /// Every author and reviewer.
+    pub fn authors(&self) -> &[AuthorView] {
+        &self.authors
     }
 
     /// Every article page, in no particular order.
@@ -109,9 +192,9 @@ impl ContentStore {
         self.static_pages.get(slug)
     }
 
-    /// Cards for every article, newest first.
+    /// Cards for every article visible today, newest first.
     pub fn article_cards(&self) -> Vec<ArticleCard> {
-        self.cards.clone()
+        self.visible_cards(Date::today_utc()).cloned().collect()
     }
 
     /// The daily tip for `date` and the footer block.
@@ -213,15 +296,23 @@ fn markdown_files(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<PathBuf> {
     files
 }
 
+/// The files an article refers to.
+struct Known<'a> {
+    authors: &'a AuthorsFile,
+    categories: &'a CategoriesFile,
+    site: Option<&'a SiteFile>,
+}
+
+/// Loads one article; returns it with its draft flag.
 fn load_article(
     dir: &Path,
     path: &Path,
-    authors: &AuthorsFile,
-    site: Option<&SiteFile>,
+    known: &Known,
     named_slugs: &mut HashSet<String>,
     errors: &mut Vec<ContentError>,
     warnings: &mut Vec<ContentError>,
-) -> Option<ArticlePage> {
+) -> Option<(ArticlePage, bool)> {
+    let (authors, site) = (known.authors, known.site);
     let (matter, body): (FrontMatter, String) = read_markdown_file(path, errors)?;
     let body = body.as_str();
     named_slugs.insert(matter.slug.clone());
@@ -253,6 +344,14 @@ fn load_article(
     if author.is_none() {
         fail("author", format!("`{}` is not a key in authors.toml", matter.author));
     }
+    let category = known.categories.get(&matter.category);
+    if category.is_none() {
+        let keys: Vec<&str> = known.categories.keys().map(String::as_str).collect();
+        fail("category", format!("`{}` is not a key in categories.toml ({})", matter.category, keys.join(", ")));
+    }
+    for (field, reason) in trust::reviewer_problems(&matter, authors) {
+        fail(&field, reason);
+    }
     let mut date = |field: &str, input: &DateInput| match Date::parse(&input.as_text()) {
         Ok(date) => Some(date),
         Err(error) => {
@@ -262,6 +361,8 @@ fn load_article(
     };
     let published = date("published", &matter.published);
     let updated = date("updated", &matter.updated);
+    let last_reviewed = matter.last_reviewed.as_ref().and_then(|input| date("last_reviewed", input));
+    let review_by = matter.review_by.as_ref().and_then(|input| date("review_by", input));
     let revision_dates: Vec<Option<Date>> = matter
         .revisions
         .iter()
@@ -294,6 +395,11 @@ fn load_article(
     if matter.hero.width == 0 || matter.hero.height == 0 {
         fail("hero.width", "width and height must be above zero".to_string());
     }
+    if let (Some(reviewed), Some(due)) = (last_reviewed, review_by) {
+        if due <= reviewed {
+            fail("review_by", format!("{due} must be after last_reviewed ({reviewed})"));
+        }
+    }
     let rendered = match markdown::render(body) {
         Ok(rendered) => Some(rendered),
         Err(problems) => {
@@ -303,6 +409,29 @@ fn load_article(
             None
         }
     };
+    let mut sources = Vec::new();
+    let mut body_html = String::new();
+    let mut has_affiliate_links = false;
+    if let Some(rendered) = &rendered {
+        match link_citations(&rendered.html, matter.sources.len()) {
+            Ok(linked) => {
+                body_html = linked.html;
+                match trust::source_views(&matter.sources, linked.citations) {
+                    Ok(views) => sources = views,
+                    Err(problems) => problems.into_iter().for_each(|(field, reason)| fail(&field, reason)),
+                }
+            }
+            Err(problems) => problems.into_iter().for_each(|problem| fail("body", problem)),
+        }
+        let affiliate_hosts = site.map(|site| site.affiliate_hosts.as_slice()).unwrap_or_default();
+        has_affiliate_links =
+            link_hosts(&rendered.html).iter().any(|host| trust::is_affiliate_host(host, affiliate_hosts));
+        if let Some(category) = category {
+            for (field, reason) in trust::rule_violations(&matter, category, author, has_affiliate_links) {
+                fail(&field, reason);
+            }
+        }
+    }
 
     let (overview, takeaways) = match &rendered {
         Some(rendered) => ground(path, &matter, rendered, errors, warnings),
@@ -311,7 +440,18 @@ fn load_article(
     if errors.len() > before {
         return None;
     }
-    let (author, site, published, updated, rendered) = (author?, site?, published?, updated?, rendered?);
+    let (author, site, published, updated, rendered, category) =
+        (author?, site?, published?, updated?, rendered?, category?);
+    let review = matter.reviewed_by.as_ref().and_then(|key| {
+        Some(ReviewView { reviewer: author_view(key, authors.get(key)?), last_reviewed: date_view(last_reviewed?) })
+    });
+    let toc = rendered
+        .headings
+        .iter()
+        .filter(|heading| heading.level == 2)
+        .map(|heading| TocEntry { id: heading.id.clone(), title: heading.text.clone() })
+        .collect();
+    let draft = matter.draft;
     let disclosures = [
         (matter.disclosures.affiliate, "affiliate-disclosure", &site.disclosures.affiliate),
         (matter.disclosures.medical, "medical-disclaimer", &site.disclosures.medical),
@@ -325,7 +465,7 @@ fn load_article(
         link: block_link(block),
     })
     .collect();
-    Some(ArticlePage {
+    let page = ArticlePage {
         canonical_url: String::new(),
         share_image_url: String::new(),
         json_ld: String::new(),
@@ -333,26 +473,30 @@ fn load_article(
         title: matter.title,
         description: matter.description,
         category: matter.category,
+        category_name: category.name.clone(),
+        tags: matter.tags,
+        review,
+        review_by: review_by.map(date_view),
+        due_for_review: false,
+        unpublished_note: None,
+        has_affiliate_links,
+        sources,
+        toc,
+        related: Vec::new(),
         hero: HeroImage {
             src: format!("/{}", matter.hero.src),
             alt: matter.hero.alt,
             width: matter.hero.width,
             height: matter.hero.height,
         },
-        author: AuthorView {
-            id: matter.author,
-            name: author.name.clone(),
-            credentials: author.credentials.clone(),
-            bio: author.bio.clone(),
-            initial: author.avatar_initial.clone(),
-        },
+        author: author_view(&matter.author, author),
         published: date_view(published),
         updated: date_view(updated),
         reading_minutes: reading::reading_minutes(rendered.word_count),
         overview_generated: matter.summary.is_none(),
         overview,
         key_takeaways: takeaways,
-        body_html: rendered.html,
+        body_html,
         editorial: site
             .editorial
             .iter()
@@ -374,7 +518,36 @@ fn load_article(
             heading: site.newsletter.heading.clone(),
             text: site.newsletter.text.clone(),
         },
-    })
+    };
+    Some((page, draft))
+}
+
+fn author_view(key: &str, author: &AuthorMatter) -> AuthorView {
+    AuthorView {
+        id: key.to_string(),
+        name: author.name.clone(),
+        credentials: author.credentials.clone(),
+        bio: author.bio.clone(),
+        initial: author.avatar_initial.clone(),
+    }
+}
+
+/// Fills each page's related articles: same category and shared tags score, drafts never appear.
+fn link_related(pages: &mut HashMap<String, ArticlePage>, cards: &[ArticleCard], drafts: &HashSet<String>) {
+    for page in pages.values_mut() {
+        let mut scored: Vec<(usize, &ArticleCard)> = cards
+            .iter()
+            .filter(|card| card.slug != page.slug && !drafts.contains(&card.slug))
+            .map(|card| {
+                let shared_tags = card.tags.iter().filter(|tag| page.tags.contains(tag)).count();
+                (3 * usize::from(card.category == page.category) + shared_tags, card)
+            })
+            .filter(|(score, _)| *score > 0)
+            .collect();
+        // Stable sort keeps newest first among equal scores.
+        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        page.related = scored.into_iter().take(3).map(|(_, card)| card.clone()).collect();
+    }
 }
 
 /// Links the overview's sentences to paragraphs and the takeaways to sections; quotes an
@@ -464,13 +637,13 @@ fn check_tips(
         errors.push(ContentError::new(path, "tips", "needs at least one tip"));
     }
     for (i, tip) in file.tips.iter().enumerate() {
-        let links_to_page = tip.link == "/"
-            || tip.link.strip_prefix("/articles/").is_some_and(|slug| slugs.contains(slug));
+        // Every tip links to the article it comes from.
+        let links_to_page = tip.link.strip_prefix("/articles/").is_some_and(|slug| slugs.contains(slug));
         if !links_to_page {
             errors.push(ContentError::new(
                 path,
                 format!("tips[{i}].link"),
-                format!("`{}` is not `/` or `/articles/{{slug}}` of an existing article", tip.link),
+                format!("`{}` is not `/articles/{{slug}}` of an existing article", tip.link),
             ));
         }
         if tip.text.trim().is_empty() || tip.category.trim().is_empty() {
@@ -489,9 +662,13 @@ fn card_of(page: &ArticlePage) -> ArticleCard {
         title: page.title.clone(),
         description: page.description.clone(),
         category: page.category.clone(),
+        category_name: page.category_name.clone(),
+        tags: page.tags.clone(),
         hero: page.hero.clone(),
+        author_id: page.author.id.clone(),
         author_name: page.author.name.clone(),
         published: page.published.clone(),
+        updated: page.updated.clone(),
         reading_minutes: page.reading_minutes,
     }
 }

@@ -1,13 +1,14 @@
-//! The home page: the latest articles as cards.
+//! The home page: the featured article, the latest ones and a section per topic.
 
-use crate::content::api::{list_articles, ArticleCard};
+use super::card::Card;
+use crate::content::lists::{get_home, HomeData};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-/// `/`: a short introduction and every article, newest first.
+/// `/`: introduction, featured article, latest articles, then each topic's newest.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let articles = Resource::new(|| (), |_| list_articles());
+    let home = Resource::new(|| (), |_| get_home());
     view! {
         <Title text=""/>
         <Meta
@@ -18,43 +19,54 @@ pub fn HomePage() -> impl IntoView {
             <h1 id="home-title">"Evidence-based nutrition, explained simply"</h1>
             <p>"Articles written by health professionals, with the research behind every claim."</p>
         </section>
-        <section class="card-list" aria-labelledby="latest-title">
-            <h2 id="latest-title">"Latest articles"</h2>
-            <Suspense fallback=|| view! { <p role="status">"Loading articles…"</p> }>
-                {move || Suspend::new(async move {
-                    match articles.await {
-                        Ok(cards) => view! {
-                            <ul class="cards">
-                                {cards.into_iter().map(|card| view! { <li><Card card/></li> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(_) => view! {
-                            <p role="alert">"Articles could not be loaded. Please try again in a moment."</p>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading articles…"</p> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Ok(home) => view! { <HomeLists home/> }.into_any(),
+                    Err(_) => view! {
+                        <p role="alert">"Articles could not be loaded. Please try again in a moment."</p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
-/// One article as a card: image, category, title, description, author, date, reading time.
 #[component]
-fn Card(card: ArticleCard) -> impl IntoView {
-    let href = format!("/articles/{}", card.slug);
+fn HomeLists(home: HomeData) -> impl IntoView {
+    let HomeData { featured, latest, sections } = home;
     view! {
-        <article class="card">
-            <img src=card.hero.src alt="" width=card.hero.width height=card.hero.height loading="lazy"/>
-            <div class="card-body">
-                <p class="category-tag">{card.category}</p>
-                <h3><a href=href>{card.title}</a></h3>
-                <p>{card.description}</p>
-                <p class="card-meta">
-                    {card.author_name} " · "
-                    <time datetime=card.published.iso>{card.published.display}</time>
-                    " · " {card.reading_minutes} " min read"
-                </p>
-            </div>
-        </article>
+        {featured.map(|card| view! {
+            <section class="featured" aria-labelledby="featured-title">
+                <h2 id="featured-title" class="section-label">"Featured"</h2>
+                <Card card featured=true/>
+            </section>
+        })}
+        <section class="card-list" aria-labelledby="latest-title">
+            <h2 id="latest-title">"Latest articles"</h2>
+            <ul class="cards">
+                {latest.into_iter().map(|card| view! { <li><Card card/></li> }).collect_view()}
+            </ul>
+        </section>
+        {sections
+            .into_iter()
+            .map(|section| {
+                let heading_id = format!("topic-{}", section.category.key);
+                let labelled_by = heading_id.clone();
+                view! {
+                    <section class="card-list topic-section" aria-labelledby=labelled_by>
+                        <div class="section-head">
+                            <h2 id=heading_id>{section.category.name.clone()}</h2>
+                            <a href=format!("/topics/{}", section.category.key)>
+                                "All " {section.category.name} " articles"
+                            </a>
+                        </div>
+                        <ul class="cards">
+                            {section.cards.into_iter().map(|card| view! { <li><Card card/></li> }).collect_view()}
+                        </ul>
+                    </section>
+                }
+            })
+            .collect_view()}
     }
 }

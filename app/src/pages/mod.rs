@@ -1,9 +1,13 @@
 //! Whole pages other than the article: home, site pages, not found, load failure.
 
+mod card;
 mod home;
+mod listing;
 mod not_found;
 mod static_page;
 
+pub use card::{Card, PagedCards};
 pub use home::HomePage;
+pub use listing::{AuthorRoute, TopicRoute};
 pub use not_found::{LoadFailed, NotFound};
 pub use static_page::StaticPageRoute;

@@ -1,0 +1,172 @@
+//! Lists of articles: the home page, topic pages and author pages, paginated on the server.
+
+use super::api::{ArticleCard, AuthorView, CategoryView};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Cards per page on topic and author pages.
+pub const PAGE_SIZE: usize = 12;
+
+/// One page of a longer list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paged {
+    /// The cards on this page.
+    pub cards: Vec<ArticleCard>,
+    /// This page, from 1.
+    pub page: usize,
+    /// How many pages there are (at least 1).
+    pub pages: usize,
+    /// How many cards in all.
+    pub total: usize,
+}
+
+impl Paged {
+    /// Page `page` (from 1, clamped) of `cards`.
+    pub fn of(cards: Vec<ArticleCard>, page: usize) -> Paged {
+        let total = cards.len();
+        let pages = total.div_ceil(PAGE_SIZE).max(1);
+        let page = page.clamp(1, pages);
+        let cards = cards.into_iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+        Paged { cards, page, pages, total }
+    }
+}
+
+/// A topic's section on the home page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicSection {
+    /// The topic.
+    pub category: CategoryView,
+    /// Its newest articles.
+    pub cards: Vec<ArticleCard>,
+}
+
+/// Everything the home page lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeData {
+    /// The newest article, shown large.
+    pub featured: Option<ArticleCard>,
+    /// The next newest articles.
+    pub latest: Vec<ArticleCard>,
+    /// A section per topic that has articles.
+    pub sections: Vec<TopicSection>,
+}
+
+/// A topic page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicPage {
+    /// The topic.
+    pub category: CategoryView,
+    /// Its articles, newest first.
+    pub articles: Paged,
+}
+
+/// An author page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorPage {
+    /// Who.
+    pub author: AuthorView,
+    /// Articles they wrote, newest first.
+    pub articles: Paged,
+    /// Articles they reviewed, newest first.
+    pub reviewed: Vec<ArticleCard>,
+}
+
+/// The home page lists.
+#[server]
+pub async fn get_home() -> Result<HomeData, ServerFnError> {
+    let content = crate::state::content_store()?;
+    Ok(server::home(&content, super::dates::Date::today_utc()))
+}
+
+/// Page `page` of the topic `category`, or `None` if there is no such topic.
+#[server]
+pub async fn get_topic(category: String, page: usize) -> Result<Option<TopicPage>, ServerFnError> {
+    let content = crate::state::content_store()?;
+    Ok(server::topic(&content, &category, page, super::dates::Date::today_utc()))
+}
+
+/// Page `page` of the author `author`'s articles, or `None` if there is no such author.
+#[server]
+pub async fn get_author(author: String, page: usize) -> Result<Option<AuthorPage>, ServerFnError> {
+    let content = crate::state::content_store()?;
+    Ok(server::author(&content, &author, page, super::dates::Date::today_utc()))
+}
+
+/// The lists, worked out from the content store for a given day.
+#[cfg(feature = "ssr")]
+pub mod server {
+    use super::*;
+    use crate::content::dates::Date;
+    use crate::content::store::ContentStore;
+
+    /// The home page lists on `today`.
+    pub fn home(content: &ContentStore, today: Date) -> HomeData {
+        let cards: Vec<ArticleCard> = content.visible_cards(today).cloned().collect();
+        let sections = content
+            .categories()
+            .iter()
+            .map(|category| TopicSection {
+                category: category.clone(),
+                cards: cards.iter().filter(|card| card.category == category.key).take(3).cloned().collect(),
+            })
+            .filter(|section| !section.cards.is_empty())
+            .collect();
+        HomeData { featured: cards.first().cloned(), latest: cards.iter().skip(1).take(6).cloned().collect(), sections }
+    }
+
+    /// Page `page` of a topic on `today`.
+    pub fn topic(content: &ContentStore, key: &str, page: usize, today: Date) -> Option<TopicPage> {
+        let category = content.categories().iter().find(|category| category.key == key)?.clone();
+        let cards = content.visible_cards(today).filter(|card| card.category == key).cloned().collect();
+        Some(TopicPage { category, articles: Paged::of(cards, page) })
+    }
+
+    /// Page `page` of an author's articles on `today`.
+    pub fn author(content: &ContentStore, key: &str, page: usize, today: Date) -> Option<AuthorPage> {
+        let author = content.authors().iter().find(|author| author.id == key)?.clone();
+        let cards = content.visible_cards(today).filter(|card| card.author_id == key).cloned().collect();
+        let reviewed = content
+            .visible_cards(today)
+            .filter(|card| content.article_page(&card.slug).is_some_and(|page| {
+                page.review.as_ref().is_some_and(|review| review.reviewer.id == key)
+            }))
+            .cloned()
+            .collect();
+        Some(AuthorPage { author, articles: Paged::of(cards, page), reviewed })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::api::{DateView, HeroImage};
+
+    fn card(n: usize) -> ArticleCard {
+        let date = DateView { iso: "2026-01-01".into(), display: "Jan 1, 2026".into() };
+        ArticleCard {
+            slug: format!("a{n}"),
+            title: String::new(),
+            description: String::new(),
+            category: String::new(),
+            category_name: String::new(),
+            tags: Vec::new(),
+            hero: HeroImage { src: String::new(), alt: String::new(), width: 1, height: 1 },
+            author_id: String::new(),
+            author_name: String::new(),
+            published: date.clone(),
+            updated: date,
+            reading_minutes: 1,
+        }
+    }
+
+    #[test]
+    fn lists_paginate_beyond_twelve() {
+        let cards: Vec<ArticleCard> = (0..25).map(card).collect();
+        let second = Paged::of(cards.clone(), 2);
+        assert_eq!((second.page, second.pages, second.total, second.cards.len()), (2, 3, 25, 12));
+        assert_eq!(second.cards[0].slug, "a12");
+        assert_eq!(Paged::of(cards.clone(), 3).cards.len(), 1);
+        assert_eq!(Paged::of(cards, 99).page, 3, "past the end clamps to the last page");
+        assert_eq!(Paged::of(Vec::new(), 1).pages, 1);
+    }
+}
