@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-tools.sh
+# Development shows drafts and scheduled articles (with a notice); production hides them.
+export NV_SHOW_DRAFTS="${NV_SHOW_DRAFTS:-true}"
 exec cargo leptos watch "$@"

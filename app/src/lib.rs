@@ -28,6 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0f766e"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="alternate" type="application/atom+xml" title="NourishVibes" href="/feed.xml"/>
                 <link rel="stylesheet" id="leptos" href="/pkg/nourishvibes.css"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>

@@ -16,6 +16,8 @@ pub struct Config {
     pub smtp: Option<SmtpSettings>,
     /// Signups allowed per client network per 10 minutes (`NV_SIGNUP_LIMIT`, 0 = off).
     pub signup_limit: usize,
+    /// Show drafts and scheduled articles (`NV_SHOW_DRAFTS=true`, for development only).
+    pub show_drafts: bool,
     /// Rate-limit on the last `X-Forwarded-For` hop (`NV_TRUST_FORWARDED_FOR=true`, only behind a proxy you run).
     pub trust_forwarded_for: bool,
 }
@@ -66,7 +68,13 @@ impl Config {
             Some("true") | Some("1") => true,
             Some(other) => return Err(format!("NV_TRUST_FORWARDED_FOR must be true or false, not {other:?}")),
         };
+        let show_drafts = match var("NV_SHOW_DRAFTS").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => return Err(format!("NV_SHOW_DRAFTS must be true or false, not {other:?}")),
+        };
         Ok(Config {
+            show_drafts,
             site_url: var("NV_SITE_URL")
                 .unwrap_or_else(|| format!("http://{address}"))
                 .trim_end_matches('/')

@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+pub mod feeds;
 pub mod newsletter;
 pub mod share_image;
 
@@ -19,12 +20,18 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024;
 /// Builds the whole HTTP application: pages, server functions, content and share images and
 /// static files. `content_dir` holds `images/`.
 pub fn build_router(state: AppState, content_dir: &std::path::Path) -> Router {
+    build_router_with(state, content_dir, false)
+}
+
+/// [`build_router`], and when `prerender` is set, share images are rendered in the background
+/// right away (the server does; tests would only burn CPU on it).
+pub fn build_router_with(state: AppState, content_dir: &std::path::Path, prerender_now: bool) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let share_images = share_image::ShareImages::new(&state.content, content_dir);
     let prerender = share_images.clone();
     // Off the start-up path: the first request for an image renders it if this has not yet.
-    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+    if let (true, Ok(runtime)) = (prerender_now, tokio::runtime::Handle::try_current()) {
         runtime.spawn_blocking(move || prerender.render_all());
     }
     let share_routes = Router::new()
@@ -34,6 +41,10 @@ pub fn build_router(state: AppState, content_dir: &std::path::Path) -> Router {
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .nest_service("/images", ServeDir::new(content_dir.join("images")))
         .nest_service("/share", share_routes)
+        .route("/feed.xml", get(feeds::site_feed))
+        .route("/topics/{category}/feed.xml", get(feeds::topic_feed))
+        .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/robots.txt", get(feeds::robots))
         .route(
             "/newsletter/unsubscribe/one-click",
             get(newsletter::one_click_page).post(newsletter::one_click),

@@ -59,7 +59,7 @@ async fn run() -> ExitCode {
     };
 
     let content = match ContentStore::load(&config.content_dir, &config.site_url) {
-        Ok(content) => content,
+        Ok(content) => content.showing_unpublished(config.show_drafts),
         Err(errors) => {
             eprintln!("error: the site cannot start because of its content.\n{errors}");
             return ExitCode::FAILURE;
@@ -87,7 +87,7 @@ async fn run() -> ExitCode {
         config: Arc::new(SiteConfig { site_url: config.site_url.clone() }),
         newsletter,
     };
-    let router = server::build_router(state, &config.content_dir)
+    let router = server::build_router_with(state, &config.content_dir, true)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
 
     let listener = match tokio::net::TcpListener::bind(address).await {

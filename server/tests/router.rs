@@ -39,9 +39,9 @@ async fn article_page_is_complete_in_the_first_response() {
         "Daily Health Tip • ",
         "Learn More",
         r#"alt="Vitamin D3 and K2 supplements for bone health""#,
-        ">supplement<",
+        ">Supplements<",
         ">Vitamin D3 + K2: The Perfect Pair</h1>",
-        "By <span class=\"author-name\">",
+        "class=\"author-name\"",
         "Dr. Sarah Johnson",
         r#"<time datetime="2026-02-15">Feb 15, 2026</time>"#,
         r#"<time datetime="2026-02-24">Feb 24, 2026</time>"#,
@@ -125,7 +125,7 @@ async fn link_previews_and_structured_data_are_in_the_first_response() {
         r#"<meta property="article:published_time" content="2026-02-15">"#.to_string(),
         r#"<meta property="article:modified_time" content="2026-02-24">"#.to_string(),
         r#"<meta property="article:author" content="Dr. Sarah Johnson">"#.to_string(),
-        r#"<meta property="article:section" content="supplement">"#.to_string(),
+        r#"<meta property="article:section" content="Supplements">"#.to_string(),
         r#"<meta name="twitter:card" content="summary_large_image">"#.to_string(),
     ] {
         assert!(html.contains(&tag), "missing {tag}");

@@ -13,7 +13,7 @@ pub const SHARE_IMAGE_HEIGHT: u32 = 630;
 pub fn with_site_url(page: ArticlePage, site_url: &str) -> ArticlePage {
     let canonical_url = format!("{site_url}/articles/{}", page.slug);
     let share_image_url = format!("{site_url}/share/{}.png", page.slug);
-    let json_ld = json!({
+    let mut json_ld = json!({
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "headline": page.title,
@@ -28,7 +28,7 @@ pub fn with_site_url(page: ArticlePage, site_url: &str) -> ArticlePage {
         },
         "datePublished": page.published.iso,
         "dateModified": page.updated.iso,
-        "articleSection": page.category,
+        "articleSection": page.category_name,
         "author": {
             "@type": "Person",
             "name": page.author.name,
@@ -42,6 +42,21 @@ pub fn with_site_url(page: ArticlePage, site_url: &str) -> ArticlePage {
             "logo": { "@type": "ImageObject", "url": format!("{site_url}/favicon.svg") },
         },
     });
+    if let Some(review) = &page.review {
+        json_ld["reviewedBy"] = json!({
+            "@type": "Person",
+            "name": review.reviewer.name,
+            "hasCredential": review.reviewer.credentials,
+        });
+        json_ld["lastReviewed"] = json!(review.last_reviewed.iso);
+    }
+    if !page.sources.is_empty() {
+        json_ld["citation"] = page
+            .sources
+            .iter()
+            .map(|source| json!({ "@type": "CreativeWork", "name": source.title, "url": source.url }))
+            .collect();
+    }
     ArticlePage {
         canonical_url,
         share_image_url,

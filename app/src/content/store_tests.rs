@@ -15,7 +15,35 @@ bio = "Physician."
 avatar_initial = "J"
 "#;
 
+const CATEGORIES: &str = r#"
+[nutrition]
+name = "Nutrition"
+description = "Food."
+
+[supplements]
+name = "Supplements"
+description = "Pills."
+health = true
+"#;
+
+const REVIEWER: &str = r#"
+[rita]
+name = "Dr. Rita Review"
+credentials = "MD"
+bio = "Reviews."
+avatar_initial = "R"
+reviewer = true
+
+[nocred]
+name = "Sam Writer"
+credentials = ""
+bio = "Writes."
+avatar_initial = "S"
+"#;
+
 const SITE: &str = r#"
+affiliate_hosts = ["amazon.com"]
+
 [newsletter]
 heading = "Get Weekly Health Tips"
 text = "Evidence-based nutrition in your inbox"
@@ -88,7 +116,8 @@ fn fixture(edit: impl FnOnce(&Path)) -> (tempfile::TempDir, Result<ContentStore,
     fs::create_dir_all(root.join("articles")).unwrap();
     fs::create_dir_all(root.join("images")).unwrap();
     fs::write(root.join("images/hero.svg"), "<svg/>").unwrap();
-    fs::write(root.join("authors.toml"), AUTHORS).unwrap();
+    fs::write(root.join("authors.toml"), format!("{AUTHORS}{REVIEWER}")).unwrap();
+    fs::write(root.join("categories.toml"), CATEGORIES).unwrap();
     fs::write(root.join("site.toml"), SITE).unwrap();
     fs::write(root.join("tips.toml"), TIPS).unwrap();
     fs::write(root.join("articles/good.md"), article("good", "", "## Hello\n\nWorld.")).unwrap();
@@ -216,7 +245,7 @@ fn tip_linking_nowhere_is_reported() {
     let message = load_error(|root| {
         fs::write(root.join("tips.toml"), TIPS.replace("/articles/good", "/articles/missing")).unwrap();
     });
-    assert_names(&message, "tips.toml", "tips[0].link", "not `/` or `/articles/{slug}`");
+    assert_names(&message, "tips.toml", "tips[0].link", "is not `/articles/{slug}` of an existing article");
 }
 
 #[test]
@@ -319,4 +348,130 @@ fn an_editorial_link_to_no_page_is_reported() {
         fs::write(root.join("site.toml"), site).unwrap();
     });
     assert_names(&message, "site.toml", "block 1 (`How We Researched This`).link", "`/nowhere` is not one of the site pages");
+}
+
+/// A health-category article (supplements) with `extra` front matter and `body`.
+fn health_article(extra: &str, body: &str) -> String {
+    article("good", extra, body).replace("category = \"nutrition\"", "category = \"supplements\"")
+}
+
+const TWO_SOURCES: &str = r#"
+[[sources]]
+title = "A trial"
+publisher = "A Journal"
+year = 2020
+doi = "10.1000/trial"
+kind = "rct"
+
+[[sources]]
+title = "A fact sheet"
+publisher = "NIH"
+year = 2022
+url = "https://ods.od.nih.gov/"
+kind = "fact-sheet"
+"#;
+
+fn with_article(text: String) -> impl FnOnce(&Path) {
+    move |root: &Path| fs::write(root.join("articles/good.md"), text).unwrap()
+}
+
+#[test]
+fn citations_link_to_numbered_sources_with_back_links() {
+    let body = "## Evidence\n\nIt works.[^1] It is safe.[^2][^1]";
+    let (_dir, store) = fixture(with_article(health_article(TWO_SOURCES, body)));
+    let store = store.unwrap();
+    let page = store.article_page("good").unwrap();
+    assert!(page.body_html.contains(r##"<a href="#source-1" id="cite-1-1" rel="external" aria-label="Source 1">[1]</a>"##));
+    assert_eq!(page.sources.len(), 2);
+    assert_eq!(page.sources[0].cited_at, vec!["cite-1-1", "cite-1-2"]);
+    assert_eq!(page.sources[0].url, "https://doi.org/10.1000/trial");
+    assert_eq!(page.sources[1].kind, "Fact sheet");
+}
+
+#[test]
+fn citing_an_undefined_source_is_a_content_error() {
+    let message = load_error(with_article(health_article(TWO_SOURCES, "Claim.[^1][^2] Another.[^3]")));
+    assert_names(&message, "good.md", "body", "cites [^3] but the front matter lists 2 source(s)");
+}
+
+#[test]
+fn a_listed_source_never_cited_is_a_content_error() {
+    let message = load_error(with_article(health_article(TWO_SOURCES, "Claim.[^1]")));
+    assert_names(&message, "good.md", "sources[1]", "source 2 is never cited");
+}
+
+#[test]
+fn health_articles_need_two_sources() {
+    let one = TWO_SOURCES.split("\n[[sources]]").nth(1).map(|s| format!("[[sources]]{s}")).unwrap();
+    let message = load_error(with_article(health_article(&one, "Claim.[^1]")));
+    assert_names(&message, "good.md", "sources", "rule `health-sources`");
+}
+
+#[test]
+fn health_articles_need_the_medical_disclaimer() {
+    let text = health_article(TWO_SOURCES, "A.[^1] B.[^2]").replace("[disclosures]\nmedical = true", "[disclosures]\nmedical = false");
+    let message = load_error(with_article(text));
+    assert_names(&message, "good.md", "disclosures.medical", "rule `health-disclaimer`");
+}
+
+#[test]
+fn health_articles_need_a_reviewer_or_a_credentialed_author() {
+    let text = health_article(TWO_SOURCES, "A.[^1] B.[^2]").replace("author = \"jane\"", "author = \"nocred\"");
+    let message = load_error(with_article(text.clone()));
+    assert_names(&message, "good.md", "reviewed_by", "rule `health-expert`");
+    let reviewed = text.replace("author = \"nocred\"", "author = \"nocred\"\nreviewed_by = \"rita\"\nlast_reviewed = 2026-02-24\nreview_by = 2027-02-24");
+    let (_dir, store) = fixture(with_article(reviewed));
+    let store = store.unwrap();
+    let review = store.article_page("good").unwrap().review.clone().expect("review shown");
+    assert_eq!(review.reviewer.name, "Dr. Rita Review");
+}
+
+#[test]
+fn only_reviewers_may_review() {
+    let text = article("good", "reviewed_by = \"jane\"\nlast_reviewed = 2026-02-24", "Text.");
+    let message = load_error(with_article(text));
+    assert_names(&message, "good.md", "reviewed_by", "is not marked `reviewer = true`");
+}
+
+#[test]
+fn affiliate_links_need_the_affiliate_disclosure() {
+    let body = "Buy it [here](https://www.amazon.com/dp/B000).";
+    let message = load_error(with_article(article("good", "", body)));
+    assert_names(&message, "good.md", "disclosures.affiliate", "rule `affiliate-disclosure`");
+    let disclosed = article("good", "", body).replace("[disclosures]\n", "[disclosures]\naffiliate = true\n");
+    let (_dir, store) = fixture(with_article(disclosed));
+    assert!(store.unwrap().article_page("good").unwrap().has_affiliate_links);
+}
+
+#[test]
+fn drafts_and_scheduled_articles_are_hidden_unless_shown_for_development() {
+    let (_dir, store) = fixture(|root| {
+        fs::write(root.join("articles/draft.md"), article("draft", "draft = true", "Draft text.")).unwrap();
+        let later = article("later", "", "Later text.").replace("published = 2026-02-15", "published = 2026-06-01");
+        let later = later.replace("updated = 2026-02-24", "updated = 2026-06-01").replace("date = 2026-02-24", "date = 2026-06-01");
+        fs::write(root.join("articles/later.md"), later).unwrap();
+    });
+    let store = store.unwrap();
+    let before = Date::parse("2026-03-01").unwrap();
+    let after = Date::parse("2026-06-01").unwrap();
+    let visible = |store: &ContentStore, day| store.visible_cards(day).map(|card| card.slug.clone()).collect::<Vec<_>>();
+    assert_eq!(visible(&store, before), vec!["good"]);
+    assert!(store.visible_article("draft", before).is_none());
+    assert!(store.visible_article("later", before).is_none());
+    assert_eq!(visible(&store, after), vec!["later", "good"], "scheduled articles appear on their day");
+    assert!(store.visible_article("good", before).unwrap().related.iter().all(|card| card.slug != "draft"));
+
+    let dev = store.showing_unpublished(true);
+    assert_eq!(visible(&dev, before), vec!["later", "draft", "good"]);
+    let draft = dev.visible_article("draft", before).unwrap();
+    assert!(draft.unpublished_note.unwrap().starts_with("Draft"));
+}
+
+#[test]
+fn an_article_past_its_review_date_says_it_is_due() {
+    let extra = "reviewed_by = \"rita\"\nlast_reviewed = 2026-02-24\nreview_by = 2026-08-01";
+    let (_dir, store) = fixture(with_article(article("good", extra, "Text.")));
+    let store = store.unwrap();
+    assert!(!store.visible_article("good", Date::parse("2026-07-31").unwrap()).unwrap().due_for_review);
+    assert!(store.visible_article("good", Date::parse("2026-08-02").unwrap()).unwrap().due_for_review);
 }

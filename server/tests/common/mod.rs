@@ -28,7 +28,13 @@ pub async fn app_with_data(data_dir: &Path) -> (axum::Router, Arc<Newsletter>) {
 
 /// Like [`app_with_data`] with `signup_limit` signups per 10 minutes per client (0 = off).
 pub async fn app_with_limit(data_dir: &Path, signup_limit: usize) -> (axum::Router, Arc<Newsletter>) {
-    let content = ContentStore::load(&content_dir(), SITE_URL).unwrap_or_else(|errors| panic!("{errors}"));
+    app_on(&content_dir(), data_dir, signup_limit).await
+}
+
+/// The app on the content folder `content` (production visibility: drafts hidden).
+pub async fn app_on(content: &Path, data_dir: &Path, signup_limit: usize) -> (axum::Router, Arc<Newsletter>) {
+    let content_dir = content.to_path_buf();
+    let content = ContentStore::load(&content_dir, SITE_URL).unwrap_or_else(|errors| panic!("{errors}"));
     let pool = open_database(data_dir).await.expect("database opens");
     let newsletter = Arc::new(Newsletter {
         store: Store::new(pool, SITE_URL, None),
@@ -42,7 +48,7 @@ pub async fn app_with_limit(data_dir: &Path, signup_limit: usize) -> (axum::Rout
         config: Arc::new(SiteConfig { site_url: SITE_URL.into() }),
         newsletter: newsletter.clone(),
     };
-    let router = server::build_router(state, &content_dir())
+    let router = server::build_router(state, &content_dir)
         .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))));
     (router, newsletter)
 }
