@@ -29,7 +29,7 @@ test("the article shows every part of the reference page, in order", async ({ pa
   const article = page.getByRole("main").getByRole("article");
   const parts = [
     article.getByRole("img", { name: "Vitamin D3 and K2 supplements for bone health" }),
-    article.getByText("supplement", { exact: true }),
+    article.getByRole("link", { name: "Supplements", exact: true }).first(),
     article.getByRole("heading", { level: 1, name: "Vitamin D3 + K2: The Perfect Pair" }),
     article.getByText("By Dr. Sarah Johnson"),
     article.getByText("Published Feb 15, 2026"),
