@@ -162,3 +162,23 @@ async fn drafts_are_not_shown_listed_fed_or_mapped() {
         assert!(!body.contains("secret-draft") && !body.contains("Secret Draft"), "{path} leaks the draft");
     }
 }
+
+#[tokio::test]
+async fn search_ranks_results_and_marks_the_matching_words() {
+    let (status, html) = get("/search?q=magnesium").await;
+    assert_eq!(status, StatusCode::OK);
+    let hits = &html[html.find(r#"<li class="search-hit">"#).expect("results")..];
+    let first_hit = &hits[..hits.find("</li>").unwrap()];
+    assert!(
+        first_hit.contains(r#"href="/articles/magnesium-supplements#p-"#),
+        "the article with magnesium in its title comes first, linked to its best paragraph"
+    );
+    assert!(hits.matches(r#"<li class="search-hit">"#).count() > 1, "body mentions are found too");
+    assert!(html.contains("<mark>"));
+    assert!(html.to_lowercase().contains("<mark>magnesium</mark>"));
+
+    let (_, empty) = get("/search").await;
+    assert!(empty.contains("Type a word or two"));
+    let (_, none) = get("/search?q=zzzyzzx").await;
+    assert!(none.contains("No articles match"));
+}

@@ -230,6 +230,44 @@ pub struct ArticleCard {
     pub reading_minutes: u32,
 }
 
+/// A piece of a search snippet; `marked` pieces matched the query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnippetPart {
+    /// Plain text.
+    pub text: String,
+    /// True when this word matched.
+    pub marked: bool,
+}
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The article.
+    pub card: ArticleCard,
+    /// Id of the paragraph that matches best, to link straight to it.
+    pub anchor: Option<String>,
+    /// Text around the match.
+    pub snippet: Vec<SnippetPart>,
+}
+
+/// The answer to a search.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// The query as searched (trimmed).
+    pub query: String,
+    /// Best first.
+    pub hits: Vec<SearchHit>,
+}
+
+/// Searches titles, descriptions, summaries and bodies; at most 20 results.
+#[server]
+pub async fn search_articles(q: String) -> Result<SearchResults, ServerFnError> {
+    let content = crate::state::content_store()?;
+    let query: String = q.trim().chars().take(200).collect();
+    let hits = content.search(&query, super::dates::Date::today_utc(), 20);
+    Ok(SearchResults { query, hits })
+}
+
 /// A topic (category).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryView {

@@ -173,7 +173,7 @@ pub fn split_sentences(text: &str) -> Vec<String> {
     sentences
 }
 
-fn term_counts(stemmer: &Stemmer, text: &str) -> HashMap<String, f64> {
+pub(crate) fn term_counts(stemmer: &Stemmer, text: &str) -> HashMap<String, f64> {
     let mut counts = HashMap::new();
     let lower = text.to_lowercase().replace(['’', '\''], "");
     for word in lower.split(|c: char| !c.is_alphanumeric()) {

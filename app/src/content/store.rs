@@ -13,7 +13,9 @@ use super::front_matter::{
     split_front_matter, AuthorMatter, AuthorsFile, BlockMatter, CategoriesFile, DateInput, FrontMatter,
     PageMatter, SiteFile, TipsFile,
 };
+use super::search::{SearchDoc, SearchIndex};
 use super::{markdown, reading, seo, tips, trust};
+use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -28,6 +30,7 @@ pub struct ContentStore {
     show_unpublished: bool,
     categories: Vec<CategoryView>,
     authors: Vec<AuthorView>,
+    search: Arc<SearchIndex>,
     tips: Vec<DailyTip>,
     community: CommunityBlock,
     static_pages: HashMap<String, StaticPage>,
@@ -64,12 +67,14 @@ impl ContentStore {
         // article does not also make every tip linking to it look broken.
         let mut named_slugs = HashSet::new();
         let mut drafts = HashSet::new();
+        let mut search_docs = Vec::new();
         for path in markdown_files(&dir.join("articles"), &mut errors) {
             let known = Known { authors: &authors, categories: &categories, site: site.as_ref() };
             let loaded = load_article(dir, &path, &known, &mut named_slugs, &mut errors, &mut warnings);
-            let Some((page, draft)) = loaded else {
+            let Some((page, draft, search_doc)) = loaded else {
                 continue;
             };
+            search_docs.push(search_doc);
             if draft {
                 drafts.insert(page.slug.clone());
             }
@@ -117,6 +122,7 @@ impl ContentStore {
             show_unpublished: false,
             categories,
             authors,
+            search: Arc::new(SearchIndex::new(search_docs)),
             tips,
             community,
             static_pages,
@@ -170,6 +176,12 @@ impl ContentStore {
     /// Cards of the articles visible on `today`, newest first.
     pub fn visible_cards(&self, today: Date) -> impl Iterator<Item = &ArticleCard> {
         self.cards.iter().filter(move |card| self.is_visible(card, today))
+    }
+
+    /// Articles visible on `today` that match `query`, best first.
+    pub fn search(&self, query: &str, today: Date, limit: usize) -> Vec<super::api::SearchHit> {
+        let cards: Vec<&ArticleCard> = self.visible_cards(today).collect();
+        self.search.search(query, &cards, limit)
     }
 
     /// The topics, in `categories.toml` order.
@@ -311,7 +323,7 @@ fn load_article(
     named_slugs: &mut HashSet<String>,
     errors: &mut Vec<ContentError>,
     warnings: &mut Vec<ContentError>,
-) -> Option<(ArticlePage, bool)> {
+) -> Option<(ArticlePage, bool, SearchDoc)> {
     let (authors, site) = (known.authors, known.site);
     let (matter, body): (FrontMatter, String) = read_markdown_file(path, errors)?;
     let body = body.as_str();
@@ -452,6 +464,10 @@ fn load_article(
         .map(|heading| TocEntry { id: heading.id.clone(), title: heading.text.clone() })
         .collect();
     let draft = matter.draft;
+    let mut summary_texts: Vec<&str> = vec![matter.description.as_str()];
+    summary_texts.extend(matter.summary.as_deref());
+    summary_texts.extend(matter.key_takeaways.iter().map(String::as_str));
+    let search_doc = SearchDoc::new(&matter.slug, &matter.title, &summary_texts, &rendered.paragraphs);
     let disclosures = [
         (matter.disclosures.affiliate, "affiliate-disclosure", &site.disclosures.affiliate),
         (matter.disclosures.medical, "medical-disclaimer", &site.disclosures.medical),
@@ -519,7 +535,7 @@ fn load_article(
             text: site.newsletter.text.clone(),
         },
     };
-    Some((page, draft))
+    Some((page, draft, search_doc))
 }
 
 fn author_view(key: &str, author: &AuthorMatter) -> AuthorView {

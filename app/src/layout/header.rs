@@ -29,6 +29,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <ul class="nav-list">
                         <li><a href="/">"Articles"</a></li>
                         <li><a href="/newsletter">"Newsletter"</a></li>
+                        <li><a href="/search">"Search"</a></li>
                     </ul>
                 </nav>
             </div>

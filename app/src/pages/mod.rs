@@ -3,11 +3,13 @@
 mod card;
 mod home;
 mod listing;
+mod search;
 mod not_found;
 mod static_page;
 
 pub use card::{Card, PagedCards};
 pub use home::HomePage;
 pub use listing::{AuthorRoute, TopicRoute};
+pub use search::SearchPage;
 pub use not_found::{LoadFailed, NotFound};
 pub use static_page::StaticPageRoute;
