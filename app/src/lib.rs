@@ -27,6 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0f766e"/>
+                <script inner_html=layout::THEME_SCRIPT></script>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="alternate" type="application/atom+xml" title="NourishVibes" href="/feed.xml"/>
                 <link rel="stylesheet" id="leptos" href="/pkg/nourishvibes.css"/>
@@ -56,7 +57,7 @@ pub fn App() -> impl IntoView {
             if title.is_empty() { "NourishVibes".to_string() } else { format!("{title} | NourishVibes") }
         }/>
         <Router>
-            <FocusOnNavigate/>
+            <layout::NavigationEffects/>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <layout::SiteHeader/>
             <layout::TipBanner chrome/>
@@ -82,27 +83,4 @@ pub fn App() -> impl IntoView {
             <layout::SiteFooter chrome/>
         </Router>
     }
-}
-
-/// After a client-side navigation, moves focus to `<main>` (the skip target) so screen readers
-/// start reading the new page, as they would after a full page load.
-#[component]
-fn FocusOnNavigate() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let first = StoredValue::new(true);
-    Effect::new(move |_| {
-        let _path = location.pathname.get();
-        if first.get_value() {
-            first.set_value(false);
-            return;
-        }
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::JsCast;
-            let main = document().get_element_by_id("main").and_then(|main| main.dyn_into::<leptos::web_sys::HtmlElement>().ok());
-            if let Some(main) = main {
-                let _ = main.focus();
-            }
-        }
-    });
 }

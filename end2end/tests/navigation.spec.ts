@@ -52,3 +52,29 @@ test("topic pages and the daily tip link to real articles", async ({ page }) => 
   const response = await page.request.get((await learnMore.getAttribute("href"))!);
   expect(response.status()).toBe(200);
 });
+
+test("back restores the scroll position of the list", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 600 });
+  await page.goto("/");
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  const link = page.getByRole("region", { name: "Heart Health" }).getByRole("link", { name: /Cholesterol/ }).first();
+  await link.scrollIntoViewIfNeeded();
+  const before = await page.evaluate(() => window.scrollY);
+  expect(before).toBeGreaterThan(600);
+  await link.click();
+  await expect(page).toHaveURL(/\/articles\//);
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeLessThan(50);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/$/);
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(before - 100);
+});
+
+test("the table of contents marks the section being read", async ({ page }) => {
+  await page.goto("/articles/dietary-fiber-guide");
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  const toc = page.getByRole("navigation", { name: "In this article" });
+  const last = toc.getByRole("link").last();
+  const id = (await last.getAttribute("href"))!.slice(1);
+  await page.evaluate((id) => document.getElementById(id)!.scrollIntoView(), id);
+  await expect(last).toHaveAttribute("aria-current", "location");
+});

@@ -34,9 +34,19 @@ pub fn StatusNotices(unpublished: Option<String>, due_for_review: bool, review_b
 }
 
 /// The h2 sections as anchor links. The links are left to the browser (`rel="external"`) so
-/// the fragment and `:target` work as on any page.
+/// the fragment and `:target` work as on any page. Once hydrated, the section being read is
+/// marked with `aria-current="location"`.
 #[component]
 pub fn TableOfContents(entries: Vec<TocEntry>) -> impl IntoView {
+    let current = RwSignal::new(None::<String>);
+    #[cfg(feature = "hydrate")]
+    {
+        let ids: Vec<String> = entries.iter().map(|entry| entry.id.clone()).collect();
+        let update = move || current.set(reading_section(&ids));
+        update();
+        let handle = window_event_listener(leptos::ev::scroll, move |_| update());
+        on_cleanup(move || handle.remove());
+    }
     (entries.len() >= 2).then(|| {
         view! {
             <nav class="toc" aria-labelledby="toc-title">
@@ -44,12 +54,39 @@ pub fn TableOfContents(entries: Vec<TocEntry>) -> impl IntoView {
                 <ol>
                     {entries
                         .into_iter()
-                        .map(|entry| view! { <li><a href=format!("#{}", entry.id) rel="external">{entry.title}</a></li> })
+                        .map(|entry| {
+                            let id = entry.id.clone();
+                            let is_current = move || current.get().as_deref() == Some(id.as_str());
+                            view! {
+                                <li>
+                                    <a
+                                        href=format!("#{}", entry.id)
+                                        rel="external"
+                                        aria-current=move || is_current().then_some("location")
+                                    >
+                                        {entry.title}
+                                    </a>
+                                </li>
+                            }
+                        })
                         .collect_view()}
                 </ol>
             </nav>
         }
     })
+}
+
+/// The last section whose heading has scrolled past the upper third of the window.
+#[cfg(feature = "hydrate")]
+fn reading_section(ids: &[String]) -> Option<String> {
+    let threshold = window().inner_height().ok()?.as_f64()? / 3.0;
+    let document = document();
+    ids.iter()
+        .filter(|id| {
+            document.get_element_by_id(id).is_some_and(|heading| heading.get_bounding_client_rect().top() <= threshold)
+        })
+        .last()
+        .cloned()
 }
 
 /// The numbered "Sources" list, each with back-links to where the body cites it.

@@ -32,6 +32,7 @@ pub fn SiteHeader() -> impl IntoView {
                         <li><a href="/search">"Search"</a></li>
                     </ul>
                 </nav>
+                <super::ThemeToggle/>
             </div>
         </header>
     }

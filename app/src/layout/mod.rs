@@ -2,8 +2,12 @@
 
 mod footer;
 mod header;
+mod navigation;
+mod theme;
 mod tip_banner;
 
 pub use footer::SiteFooter;
 pub use header::SiteHeader;
+pub use navigation::NavigationEffects;
+pub use theme::{ThemeToggle, THEME_SCRIPT};
 pub use tip_banner::TipBanner;
