@@ -182,3 +182,24 @@ async fn search_ranks_results_and_marks_the_matching_words() {
     let (_, none) = get("/search?q=zzzyzzx").await;
     assert!(none.contains("No articles match"));
 }
+
+#[tokio::test]
+async fn every_page_type_has_a_canonical_url_from_the_site_url() {
+    for (path, canonical) in [
+        ("/", "/"),
+        ("/topics/sleep", "/topics/sleep"),
+        ("/authors/daniel-kim", "/authors/daniel-kim"),
+        ("/privacy", "/privacy"),
+        ("/articles/probiotics-what-the-evidence-says", "/articles/probiotics-what-the-evidence-says"),
+    ] {
+        let (status, html) = get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let link = format!(r#"<link rel="canonical" href="{SITE_URL}{canonical}">"#);
+        let alt = format!(r#"<link href="{SITE_URL}{canonical}" rel="canonical">"#);
+        assert!(html.contains(&link) || html.contains(&alt), "{path} has its canonical link");
+    }
+    let (_, topic) = get("/topics/sleep").await;
+    assert!(topic.contains(r#"href="/topics/sleep/feed.xml""#), "topic feed advertised");
+    let (_, due) = get("/articles/probiotics-what-the-evidence-says").await;
+    assert!(due.contains("This article is due for review"), "review_by has passed");
+}

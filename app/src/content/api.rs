@@ -188,6 +188,8 @@ pub struct SourcedText {
 pub struct StaticPage {
     /// Served at `/{slug}`.
     pub slug: String,
+    /// Absolute canonical URL.
+    pub canonical_url: String,
     /// Heading and title.
     pub title: String,
     /// Meta description.

@@ -43,6 +43,8 @@ pub struct TopicSection {
 /// Everything the home page lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomeData {
+    /// Absolute canonical URL of the page.
+    pub canonical_url: String,
     /// The newest article, shown large.
     pub featured: Option<ArticleCard>,
     /// The next newest articles.
@@ -54,6 +56,8 @@ pub struct HomeData {
 /// A topic page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicPage {
+    /// Absolute canonical URL of the page.
+    pub canonical_url: String,
     /// The topic.
     pub category: CategoryView,
     /// Its articles, newest first.
@@ -63,6 +67,8 @@ pub struct TopicPage {
 /// An author page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthorPage {
+    /// Absolute canonical URL of the page.
+    pub canonical_url: String,
     /// Who.
     pub author: AuthorView,
     /// Articles they wrote, newest first.
@@ -74,22 +80,22 @@ pub struct AuthorPage {
 /// The home page lists.
 #[server]
 pub async fn get_home() -> Result<HomeData, ServerFnError> {
-    let content = crate::state::content_store()?;
-    Ok(server::home(&content, super::dates::Date::today_utc()))
+    let state = crate::state::app_state()?;
+    Ok(server::home(&state.content, &state.config.site_url, super::dates::Date::today_utc()))
 }
 
 /// Page `page` of the topic `category`, or `None` if there is no such topic.
 #[server]
 pub async fn get_topic(category: String, page: usize) -> Result<Option<TopicPage>, ServerFnError> {
-    let content = crate::state::content_store()?;
-    Ok(server::topic(&content, &category, page, super::dates::Date::today_utc()))
+    let state = crate::state::app_state()?;
+    Ok(server::topic(&state.content, &state.config.site_url, &category, page, super::dates::Date::today_utc()))
 }
 
 /// Page `page` of the author `author`'s articles, or `None` if there is no such author.
 #[server]
 pub async fn get_author(author: String, page: usize) -> Result<Option<AuthorPage>, ServerFnError> {
-    let content = crate::state::content_store()?;
-    Ok(server::author(&content, &author, page, super::dates::Date::today_utc()))
+    let state = crate::state::app_state()?;
+    Ok(server::author(&state.content, &state.config.site_url, &author, page, super::dates::Date::today_utc()))
 }
 
 /// The lists, worked out from the content store for a given day.
@@ -100,7 +106,7 @@ pub mod server {
     use crate::content::store::ContentStore;
 
     /// The home page lists on `today`.
-    pub fn home(content: &ContentStore, today: Date) -> HomeData {
+    pub fn home(content: &ContentStore, site_url: &str, today: Date) -> HomeData {
         let cards: Vec<ArticleCard> = content.visible_cards(today).cloned().collect();
         let sections = content
             .categories()
@@ -111,18 +117,24 @@ pub mod server {
             })
             .filter(|section| !section.cards.is_empty())
             .collect();
-        HomeData { featured: cards.first().cloned(), latest: cards.iter().skip(1).take(6).cloned().collect(), sections }
+        HomeData {
+            canonical_url: format!("{site_url}/"),
+            featured: cards.first().cloned(), latest: cards.iter().skip(1).take(6).cloned().collect(),
+            sections,
+        }
     }
 
     /// Page `page` of a topic on `today`.
-    pub fn topic(content: &ContentStore, key: &str, page: usize, today: Date) -> Option<TopicPage> {
+    pub fn topic(content: &ContentStore, site_url: &str, key: &str, page: usize, today: Date) -> Option<TopicPage> {
         let category = content.categories().iter().find(|category| category.key == key)?.clone();
         let cards = content.visible_cards(today).filter(|card| card.category == key).cloned().collect();
-        Some(TopicPage { category, articles: Paged::of(cards, page) })
+        let articles = Paged::of(cards, page);
+        let canonical_url = paged_url(&format!("{site_url}/topics/{key}"), articles.page);
+        Some(TopicPage { canonical_url, category, articles })
     }
 
     /// Page `page` of an author's articles on `today`.
-    pub fn author(content: &ContentStore, key: &str, page: usize, today: Date) -> Option<AuthorPage> {
+    pub fn author(content: &ContentStore, site_url: &str, key: &str, page: usize, today: Date) -> Option<AuthorPage> {
         let author = content.authors().iter().find(|author| author.id == key)?.clone();
         let cards = content.visible_cards(today).filter(|card| card.author_id == key).cloned().collect();
         let reviewed = content
@@ -132,7 +144,18 @@ pub mod server {
             }))
             .cloned()
             .collect();
-        Some(AuthorPage { author, articles: Paged::of(cards, page), reviewed })
+        let articles = Paged::of(cards, page);
+        let canonical_url = paged_url(&format!("{site_url}/authors/{key}"), articles.page);
+        Some(AuthorPage { canonical_url, author, articles, reviewed })
+    }
+
+    /// The URL of page `page` of a list at `base`.
+    fn paged_url(base: &str, page: usize) -> String {
+        if page > 1 {
+            format!("{base}?page={page}")
+        } else {
+            base.to_string()
+        }
     }
 }
 

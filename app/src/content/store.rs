@@ -90,7 +90,7 @@ impl ContentStore {
             pages.insert(page.slug.clone(), seo::with_site_url(page, site_url));
         }
 
-        let static_pages = load_static_pages(&dir.join("pages"), &mut errors);
+        let static_pages = load_static_pages(&dir.join("pages"), site_url, &mut errors);
         let tips = tips_file
             .map(|file| check_tips(&dir.join("tips.toml"), file, &named_slugs, &mut errors))
             .unwrap_or_default();
@@ -243,7 +243,7 @@ fn read_toml<T: DeserializeOwned>(path: &Path, errors: &mut Vec<ContentError>) -
 }
 
 /// Reads `content/pages/*.md`; every page in [`STATIC_PAGES`] must be there.
-fn load_static_pages(dir: &Path, errors: &mut Vec<ContentError>) -> HashMap<String, StaticPage> {
+fn load_static_pages(dir: &Path, site_url: &str, errors: &mut Vec<ContentError>) -> HashMap<String, StaticPage> {
     let mut pages = HashMap::new();
     for path in markdown_files(dir, errors) {
         let Some((matter, body)) = read_markdown_file::<PageMatter>(&path, errors) else {
@@ -258,6 +258,7 @@ fn load_static_pages(dir: &Path, errors: &mut Vec<ContentError>) -> HashMap<Stri
         });
         if let (Ok(updated), Ok(rendered)) = (updated, rendered) {
             let page = StaticPage {
+                canonical_url: format!("{site_url}/{}", matter.slug),
                 slug: matter.slug.clone(),
                 title: matter.title,
                 description: matter.description,

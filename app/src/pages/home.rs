@@ -3,7 +3,7 @@
 use super::card::Card;
 use crate::content::lists::{get_home, HomeData};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 
 /// `/`: introduction, featured article, latest articles, then each topic's newest.
 #[component]
@@ -34,8 +34,9 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn HomeLists(home: HomeData) -> impl IntoView {
-    let HomeData { featured, latest, sections } = home;
+    let HomeData { canonical_url, featured, latest, sections } = home;
     view! {
+        <Link rel="canonical" href=canonical_url/>
         {featured.map(|card| view! {
             <section class="featured" aria-labelledby="featured-title">
                 <h2 id="featured-title" class="section-label">"Featured"</h2>

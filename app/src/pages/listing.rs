@@ -4,7 +4,7 @@ use super::card::{Card, PagedCards};
 use super::{LoadFailed, NotFound};
 use crate::content::lists::{get_author, get_topic};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `?page=N`, 1 when absent or not a number.
@@ -30,6 +30,13 @@ pub fn TopicRoute() -> impl IntoView {
                         let base = format!("/topics/{}", topic.category.key);
                         view! {
                             <Title text=topic.category.name.clone()/>
+                            <Link rel="canonical" href=topic.canonical_url.clone()/>
+                            <Link
+                                rel="alternate"
+                                type_="application/atom+xml"
+                                title=format!("{} | NourishVibes", topic.category.name)
+                                href=format!("{base}/feed.xml")
+                            />
                             <Meta name="description" content=topic.category.description.clone()/>
                             <nav class="breadcrumbs" aria-label="Breadcrumb">
                                 <ol>
@@ -71,6 +78,7 @@ pub fn AuthorRoute() -> impl IntoView {
                         let has_articles = page.articles.total > 0;
                         view! {
                             <Title text=person.name.clone()/>
+                            <Link rel="canonical" href=page.canonical_url.clone()/>
                             <Meta name="description" content=format!("{}, {}: {}", person.name, person.credentials, person.bio)/>
                             <section class="card-list listing author-page" aria-labelledby="page-title">
                                 <div class="author-card">

@@ -4,7 +4,7 @@ use crate::content::api::get_static_page;
 use crate::newsletter::SignupForm;
 use crate::pages::{LoadFailed, NotFound};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 
 /// The page with `slug`, rendered from `content/pages/{slug}.md`; `signup` adds the newsletter
 /// signup form after the text.
@@ -17,6 +17,7 @@ pub fn StaticPageRoute(slug: &'static str, #[prop(optional)] signup: bool) -> im
                 match page.await {
                     Ok(Some(page)) => view! {
                         <Title text=page.title.clone()/>
+                        <Link rel="canonical" href=page.canonical_url.clone()/>
                         <Meta name="description" content=page.description/>
                         <article class="article site-page" aria-labelledby="page-title">
                             <h1 id="page-title">{page.title}</h1>
