@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod feeds;
+pub mod html_cache;
 pub mod newsletter;
 pub mod share_image;
 
@@ -11,6 +12,8 @@ use app::{shell, App};
 use axum::routing::get;
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 
@@ -50,6 +53,9 @@ pub fn build_router_with(state: AppState, content_dir: &std::path::Path, prerend
             get(newsletter::one_click_page).post(newsletter::one_click),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(Arc::new(html_cache::HtmlCache::default()), html_cache::serve_cached))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Whatever is not cached already compressed is compressed cheaply per response.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .with_state(state)
 }
