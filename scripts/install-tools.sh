@@ -37,6 +37,11 @@ if [[ "${1:-}" == "--test" ]]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}"
   fi
+  # wasm-opt for the release-size budget (Debian's binaryen is too old; npm's is current).
+  if ! command -v wasm-opt >/dev/null; then
+    say "installing binaryen (wasm-opt) from npm"
+    npm install -g binaryen --no-audit --no-fund
+  fi
   want=$(node -p "require('./end2end/package.json').devDependencies['@playwright/test']")
   have=$(node -p "require('./end2end/node_modules/@playwright/test/package.json').version" 2>/dev/null || true)
   if [[ "$want" != "$have" ]]; then

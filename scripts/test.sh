@@ -23,5 +23,7 @@ step "content check"
 target/debug/server check
 
 step "end-to-end tests in headless Chromium"
-rm -rf target/e2e-data
 (cd end2end && npx playwright test)
+
+step "size budget: JavaScript + WASM of the release build, brotli"
+scripts/check-size-budget.sh

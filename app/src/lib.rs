@@ -1,6 +1,6 @@
 //! NourishVibes: the pages, components and server functions shared by the server (`ssr`)
 //! and the browser (`hydrate`).
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod article;
 pub mod content;

@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The browser entry point: hydrates the server-rendered page and nothing else.
 
 /// Attaches the Leptos app to the server-rendered HTML.

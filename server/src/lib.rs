@@ -1,5 +1,5 @@
 //! The NourishVibes server: configuration, content loading and the axum router.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod config;
 pub mod feeds;

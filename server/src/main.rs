@@ -1,5 +1,5 @@
 //! `server` runs the site; `server check` validates the content folder and exits.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 use app::content::store::ContentStore;
 use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
