@@ -18,7 +18,7 @@ pub fn ThemeToggle() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         dark.set(Some(browser::is_dark()));
     });
-    move || {
+    let button = move || {
         dark.get().map(|is_dark| {
             view! {
                 <button
@@ -36,7 +36,8 @@ pub fn ThemeToggle() -> impl IntoView {
                 </button>
             }
         })
-    }
+    };
+    view! { <span class="theme-toggle-slot">{button}</span> }
 }
 
 #[cfg(feature = "hydrate")]
