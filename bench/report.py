@@ -1,0 +1,430 @@
+#!/usr/bin/env python3
+"""Helpers for bench/run (stdlib only).
+
+    report.py wrk FILE                  parsed `wrk --latency` output as JSON
+    report.py lighthouse FILE           scores and audits of a Lighthouse JSON report
+    report.py brief WRK_JSON            one line: req/s, p50, p99, errors
+    report.py hero HTML_FILE            the src of the article's hero <img>
+    report.py assets HTML_FILE          URLs of the page's CSS, JS, WASM and hero image (JSON)
+    report.py final WORK_DIR OUT_DIR    merge WORK_DIR/parts/*.json into OUT_DIR/latest.{json,md}
+                                        and print the table
+"""
+
+import glob
+import html
+import json
+import os
+import re
+import sys
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}
+
+
+def to_ms(text):
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text.strip())
+    if not m:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(m.group(1)) * UNITS_MS[m.group(2)]
+
+
+def parse_wrk(text):
+    out = {}
+    m = re.search(r"^Requests/sec:\s+([\d.]+)", text, re.M)
+    if not m:
+        raise ValueError("no Requests/sec line in wrk output:\n" + text)
+    out["rps"] = float(m.group(1))
+    m = re.search(r"^\s+(\d+) requests in ([\d.]+\w+), ([\d.]+\w+) read", text, re.M)
+    if m:
+        out["requests"] = int(m.group(1))
+        out["duration_ms"] = to_ms(m.group(2))
+        out["read"] = m.group(3)
+    for pct in ("50", "75", "90", "99"):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+\w+)", text, re.M)
+        if m:
+            out[f"p{pct}_ms"] = round(to_ms(m.group(1)), 3)
+    m = re.search(r"^\s+Latency\s+([\d.]+\w+)\s+([\d.]+\w+)\s+([\d.]+\w+)", text, re.M)
+    if m:
+        out["avg_ms"], out["max_ms"] = round(to_ms(m.group(1)), 3), round(to_ms(m.group(3)), 3)
+    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    out["non_2xx_3xx"] = int(m.group(1)) if m else 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    out["socket_errors"] = sum(int(g) for g in m.groups()) if m else 0
+    m = re.search(r"^Signup non-2xx: (\d+)", text, re.M)
+    if m:
+        out["signup_non_2xx"] = int(m.group(1))
+        s = re.search(r"^Signup statuses: (.*)$", text, re.M)
+        out["signup_statuses"] = s.group(1).strip() if s else ""
+    return out
+
+
+def parse_lighthouse(path):
+    with open(path, encoding="utf-8") as f:
+        report = json.load(f)
+    cats = report.get("categories", {})
+    audits = report.get("audits", {})
+
+    def score(key):
+        s = cats.get(key, {}).get("score")
+        return None if s is None else round(s * 100)
+
+    def num(key):
+        return audits.get(key, {}).get("numericValue")
+
+    def snippets(key, limit=3):
+        out = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                if node.get("type") == "node" and node.get("snippet"):
+                    out.append(node["snippet"][:160])
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(audits.get(key, {}).get("details", {}))
+        return list(dict.fromkeys(out))[:limit]
+
+    return {
+        "lighthouse_version": report.get("lighthouseVersion"),
+        "lcp_element": snippets("largest-contentful-paint-element", 1),
+        "layout_shift_elements": snippets("layout-shifts"),
+        "accessibility_failures": sorted(
+            k for k, a in audits.items()
+            if a.get("score") == 0 and k in {r["id"] for r in cats.get("accessibility", {}).get("auditRefs", [])}
+        ),
+        "url": report.get("finalDisplayedUrl") or report.get("finalUrl"),
+        "form_factor": report.get("configSettings", {}).get("formFactor"),
+        "runtime_error": (report.get("runtimeError") or {}).get("message"),
+        "performance": score("performance"),
+        "accessibility": score("accessibility"),
+        "best_practices": score("best-practices"),
+        "seo": score("seo"),
+        "lcp_ms": num("largest-contentful-paint"),
+        "tbt_ms": num("total-blocking-time"),
+        "cls": num("cumulative-layout-shift"),
+        "fcp_ms": num("first-contentful-paint"),
+        "failed_audits": sorted(
+            k for k, a in audits.items()
+            if a.get("score") is not None and a.get("score") < 1 and a.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
+        )[:40],
+    }
+
+
+def assets(path):
+    """The URLs a cold view of the page loads: stylesheet, JS module, WASM, hero image.
+
+    Read from the page itself (the names depend on cargo-leptos' version and settings), with
+    /pkg/nourishvibes.{css,js} and /pkg/nourishvibes_bg.wasm as the fallback."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    links = re.findall(r"<link\b[^>]*>", text)
+
+    def link(pattern, default):
+        for tag in links:
+            href = re.search(r'\bhref="([^"]+)"', tag)
+            if href and re.search(pattern, tag):
+                return html.unescape(href.group(1))
+        return default
+
+    return {
+        "css": link(r'rel="stylesheet"', "/pkg/nourishvibes.css"),
+        "js": link(r'rel="modulepreload"', "/pkg/nourishvibes.js"),
+        "wasm": link(r'href="[^"]+\.wasm"', "/pkg/nourishvibes_bg.wasm"),
+        "hero": hero_src(path),
+    }
+
+
+def hero_src(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    m = re.search(r'<figure[^>]*class="[^"]*\bhero\b[^"]*"[^>]*>(.*?)</figure>', text, re.S)
+    scope = m.group(1) if m else text
+    m = re.search(r'<img\b[^>]*?\bsrc="([^"]+)"', scope, re.S)
+    if not m:
+        raise SystemExit("no hero <img src> found")
+    return html.unescape(m.group(1))
+
+
+# ---------------------------------------------------------------------------------------------
+# The final report
+
+def load_parts(work):
+    parts = {}
+    for path in sorted(glob.glob(os.path.join(work, "parts", "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            try:
+                parts[os.path.basename(path)[:-5]] = json.load(f)
+            except json.JSONDecodeError as e:
+                parts.setdefault("_broken", []).append(f"{path}: {e}")
+    return parts
+
+
+def mean(values):
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def summarise_runs(runs):
+    if not runs:
+        return None
+    return {
+        "rps": round(mean([r["rps"] for r in runs]), 1),
+        "p50_ms": round(mean([r.get("p50_ms") for r in runs]), 3),
+        "p99_ms": round(mean([r.get("p99_ms") for r in runs]), 3),
+        "errors": sum(r.get("non_2xx_3xx", 0) + r.get("socket_errors", 0) for r in runs),
+        "others_cpu_pct": max(r.get("others_cpu_pct", 0) for r in runs),
+        "runs": runs,
+    }
+
+
+PAGES = [("article", "Article"), ("home", "Home"), ("search", "Search"), ("feed", "Feed")]
+
+
+def build(parts, notes):
+    res = {"machine": parts.get("machine", {}), "settings": parts.get("settings", {}), "pages": {}}
+    for key, _ in PAGES:
+        page = {"path": parts.get(f"page.{key}", {}).get("path"), "bytes": parts.get(f"page.{key}", {}).get("bytes")}
+        for variant in ("hot", "full", "nginx"):
+            runs = [parts[k] for k in sorted(parts) if k.startswith(f"wrk.{key}.{variant}.")]
+            page[variant] = summarise_runs(runs)
+        for variant in ("hot", "full"):
+            if page[variant] and page["nginx"]:
+                page[f"ratio_{variant}"] = round(page[variant]["rps"] / page["nginx"]["rps"], 3)
+            half = parts.get(f"wrk.{key}.half_{variant}")
+            if half:
+                half = dict(half)
+                half.update(parts.get(f"half.{key}.{variant}", {}))
+                page[f"half_{variant}"] = half
+        if page["hot"] and page["full"] and abs(page["full"]["rps"] / page["hot"]["rps"] - 1) < 0.1:
+            notes.append(f"{key}: hot path and full render are within 10% of each other: this path is "
+                         "rendered on every request either way (not served from an HTML cache)")
+        if any(page[v] for v in ("hot", "full", "nginx")):
+            res["pages"][key] = page
+    if "wrk.signup" in parts:
+        s = dict(parts["wrk.signup"])
+        s["errors"] = s.get("signup_non_2xx", s.get("non_2xx_3xx", 0)) + s.get("socket_errors", 0)
+        s.update(parts.get("signup", {}))
+        res["signup"] = s
+    if "catalogue" in parts:
+        cat = dict(parts["catalogue"])
+        cat["p99"] = {k: parts.get(f"wrk.catalogue.{k}") for k, _ in PAGES if parts.get(f"wrk.catalogue.{k}")}
+        res["catalogue"] = cat
+    if "sizes" in parts:
+        sizes = parts["sizes"]
+        total = {m: sum(v[m] for v in sizes.values()) for m in ("raw", "gzip", "brotli")}
+        res["bytes"] = {
+            "files": sizes,
+            "urls": parts.get("sizes.urls", {}),
+            "total": total,
+            "wasm_js_brotli": sizes.get("wasm", {}).get("brotli", 0) + sizes.get("js", {}).get("brotli", 0),
+        }
+    if "lighthouse" in parts:
+        res["lighthouse"] = parts["lighthouse"]
+    if "lighthouse.blocked_wasm" in parts:
+        res["lighthouse_wasm_blocked"] = parts["lighthouse.blocked_wasm"]
+    res["notes"] = notes
+    return res
+
+
+def fmt(v, digits=0, unit=""):
+    if v is None:
+        return "n/a"
+    if isinstance(v, float):
+        v = round(v, digits) if digits else round(v)
+    if isinstance(v, int) or digits == 0:
+        return f"{int(v):,}{unit}"
+    return f"{v:,.{digits}f}{unit}"
+
+
+def kb(n):
+    return "n/a" if n is None else f"{n / 1000:.1f} KB"
+
+
+def verdict(ok):
+    return "" if ok is None else ("yes" if ok else "**no**")
+
+
+def busy(r):
+    """A warning when other processes took a noticeable share of the CPU during a run."""
+    pct = (r or {}).get("others_cpu_pct") or 0
+    return f" · ⚠ others used {pct:.0f}% CPU" if pct >= 5 else ""
+
+
+def rows_for(res):
+    """(figure, value, target, meets) rows for the Markdown and console tables."""
+    rows = []
+    add = lambda figure, value, target="", ok=None: rows.append((figure, value, target, ok))  # noqa: E731
+    for key, label in PAGES:
+        page = res["pages"].get(key)
+        if not page:
+            add(f"{label}: throughput", "not measured", "")
+            continue
+        where = f"{label} `{page.get('path')}`"
+        n, h, f_ = page.get("nginx"), page.get("hot"), page.get("full")
+        if h:
+            add(f"{where}: ours, hot path (64 conn)", f"{fmt(h['rps'])} req/s · p50 {fmt(h['p50_ms'], 2)} ms · p99 {fmt(h['p99_ms'], 2)} ms{busy(h)}")
+        if f_:
+            add(f"{where}: ours, full render (`x-nv-bypass-cache: 1`)", f"{fmt(f_['rps'])} req/s · p50 {fmt(f_['p50_ms'], 2)} ms · p99 {fmt(f_['p99_ms'], 2)} ms{busy(f_)}")
+        if n:
+            add(f"{where}: nginx, same {fmt(page.get('bytes'))} bytes from a file", f"{fmt(n['rps'])} req/s · p50 {fmt(n['p50_ms'], 2)} ms · p99 {fmt(n['p99_ms'], 2)} ms{busy(n)}")
+        if page.get("ratio_hot") is not None:
+            add(f"{where}: hot ÷ nginx", f"{page['ratio_hot']:.2f}", "≥ 0.8", page["ratio_hot"] >= 0.8)
+        if page.get("ratio_full") is not None:
+            add(f"{where}: full render ÷ nginx", f"{page['ratio_full']:.2f}", "≥ 0.4", page["ratio_full"] >= 0.4)
+        for variant, limit in (("hot", 2.0), ("full", 10.0)):
+            half = page.get(f"half_{variant}")
+            if half:
+                add(f"{where}: p99 at half peak, {variant} (offered {fmt(half.get('target_rps'))} req/s, got {fmt(half.get('rps'))})",
+                    f"{fmt(half.get('p99_ms'), 2)} ms{busy(half)}", f"≤ {limit:g} ms", half.get("p99_ms") is not None and half["p99_ms"] <= limit)
+        if key in ("search", "feed") and h:
+            add(f"{where}: p99 at 64 connections, hot", f"{fmt(h['p99_ms'], 2)} ms", "≤ 20 ms", h["p99_ms"] <= 20)
+        errors = sum((page.get(v) or {}).get("errors", 0) for v in ("hot", "full", "nginx"))
+        if errors:
+            add(f"{where}: errors (non-2xx/3xx + socket) during runs", fmt(errors), "0", False)
+    s = res.get("signup")
+    if s:
+        add("Signups, new address each, POST /api/newsletter/subscribe (64 conn)",
+            f"{fmt(s['rps'])} signups/s · p99 {fmt(s.get('p99_ms'), 2)} ms{busy(s)}", "≥ 2000/s", s["rps"] >= 2000 and s["errors"] == 0)
+        add("Signups: non-2xx responses + socket errors", f"{fmt(s['errors'])}" + (f" ({s.get('signup_statuses')})" if s.get("signup_statuses") else ""), "0", s["errors"] == 0)
+    else:
+        add("Signups", "not measured", "≥ 2000/s, 0 errors")
+    c = res.get("catalogue")
+    if c:
+        add(f"Catalogue: {fmt(c.get('articles'))} articles, `server check`", c.get("check", "n/a"), "no errors", c.get("check_ok"))
+        add("Catalogue: start-up to first 200 on `/`", f"{fmt(c.get('startup_ms'))} ms", "≤ 1000 ms",
+            c.get("startup_ms") is not None and c["startup_ms"] <= 1000)
+        add("Catalogue: resident memory after warm-up (VmRSS)", f"{c['rss_kb'] / 1024:.0f} MiB" if c.get("rss_kb") else "n/a")
+        for key, label in PAGES:
+            r = c["p99"].get(key)
+            if r:
+                limit = 20.0 if key in ("search", "feed") else None
+                add(f"Catalogue: {label} `{r.get('path', '')}` p99 (16 conn)", f"{fmt(r.get('p99_ms'), 2)} ms ({fmt(r['rps'])} req/s){busy(r)}",
+                    "≤ 20 ms" if limit else "", (r.get("p99_ms") is not None and r["p99_ms"] <= limit) if limit else None)
+    else:
+        add("Catalogue scale", "not measured", "")
+    b = res.get("bytes")
+    if b:
+        for name, label in (("html", "HTML"), ("css", "CSS"), ("js", "JS"), ("wasm", "WASM"), ("hero", "hero image")):
+            v = b["files"].get(name)
+            if v:
+                url = b.get("urls", {}).get(name, "")
+                add(f"Cold article view: {label} {('`' + url + '`') if url else ''}".rstrip(),
+                    f"{kb(v['raw'])} raw · {kb(v['gzip'])} gzip · {kb(v['brotli'])} br")
+        t = b["total"]
+        add("Cold article view: total", f"{kb(t['raw'])} raw · {kb(t['gzip'])} gzip · {kb(t['brotli'])} br", "≤ 150 KB br", t["brotli"] <= 150_000)
+        add("WASM + JS, brotli", kb(b["wasm_js_brotli"]), "≤ 100 KB", b["wasm_js_brotli"] <= 100_000)
+    else:
+        add("Bytes of a cold article view", "not measured", "")
+    lh = res.get("lighthouse")
+    if lh and lh.get("performance") is not None:
+        scores = [lh.get(k) for k in ("performance", "accessibility", "best_practices", "seo")]
+        add("Lighthouse mobile, article: perf / a11y / best practices / SEO", " / ".join(fmt(x) for x in scores),
+            "100/100/100/100", all(x == 100 for x in scores))
+        add("Lighthouse: LCP · TBT", f"{fmt(lh.get('lcp_ms'))} ms · {fmt(lh.get('tbt_ms'))} ms")
+        add("Lighthouse: CLS", fmt(lh.get("cls"), 3) if lh.get("cls") else "0", "0", lh.get("cls") == 0)
+    else:
+        add("Lighthouse", "not measured" + (f" ({lh.get('runtime_error')})" if lh and lh.get("runtime_error") else ""), "100/100/100/100, CLS 0")
+    lb = res.get("lighthouse_wasm_blocked")
+    if lb and lb.get("lcp_ms") is not None:
+        add("Lighthouse with `*.wasm` blocked: LCP (perf score)", f"{fmt(lb.get('lcp_ms'))} ms ({fmt(lb.get('performance'))})")
+    return rows
+
+
+def render(res):
+    m = res.get("machine", {})
+    head = [
+        "# NourishVibes benchmark",
+        "",
+        f"- date: {m.get('date', 'n/a')}",
+        f"- commit: {m.get('commit', 'n/a')}{' (work tree had uncommitted changes)' if m.get('dirty') else ''}",
+        f"- machine: {m.get('nproc', '?')} cores · {m.get('cpu', '?')} · {m.get('mem', '?')} memory · load average at start {m.get('loadavg_at_start', '?')}",
+        f"- tools: {m.get('tools', '')}",
+        f"- settings: {res.get('settings', {}).get('text', '')}",
+        "",
+    ]
+    rows = rows_for(res)
+    md = head + ["| figure | value | target | meets target |", "| --- | --- | --- | --- |"]
+    for figure, value, target, ok in rows:
+        md.append(f"| {figure} | {value} | {target} | {verdict(ok)} |")
+    if res.get("notes"):
+        md += ["", "Notes:", ""] + [f"- {n}" for n in res["notes"]]
+    lh = res.get("lighthouse") or {}
+    if lh.get("failed_audits"):
+        md += ["", "Lighthouse audits not at full score: " + ", ".join(lh["failed_audits"])]
+    if lh.get("accessibility_failures"):
+        md += ["", "Failing accessibility audits: " + ", ".join(lh["accessibility_failures"])]
+    if lh.get("lcp_element"):
+        md += ["", "LCP element: `" + lh["lcp_element"][0].replace("`", "'") + "`"]
+    if lh.get("layout_shift_elements"):
+        md += ["", "Elements that shift layout: " + ", ".join("`" + e.replace("`", "'") + "`" for e in lh["layout_shift_elements"])]
+    return "\n".join(md) + "\n", head, rows
+
+
+def console_table(head, rows):
+    lines = [h for h in head if h]
+    w1 = min(max(len(r[0]) for r in rows), 92)
+    w2 = min(max(len(r[1]) for r in rows), 70)
+    sep = "-" * (w1 + w2 + 30)
+    lines += [sep, f"{'figure':<{w1}}  {'value':<{w2}}  {'target':<14} ok", sep]
+    for figure, value, target, ok in rows:
+        flag = "" if ok is None else ("yes" if ok else "NO")
+        lines.append(f"{figure:<{w1}}  {value:<{w2}}  {target:<14} {flag}")
+    lines.append(sep)
+    return "\n".join(lines)
+
+
+def final(work, out_dir):
+    parts = load_parts(work)
+    notes = []
+    notes_file = os.path.join(work, "notes.txt")
+    if os.path.exists(notes_file):
+        with open(notes_file, encoding="utf-8") as f:
+            notes = [line.strip() for line in f if line.strip()]
+    res = build(parts, notes)
+    md, head, rows = render(res)
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "latest.json"), "w", encoding="utf-8") as f:
+        json.dump(res, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    with open(os.path.join(out_dir, "latest.md"), "w", encoding="utf-8") as f:
+        f.write(md)
+    print(console_table(head, rows))
+    for n in notes:
+        print(f"note: {n}")
+    lh = res.get("lighthouse") or {}
+    if lh.get("accessibility_failures"):
+        print("lighthouse: failing accessibility audits: " + ", ".join(lh["accessibility_failures"]))
+    if lh.get("lcp_element"):
+        print("lighthouse: LCP element: " + lh["lcp_element"][0])
+    for e in lh.get("layout_shift_elements") or []:
+        print("lighthouse: layout shift: " + e)
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    cmd = sys.argv[1]
+    if cmd == "wrk":
+        with open(sys.argv[2], encoding="utf-8", errors="replace") as f:
+            print(json.dumps(parse_wrk(f.read())))
+    elif cmd == "brief":
+        with open(sys.argv[2], encoding="utf-8") as f:
+            r = json.load(f)
+        errors = r.get("non_2xx_3xx", 0) + r.get("socket_errors", 0) + r.get("signup_non_2xx", 0)
+        print(f"{r['rps']:>10.0f} req/s  p50 {r.get('p50_ms', 0):7.2f} ms  p99 {r.get('p99_ms', 0):7.2f} ms  errors {errors}")
+    elif cmd == "lighthouse":
+        print(json.dumps(parse_lighthouse(sys.argv[2])))
+    elif cmd == "hero":
+        print(hero_src(sys.argv[2]))
+    elif cmd == "assets":
+        print(json.dumps(assets(sys.argv[2])))
+    elif cmd == "final":
+        final(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
