@@ -341,3 +341,23 @@ pub async fn get_site_chrome() -> Result<SiteChrome, ServerFnError> {
     let content = crate::state::content_store()?;
     Ok(content.site_chrome(super::dates::Date::today_utc()))
 }
+
+/// A card with the given slug and placeholder fields, for tests of lists and search.
+#[cfg(test)]
+pub fn test_card(slug: &str) -> ArticleCard {
+    let date = DateView { iso: "2026-01-01".into(), display: "Jan 1, 2026".into() };
+    ArticleCard {
+        slug: slug.into(),
+        title: slug.into(),
+        description: String::new(),
+        category: String::new(),
+        category_name: String::new(),
+        tags: Vec::new(),
+        hero: HeroImage { src: String::new(), alt: String::new(), width: 1, height: 1 },
+        author_id: String::new(),
+        author_name: String::new(),
+        published: date.clone(),
+        updated: date,
+        reading_minutes: 1,
+    }
+}

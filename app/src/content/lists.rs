@@ -162,24 +162,10 @@ pub mod server {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::api::{DateView, HeroImage};
+    use crate::content::api::test_card;
 
     fn card(n: usize) -> ArticleCard {
-        let date = DateView { iso: "2026-01-01".into(), display: "Jan 1, 2026".into() };
-        ArticleCard {
-            slug: format!("a{n}"),
-            title: String::new(),
-            description: String::new(),
-            category: String::new(),
-            category_name: String::new(),
-            tags: Vec::new(),
-            hero: HeroImage { src: String::new(), alt: String::new(), width: 1, height: 1 },
-            author_id: String::new(),
-            author_name: String::new(),
-            published: date.clone(),
-            updated: date,
-            reading_minutes: 1,
-        }
+        test_card(&format!("a{n}"))
     }
 
     #[test]

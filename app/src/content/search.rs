@@ -157,25 +157,8 @@ impl SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::api::{DateView, HeroImage};
+    use crate::content::api::test_card as card;
 
-    fn card(slug: &str) -> ArticleCard {
-        let date = DateView { iso: "2026-01-01".into(), display: "Jan 1, 2026".into() };
-        ArticleCard {
-            slug: slug.into(),
-            title: slug.into(),
-            description: String::new(),
-            category: String::new(),
-            category_name: String::new(),
-            tags: Vec::new(),
-            hero: HeroImage { src: String::new(), alt: String::new(), width: 1, height: 1 },
-            author_id: String::new(),
-            author_name: String::new(),
-            published: date.clone(),
-            updated: date,
-            reading_minutes: 1,
-        }
-    }
 
     fn passage(id: &str, text: &str) -> Passage {
         Passage { id: id.into(), text: text.into() }

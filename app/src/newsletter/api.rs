@@ -27,9 +27,9 @@ pub const UNSUBSCRIBED: &str = "You're unsubscribed and won't get any more newsl
 /// Why a newsletter request was refused; `Display` is the text shown to the reader.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum NewsletterError {
-    /// The address is not acceptable; the message says why.
+    /// The address is not acceptable; its message says why.
     #[error("{0}")]
-    InvalidEmail(String),
+    InvalidEmail(EmailError),
     /// Too many signups from this network recently.
     #[error("Too many signups from your network in the last few minutes. Please wait a little and try again.")]
     RateLimited,
@@ -62,11 +62,7 @@ impl NewsletterError {
     /// A short stable name for the redirect URL of a form posted without JavaScript.
     pub fn code(&self) -> String {
         match self {
-            NewsletterError::InvalidEmail(message) => EmailError::ALL
-                .into_iter()
-                .find(|kind| kind.to_string() == *message)
-                .map_or("invalid-email", EmailError::code)
-                .to_string(),
+            NewsletterError::InvalidEmail(kind) => kind.code().to_string(),
             NewsletterError::RateLimited => "rate-limited".into(),
             NewsletterError::InvalidLink => "invalid-link".into(),
             NewsletterError::Malformed => "malformed".into(),
@@ -77,7 +73,7 @@ impl NewsletterError {
     /// The error named by [`NewsletterError::code`].
     pub fn from_code(code: &str) -> NewsletterError {
         if let Some(kind) = EmailError::from_code(code) {
-            return NewsletterError::InvalidEmail(kind.to_string());
+            return NewsletterError::InvalidEmail(kind);
         }
         match code {
             "rate-limited" => NewsletterError::RateLimited,
@@ -90,7 +86,7 @@ impl NewsletterError {
 
 impl From<EmailError> for NewsletterError {
     fn from(error: EmailError) -> Self {
-        NewsletterError::InvalidEmail(error.to_string())
+        NewsletterError::InvalidEmail(error)
     }
 }
 

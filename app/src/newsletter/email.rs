@@ -2,6 +2,7 @@
 //! Dot-atom local parts only; domains as host names (no address literals), IDN labels turned
 //! into ASCII by the caller's converter so the browser needs no IDNA tables.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Longest address accepted (RFC 5321 path limit less the angle brackets).
@@ -12,7 +13,7 @@ pub const MAX_LOCAL: usize = 64;
 pub const MAX_DOMAIN: usize = 255;
 
 /// Why an address was refused; `Display` is the message shown next to the field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EmailError {
     /// Nothing typed.
     Empty,
