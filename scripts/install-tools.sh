@@ -37,6 +37,11 @@ if [[ "${1:-}" == "--test" ]]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}"
   fi
+  # The test runner: one process per test, with a time limit (see .config/nextest.toml).
+  if ! command -v cargo-nextest >/dev/null; then
+    say "installing cargo-nextest (about 5 minutes on 2 cores)"
+    cargo install cargo-nextest --locked
+  fi
   # wasm-opt for the release-size budget (Debian's binaryen is too old; npm's is current).
   if ! command -v wasm-opt >/dev/null; then
     say "installing binaryen (wasm-opt) from npm"

@@ -11,13 +11,11 @@ step "server-only crates stay out of the WASM build"
 scripts/check-wasm-deps.sh
 
 step "unit tests (app, server-side features)"
-cargo test -p app --features ssr
+cargo nextest run -p app --features ssr
 
 step "router-level and command tests (server)"
-# Stopgap: one CI run saw a router test hang (a render future never woken, likely from the
-# tests' many per-test tokio runtimes; see the issue notes). A hang becomes a failure after
-# 10 minutes and the suite runs once more; a real failure fails both times.
-timeout 600 cargo test -p server || { echo "server tests failed or hung; running them once more" >&2; timeout 600 cargo test -p server; }
+# One process per test (see .config/nextest.toml): no shared Leptos runtime between tests.
+cargo nextest run -p server
 
 step "build the site (server + WASM + CSS)"
 cargo leptos build
