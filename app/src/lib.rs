@@ -30,9 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script inner_html=layout::THEME_SCRIPT></script>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="alternate" type="application/atom+xml" title="NourishVibes" href="/feed.xml"/>
-                <link rel="stylesheet" id="leptos" href="/pkg/nourishvibes.css"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <layout::PageAssets assets=page_assets(&options)/>
+                <AutoReload options/>
                 <MetaTags/>
             </head>
             <body>
@@ -40,6 +39,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The asset URLs the server chose at start-up (versioned in production).
+#[cfg(feature = "ssr")]
+fn page_assets(options: &LeptosOptions) -> layout::AssetUrls {
+    use_context::<state::AppState>()
+        .map(|state| (*state.assets).clone())
+        .unwrap_or_else(|| layout::AssetUrls::plain(&options.site_pkg_dir, &options.output_name))
+}
+
+/// In the browser the shell is never rendered; plain URLs keep the signature shared.
+#[cfg(not(feature = "ssr"))]
+fn page_assets(options: &LeptosOptions) -> layout::AssetUrls {
+    layout::AssetUrls::plain(&options.site_pkg_dir, &options.output_name)
 }
 
 /// The whole site: chrome around the routed page.

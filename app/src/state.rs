@@ -1,6 +1,7 @@
 //! Server state built once in `server/src/main.rs` and handed to every render and server function.
 
 use crate::content::store::ContentStore;
+use crate::layout::AssetUrls;
 use crate::newsletter::server::Newsletter;
 use axum::extract::FromRef;
 use leptos::prelude::*;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub config: Arc<SiteConfig>,
     /// Newsletter storage, rate limiting and the outbox signal.
     pub newsletter: Arc<Newsletter>,
+    /// The stylesheet, JS and WASM URLs pages load (versioned in production).
+    pub assets: Arc<AssetUrls>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

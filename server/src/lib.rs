@@ -1,6 +1,7 @@
 //! The NourishVibes server: configuration, content loading and the axum router.
 #![recursion_limit = "512"]
 
+pub mod assets;
 pub mod config;
 pub mod feeds;
 pub mod html_cache;
@@ -28,7 +29,10 @@ pub fn build_router(state: AppState, content_dir: &std::path::Path) -> Router {
 
 /// [`build_router`], and when `prerender` is set, share images are rendered in the background
 /// right away (the server does; tests would only burn CPU on it).
-pub fn build_router_with(state: AppState, content_dir: &std::path::Path, prerender_now: bool) -> Router {
+pub fn build_router_with(mut state: AppState, content_dir: &std::path::Path, prerender_now: bool) -> Router {
+    // Pages link to the built files under the versions read here.
+    let pkg = assets::PkgAssets::new(&state.leptos_options);
+    state.assets = Arc::new(pkg.urls());
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let share_images = share_image::ShareImages::new(&state.content, content_dir);
@@ -42,6 +46,7 @@ pub fn build_router_with(state: AppState, content_dir: &std::path::Path, prerend
         .with_state(share_images);
     Router::new()
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        .nest("/pkg", pkg.router())
         .nest_service("/images", ServeDir::new(content_dir.join("images")))
         .nest_service("/share", share_routes)
         .route("/feed.xml", get(feeds::site_feed))

@@ -3,6 +3,7 @@
 
 use app::content::store::ContentStore;
 use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
+use app::layout::AssetUrls;
 use app::state::{AppState, SiteConfig};
 use leptos::prelude::{get_configuration, LeptosOptions};
 use server::config::Config;
@@ -86,6 +87,8 @@ async fn run() -> ExitCode {
         content: Arc::new(content),
         config: Arc::new(SiteConfig { site_url: config.site_url.clone() }),
         newsletter,
+        // Replaced by the versioned URLs when the router is built.
+        assets: Arc::new(AssetUrls::plain("pkg", "nourishvibes")),
     };
     let router = server::build_router_with(state, &config.content_dir, true)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();

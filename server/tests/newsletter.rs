@@ -345,3 +345,25 @@ async fn confirmation_links_expire_after_48_hours() {
     store.signup("late@example.com", "footer", "privacy@2026-02-15").await.unwrap();
     assert_eq!(count(store.pool(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'late@example.com'").await, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_signups_are_all_kept_and_an_address_is_mailed_once() {
+    let data = tempfile::tempdir().unwrap();
+    let (router, newsletter) = app_with_limit(data.path(), 0).await;
+    // Signups arriving together are committed together: every one must still be recorded,
+    // and the same address twice in one batch still gets a single confirmation mail.
+    let mut signups = tokio::task::JoinSet::new();
+    for n in 0..60 {
+        let router = router.clone();
+        let email = if n % 10 == 0 { "twice@example.com".to_string() } else { format!("reader{n}@example.com") };
+        signups.spawn(async move { subscribe(&router, &email).await.status });
+    }
+    while let Some(status) = signups.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::OK);
+    }
+    let pool = newsletter.store.pool();
+    assert_eq!(count(pool, "SELECT COUNT(*) FROM subscribers").await, 55);
+    assert_eq!(count(pool, "SELECT COUNT(*) FROM consent_events WHERE event = 'signup'").await, 60);
+    assert_eq!(count(pool, "SELECT COUNT(*) FROM outbox").await, 55);
+    assert_eq!(count(pool, "SELECT COUNT(*) FROM outbox WHERE recipient = 'twice@example.com'").await, 1);
+}

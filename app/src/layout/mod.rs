@@ -1,11 +1,13 @@
 //! The site chrome around every page: header, daily tip banner and footer.
 
+mod assets;
 mod footer;
 mod header;
 mod navigation;
 mod theme;
 mod tip_banner;
 
+pub use assets::{AssetUrls, PageAssets};
 pub use footer::SiteFooter;
 pub use header::SiteHeader;
 pub use navigation::NavigationEffects;

@@ -4,6 +4,7 @@
 
 use app::content::store::ContentStore;
 use app::newsletter::server::{open_database, Newsletter, RateLimiter, Store};
+use app::layout::AssetUrls;
 use app::state::{AppState, SiteConfig};
 use axum::extract::connect_info::MockConnectInfo;
 use leptos::prelude::LeptosOptions;
@@ -33,6 +34,17 @@ pub async fn app_with_limit(data_dir: &Path, signup_limit: usize) -> (axum::Rout
 
 /// The app on the content folder `content` (production visibility: drafts hidden).
 pub async fn app_on(content: &Path, data_dir: &Path, signup_limit: usize) -> (axum::Router, Arc<Newsletter>) {
+    let options = LeptosOptions::builder().output_name("nourishvibes").build();
+    app_with_options(options, content, data_dir, signup_limit).await
+}
+
+/// The app with the given Leptos options (e.g. production mode on a built site root).
+pub async fn app_with_options(
+    leptos_options: LeptosOptions,
+    content: &Path,
+    data_dir: &Path,
+    signup_limit: usize,
+) -> (axum::Router, Arc<Newsletter>) {
     let content_dir = content.to_path_buf();
     let content = ContentStore::load(&content_dir, SITE_URL).unwrap_or_else(|errors| panic!("{errors}"));
     let pool = open_database(data_dir).await.expect("database opens");
@@ -43,10 +55,11 @@ pub async fn app_on(content: &Path, data_dir: &Path, signup_limit: usize) -> (ax
         trust_forwarded_for: false,
     });
     let state = AppState {
-        leptos_options: LeptosOptions::builder().output_name("nourishvibes").build(),
+        leptos_options,
         content: Arc::new(content),
         config: Arc::new(SiteConfig { site_url: SITE_URL.into() }),
         newsletter: newsletter.clone(),
+        assets: Arc::new(AssetUrls::plain("pkg", "nourishvibes")),
     };
     let router = server::build_router(state, &content_dir)
         .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))));

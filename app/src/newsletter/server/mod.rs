@@ -1,5 +1,6 @@
 //! Server side of the newsletter: storage, tokens, rate limiting and mail delivery.
 
+mod batch;
 mod db;
 mod mail;
 mod rate_limit;

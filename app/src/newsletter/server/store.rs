@@ -3,7 +3,8 @@
 use super::mail::{compose_confirmation, OutboxMail};
 use super::tokens::{hash_token, new_token, tokens_match};
 use crate::newsletter::api::NewsletterError;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use super::batch::{SignupBatcher, SignupRequest};
+use sqlx::{Acquire, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::sync::Arc;
 
 /// Seconds since the Unix epoch; a function so tests can move time.
@@ -40,12 +41,13 @@ pub struct Store {
     pool: SqlitePool,
     site_url: String,
     clock: Clock,
+    batcher: SignupBatcher,
 }
 
 impl Store {
     /// A store on `pool`; links in mail start with `site_url`.
     pub fn new(pool: SqlitePool, site_url: &str, clock: Option<Clock>) -> Store {
-        Store { pool, site_url: site_url.trim_end_matches('/').to_string(), clock: clock.unwrap_or_else(system_clock) }
+        Store { pool, site_url: site_url.trim_end_matches('/').to_string(), clock: clock.unwrap_or_else(system_clock), batcher: SignupBatcher::default() }
     }
 
     /// The connection pool (for tests and the benchmark).
@@ -62,14 +64,53 @@ impl Store {
     }
 
     /// Records a signup of the normalised `email` from `source` and, unless it is confirmed or
-    /// was mailed within the hour, queues a confirmation mail in the same transaction.
+    /// was mailed within the hour, queues a confirmation mail in the same transaction. Signups
+    /// arriving together share one transaction and one disk sync (see [`super::batch`]); this
+    /// returns only once that transaction is committed.
     pub async fn signup(&self, email: &str, source: &str, privacy_version: &str) -> Result<SignupOutcome, sqlx::Error> {
+        self.batcher.submit(self, email, source, privacy_version).await
+    }
+
+    /// Commits one batch of signups in a single `BEGIN IMMEDIATE` transaction, each in its own
+    /// savepoint so that one failing signup does not undo the others. The outcome of each, in
+    /// order; all fail if the commit does.
+    pub(super) async fn signup_batch(
+        &self,
+        signups: &[SignupRequest],
+    ) -> Result<Vec<Result<SignupOutcome, sqlx::Error>>, sqlx::Error> {
         let now = self.now();
         let mut tx = self.begin().await?;
+        let mut outcomes = Vec::with_capacity(signups.len());
+        for signup in signups {
+            let mut savepoint = tx.begin().await?;
+            match self.signup_in(&mut savepoint, &signup.email, &signup.source, &signup.privacy_version, now).await {
+                Ok(outcome) => {
+                    savepoint.commit().await?;
+                    outcomes.push(Ok(outcome));
+                }
+                Err(error) => {
+                    savepoint.rollback().await?;
+                    outcomes.push(Err(error));
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    /// One signup inside an open transaction.
+    async fn signup_in(
+        &self,
+        conn: &mut SqliteConnection,
+        email: &str,
+        source: &str,
+        privacy_version: &str,
+        now: i64,
+    ) -> Result<SignupOutcome, sqlx::Error> {
         let existing: Option<(i64, String, Option<i64>)> =
             sqlx::query_as("SELECT id, status, last_confirmation_mail_at FROM subscribers WHERE email = ?")
                 .bind(email)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *conn)
                 .await?;
         let (id, mail_due) = match existing {
             None => {
@@ -78,32 +119,28 @@ impl Store {
                 )
                 .bind(email)
                 .bind(now)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *conn)
                 .await?;
                 (id, true)
             }
-            Some((_, status, _)) if status == "confirmed" => {
-                tx.commit().await?;
-                return Ok(SignupOutcome::NothingSent);
-            }
+            Some((_, status, _)) if status == "confirmed" => return Ok(SignupOutcome::NothingSent),
             Some((id, status, last_mail)) => {
                 if status == "unsubscribed" {
-                    sqlx::query("UPDATE subscribers SET status = 'pending' WHERE id = ?").bind(id).execute(&mut *tx).await?;
+                    sqlx::query("UPDATE subscribers SET status = 'pending' WHERE id = ?").bind(id).execute(&mut *conn).await?;
                 }
                 (id, last_mail.is_none_or(|at| now - at >= MAIL_INTERVAL_SECS))
             }
         };
-        record_event(&mut tx, id, "signup", now, source, Some(privacy_version)).await?;
+        record_event(&mut *conn, id, "signup", now, source, Some(privacy_version)).await?;
         if mail_due {
-            self.queue_confirmation(&mut tx, id, email, now).await?;
+            self.queue_confirmation(&mut *conn, id, email, now).await?;
         }
-        tx.commit().await?;
         Ok(if mail_due { SignupOutcome::MailQueued } else { SignupOutcome::NothingSent })
     }
 
     async fn queue_confirmation(
         &self,
-        tx: &mut Transaction<'static, Sqlite>,
+        tx: &mut SqliteConnection,
         subscriber: i64,
         email: &str,
         now: i64,
@@ -120,7 +157,7 @@ impl Store {
                 .bind(purpose)
                 .bind(now)
                 .bind(expires)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
         }
         let mail = compose_confirmation(&self.site_url, &confirm, &unsubscribe);
@@ -135,12 +172,12 @@ impl Store {
         .bind(&mail.list_unsubscribe)
         .bind(now)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
         sqlx::query("UPDATE subscribers SET last_confirmation_mail_at = ? WHERE id = ?")
             .bind(now)
             .bind(subscriber)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         Ok(())
     }
@@ -187,7 +224,7 @@ impl Store {
                 .bind(subscriber)
                 .execute(&mut *tx)
                 .await?;
-            record_event(&mut tx, subscriber, "confirm", now, "confirmation link", None).await?;
+            record_event(&mut *tx, subscriber, "confirm", now, "confirmation link", None).await?;
         }
         tx.commit().await?;
         Ok(if status == "unsubscribed" { Err(NewsletterError::InvalidLink) } else { Ok(()) })
@@ -223,7 +260,7 @@ impl Store {
             .bind(subscriber)
             .execute(&mut *tx)
             .await?;
-            record_event(&mut tx, subscriber, "unsubscribe", now, via, None).await?;
+            record_event(&mut *tx, subscriber, "unsubscribe", now, via, None).await?;
         }
         tx.commit().await?;
         Ok(Ok(()))
@@ -281,7 +318,7 @@ impl Store {
 }
 
 async fn record_event(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut SqliteConnection,
     subscriber: i64,
     event: &str,
     at: i64,
@@ -294,7 +331,7 @@ async fn record_event(
         .bind(at)
         .bind(source)
         .bind(privacy_version)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }

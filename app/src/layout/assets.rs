@@ -1,0 +1,81 @@
+//! The stylesheet, JS module and WASM a page loads, and the script that starts hydration only
+//! once the page has loaded, so that the WASM never competes with the article for bandwidth
+//! (Leptos' `HydrationScripts` preloads it in the head, which put it on the LCP path).
+
+use leptos::prelude::*;
+
+/// How long hydration waits for `load` at most (a slow image must not keep the page inert).
+const LOAD_WAIT_MS: u32 = 4000;
+
+/// The URLs of the built assets under `/pkg`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssetUrls {
+    /// The stylesheet.
+    pub css: String,
+    /// The wasm-bindgen JS module.
+    pub js: String,
+    /// The WASM module.
+    pub wasm: String,
+}
+
+impl AssetUrls {
+    /// Unversioned URLs for the output name (development and tests). cargo-leptos names the
+    /// WASM `{name}.wasm`; a bare wasm-bindgen build names it `{name}_bg.wasm`.
+    pub fn plain(pkg_dir: &str, output_name: &str) -> AssetUrls {
+        let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_some() { "" } else { "_bg" };
+        AssetUrls {
+            css: format!("/{pkg_dir}/{output_name}.css"),
+            js: format!("/{pkg_dir}/{output_name}.js"),
+            wasm: format!("/{pkg_dir}/{output_name}{wasm_suffix}.wasm"),
+        }
+    }
+
+    /// The inline module script that hydrates the page after `load`, when the browser is idle.
+    pub fn hydration_script(&self) -> String {
+        // JSON string literals are valid JS string literals, and escape quotes and `<`.
+        let quote = |url: &str| format!("{url:?}").replace('<', "\\u003c");
+        format!(
+            "let started=false;\
+             const start=()=>{{if(started)return;started=true;\
+             import({js}).then(m=>m.default({{module_or_path:{wasm}}}).then(()=>m.hydrate()));}};\
+             const idle=()=>'requestIdleCallback' in window?requestIdleCallback(start,{{timeout:2000}}):setTimeout(start,1);\
+             if(document.readyState==='complete')idle();\
+             else{{addEventListener('load',idle,{{once:true}});setTimeout(start,{LOAD_WAIT_MS});}}",
+            js = quote(&self.js),
+            wasm = quote(&self.wasm),
+        )
+    }
+}
+
+/// The stylesheet link and the deferred hydration script for the `<head>`.
+#[component]
+pub fn PageAssets(
+    /// Where the assets are served from.
+    assets: AssetUrls,
+) -> impl IntoView {
+    let script = assets.hydration_script();
+    view! {
+        <link rel="stylesheet" id="leptos" href=assets.css/>
+        <script type="module" inner_html=script></script>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_loads_the_named_module_and_wasm_after_load() {
+        let urls = AssetUrls { css: "/pkg/a.css?v=1".into(), js: "/pkg/a.js?v=2".into(), wasm: "/pkg/a.wasm?v=3".into() };
+        let script = urls.hydration_script();
+        assert!(script.contains(r#"import("/pkg/a.js?v=2")"#), "{script}");
+        assert!(script.contains(r#"module_or_path:"/pkg/a.wasm?v=3""#), "{script}");
+        assert!(script.contains("addEventListener('load'"), "{script}");
+    }
+
+    #[test]
+    fn urls_cannot_close_the_script_element() {
+        let urls = AssetUrls { css: String::new(), js: "/pkg/</script>.js".into(), wasm: String::new() };
+        assert!(!urls.hydration_script().contains("</script>"));
+    }
+}
