@@ -12,7 +12,8 @@ budget_kb="${NV_WASM_JS_BUDGET_KB:-420}"
 out=target/size-budget
 rm -rf "$out" && mkdir -p "$out"
 
-cargo build --package=frontend --lib --target=wasm32-unknown-unknown --profile=wasm-release \
+# The same flags as `cargo leptos build --release` (`always-erase-components` in Cargo.toml).
+RUSTFLAGS="--cfg erase_components" cargo build --package=frontend --lib --target=wasm32-unknown-unknown --profile=wasm-release \
   --target-dir=target/front --no-default-features --quiet
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name nourishvibes \
   target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm

@@ -14,7 +14,9 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tower::Layer;
 use tower_http::services::ServeDir;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
 /// `Cache-Control` for a URL whose version matches the file: it can never change.
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
@@ -76,6 +78,15 @@ impl PkgAssets {
             .fallback_service(files)
             .layer(axum::middleware::from_fn_with_state(self.versions.clone(), cache_control))
     }
+}
+
+/// `Cache-Control` for article images: their names are not versioned, so a day, then served
+/// stale while a fresh copy is fetched (an editor replacing an image sees it within a day).
+const IMAGE_CACHE: HeaderValue = HeaderValue::from_static("public, max-age=86400, stale-while-revalidate=604800");
+
+/// Serves the content folder's images with [`IMAGE_CACHE`].
+pub fn content_images(dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, IMAGE_CACHE).layer(ServeDir::new(dir))
 }
 
 /// The last path segment of a URL path.

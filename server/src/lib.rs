@@ -16,7 +16,6 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
 
 /// Largest request body accepted (forms are a few hundred bytes); larger gets 413.
 pub const MAX_BODY_BYTES: usize = 8 * 1024;
@@ -47,7 +46,7 @@ pub fn build_router_with(mut state: AppState, content_dir: &std::path::Path, pre
     Router::new()
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .nest("/pkg", pkg.router())
-        .nest_service("/images", ServeDir::new(content_dir.join("images")))
+        .nest_service("/images", assets::content_images(&content_dir.join("images")))
         .nest_service("/share", share_routes)
         .route("/feed.xml", get(feeds::site_feed))
         .route("/topics/{category}/feed.xml", get(feeds::topic_feed))

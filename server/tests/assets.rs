@@ -93,3 +93,11 @@ async fn other_versions_and_unversioned_urls_are_revalidated() {
         assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache", "{uri}");
     }
 }
+
+#[tokio::test]
+async fn article_images_may_be_cached_for_a_day() {
+    let router = production_app().await;
+    let response = get(&router, "/images/vitamin-d3-k2.svg", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=86400, stale-while-revalidate=604800");
+}
