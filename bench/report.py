@@ -128,10 +128,16 @@ def assets(path):
                 return html.unescape(href.group(1))
         return default
 
+    # The hydration script names the JS module and the WASM it loads after the page
+    # (app/src/layout/assets.rs); older builds named them in preload links.
+    def script_url(pattern):
+        m = re.search(pattern, text)
+        return html.unescape(m.group(1)) if m else None
+
     return {
         "css": link(r'rel="stylesheet"', "/pkg/nourishvibes.css"),
-        "js": link(r'rel="modulepreload"', "/pkg/nourishvibes.js"),
-        "wasm": link(r'href="[^"]+\.wasm"', "/pkg/nourishvibes_bg.wasm"),
+        "js": script_url(r'import\("([^"]+)"\)') or link(r'rel="modulepreload"', "/pkg/nourishvibes.js"),
+        "wasm": script_url(r'module_or_path:"([^"]+)"') or link(r'href="[^"]+\.wasm"', "/pkg/nourishvibes_bg.wasm"),
         "hero": hero_src(path),
     }
 
