@@ -16,7 +16,7 @@ const runDir = process.env.E2E_RUN_DIR;
 
 export default defineConfig({
   testDir: "./tests",
-  timeout: 30_000,
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,

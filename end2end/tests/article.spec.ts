@@ -1,4 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
+import { HYDRATION_TIMEOUT } from "./hydration";
 
 const ARTICLE = "/articles/vitamin-d3-k2";
 
@@ -13,7 +14,7 @@ function watchErrors(page: Page): string[] {
 }
 
 async function waitForHydration(page: Page) {
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible({ timeout: HYDRATION_TIMEOUT });
 }
 
 test("the article shows every part of the reference page, in order", async ({ page }) => {

@@ -1,7 +1,8 @@
 import { test, expect, Page } from "@playwright/test";
+import { HYDRATION_TIMEOUT } from "./hydration";
 
 async function hydrated(page: Page) {
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible({ timeout: HYDRATION_TIMEOUT });
 }
 
 test("home → topic → article → author by clicking, without a page load", async ({ page }) => {
@@ -56,7 +57,7 @@ test("topic pages and the daily tip link to real articles", async ({ page }) => 
 test("back restores the scroll position of the list", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 600 });
   await page.goto("/");
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible({ timeout: HYDRATION_TIMEOUT });
   const link = page.getByRole("region", { name: "Heart Health" }).getByRole("link", { name: /Cholesterol/ }).first();
   await link.scrollIntoViewIfNeeded();
   const before = await page.evaluate(() => window.scrollY);
@@ -71,7 +72,7 @@ test("back restores the scroll position of the list", async ({ page }) => {
 
 test("the table of contents marks the section being read", async ({ page }) => {
   await page.goto("/articles/dietary-fiber-guide");
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible({ timeout: HYDRATION_TIMEOUT });
   const toc = page.getByRole("navigation", { name: "In this article" });
   const last = toc.getByRole("link").last();
   const id = (await last.getAttribute("href"))!.slice(1);

@@ -1,4 +1,5 @@
 import { test, expect, Page, Locator } from "@playwright/test";
+import { HYDRATION_TIMEOUT } from "./hydration";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -6,7 +7,7 @@ const ARTICLE = "/articles/vitamin-d3-k2";
 const ACCEPTED = /Thanks! Check your inbox for an email from NourishVibes/;
 
 async function hydrated(page: Page) {
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible({ timeout: HYDRATION_TIMEOUT });
 }
 
 function uniqueAddress(name: string) {

@@ -1,9 +1,10 @@
 import { test, expect, Page } from "@playwright/test";
+import { HYDRATION_TIMEOUT } from "./hydration";
 
 const ARTICLE = "/articles/vitamin-d3-k2";
 
 async function hydrated(page: Page) {
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible({ timeout: HYDRATION_TIMEOUT });
 }
 
 /** Distance from the top of the document, whatever the scroll position. */

@@ -1,8 +1,9 @@
 import { test, expect } from "@playwright/test";
+import { HYDRATION_TIMEOUT } from "./hydration";
 
 test("results update as the reader types, without a page load", async ({ page }) => {
   await page.goto("/search");
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible({ timeout: HYDRATION_TIMEOUT });
   await page.evaluate(() => ((window as any).__sameDocument = true));
   await page.getByRole("searchbox", { name: "Search articles" }).pressSequentially("fiber", { delay: 40 });
   await expect(page).toHaveURL(/\/search\?q=fiber$/);

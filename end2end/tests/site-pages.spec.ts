@@ -1,8 +1,9 @@
 import { test, expect } from "@playwright/test";
+import { HYDRATION_TIMEOUT } from "./hydration";
 
 test("footer links lead to the site pages", async ({ page }) => {
   await page.goto("/articles/vitamin-d3-k2");
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible({ timeout: HYDRATION_TIMEOUT });
   const footer = page.getByRole("contentinfo").getByRole("navigation", { name: "Footer" });
   for (const [link, heading] of [
     ["Editorial standards", "Editorial Standards"],

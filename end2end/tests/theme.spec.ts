@@ -1,9 +1,10 @@
 import { test, expect } from "@playwright/test";
+import { HYDRATION_TIMEOUT } from "./hydration";
 
 test("the dark theme toggle persists across a reload, applied before the first paint", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "light" });
   await page.goto("/");
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible({ timeout: HYDRATION_TIMEOUT });
   const toggle = page.getByRole("button", { name: "Dark theme" });
   await expect(toggle).toHaveAttribute("aria-pressed", "false");
   await toggle.click();
