@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The issue's target is 100 KB. The bundle measured 401 KB when this check was added, so the
-# enforced budget is a ratchet just above that: it stops growth while the gap is worked down.
-# Lower it whenever the bundle shrinks.
-budget_kb="${NV_WASM_JS_BUDGET_KB:-420}"
+# The issue's target is 100 KB. The bundle measured 401 KB when this check was added and 312 KB
+# with type-erased components, so the enforced budget is a ratchet just above that: it stops
+# growth while the gap is worked down. Lower it whenever the bundle shrinks.
+budget_kb="${NV_WASM_JS_BUDGET_KB:-320}"
 out=target/size-budget
 rm -rf "$out" && mkdir -p "$out"
 
