@@ -12,6 +12,7 @@ use app::state::AppState;
 use app::{shell, App};
 use axum::routing::get;
 use axum::Router;
+use html_cache::{CachedPages, HtmlCache};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -28,7 +29,15 @@ pub fn build_router(state: AppState, content_dir: &std::path::Path) -> Router {
 
 /// [`build_router`], and when `prerender` is set, share images are rendered in the background
 /// right away (the server does; tests would only burn CPU on it).
-pub fn build_router_with(mut state: AppState, content_dir: &std::path::Path, prerender_now: bool) -> Router {
+pub fn build_router_with(state: AppState, content_dir: &std::path::Path, prerender_now: bool) -> Router {
+    Router::new().fallback_service(build_app(state, content_dir, prerender_now))
+}
+
+/// The application as the server runs it: cached pages are answered in front of everything
+/// (no routing, compression, body limit or handler runs for a hit); every other request goes
+/// to the router with its layers, where rendered pages are stored into the cache.
+pub fn build_app(mut state: AppState, content_dir: &std::path::Path, prerender_now: bool) -> CachedPages<Router> {
+    let cache = Arc::new(HtmlCache::default());
     // Pages link to the built files under the versions read here.
     let pkg = assets::PkgAssets::new(&state.leptos_options);
     state.assets = Arc::new(pkg.urls());
@@ -43,7 +52,7 @@ pub fn build_router_with(mut state: AppState, content_dir: &std::path::Path, pre
     let share_routes = Router::new()
         .route("/{file}", axum::routing::get(share_image::serve))
         .with_state(share_images);
-    Router::new()
+    let router = Router::new()
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .nest("/pkg", pkg.router())
         .nest_service("/images", assets::content_images(&content_dir.join("images")))
@@ -57,9 +66,11 @@ pub fn build_router_with(mut state: AppState, content_dir: &std::path::Path, pre
             get(newsletter::one_click_page).post(newsletter::one_click),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(Arc::new(html_cache::HtmlCache::default()), html_cache::serve_cached))
+        // Inside compression: pages are stored uncompressed and compressed once by the cache.
+        .layer(axum::middleware::from_fn_with_state(cache.clone(), html_cache::store_rendered))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // Whatever is not cached already compressed is compressed cheaply per response.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-        .with_state(state)
+        .with_state(state);
+    CachedPages::new(cache, router)
 }

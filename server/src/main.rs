@@ -5,6 +5,8 @@ use app::content::store::ContentStore;
 use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use app::layout::AssetUrls;
 use app::state::{AppState, SiteConfig};
+use axum::serve::ListenerExt;
+use axum::ServiceExt;
 use leptos::prelude::{get_configuration, LeptosOptions};
 use server::config::Config;
 use std::process::ExitCode;
@@ -90,11 +92,17 @@ async fn run() -> ExitCode {
         // Replaced by the versioned URLs when the router is built.
         assets: Arc::new(AssetUrls::plain("pkg", "nourishvibes")),
     };
-    let router = server::build_router_with(state, &config.content_dir, true)
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Served without an outer router: cache hits are answered before any routing.
+    let app = server::build_app(state, &config.content_dir, true);
+    let router = ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(app);
 
     let listener = match tokio::net::TcpListener::bind(address).await {
-        Ok(listener) => listener,
+        // Responses go out as soon as they are written, as nginx does with `tcp_nodelay on`.
+        Ok(listener) => listener.tap_io(|stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::debug!("TCP_NODELAY not set: {error}");
+            }
+        }),
         Err(error) => {
             eprintln!("error: cannot listen on {address}: {error}");
             return ExitCode::FAILURE;

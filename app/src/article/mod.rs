@@ -6,7 +6,7 @@ mod overview;
 mod takeaways;
 mod trust;
 
-use crate::content::api::{get_article, ArticlePage};
+use crate::content::api::{get_article, ArticleHydration, ArticlePage};
 use crate::newsletter::NewsletterCta;
 use crate::pages::{LoadFailed, NotFound};
 use crate::share::ShareRow;
@@ -19,7 +19,8 @@ use leptos_router::hooks::use_params_map;
 pub fn ArticleRoute() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let article = Resource::new(slug, get_article);
+    // The hydration data leaves out what only `inner_html` shows (see `ArticleHydration`).
+    let article = Resource::<_, ArticleHydration>::new_with_options(slug, get_article, false);
 
     view! {
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading article…"</p> }>

@@ -107,19 +107,21 @@ pub mod server {
 
     /// The home page lists on `today`.
     pub fn home(content: &ContentStore, site_url: &str, today: Date) -> HomeData {
-        let cards: Vec<ArticleCard> = content.visible_cards(today).cloned().collect();
+        // Borrowed: only the few cards the page shows are copied, not the whole catalogue.
+        let cards: Vec<&ArticleCard> = content.visible_cards(today).collect();
         let sections = content
             .categories()
             .iter()
             .map(|category| TopicSection {
                 category: category.clone(),
-                cards: cards.iter().filter(|card| card.category == category.key).take(3).cloned().collect(),
+                cards: cards.iter().filter(|card| card.category == category.key).take(3).map(|&card| card.clone()).collect(),
             })
             .filter(|section| !section.cards.is_empty())
             .collect();
         HomeData {
             canonical_url: format!("{site_url}/"),
-            featured: cards.first().cloned(), latest: cards.iter().skip(1).take(6).cloned().collect(),
+            featured: cards.first().map(|&card| card.clone()),
+            latest: cards.iter().skip(1).take(6).map(|&card| card.clone()).collect(),
             sections,
         }
     }
