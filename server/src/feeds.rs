@@ -1,12 +1,83 @@
 //! Atom feeds (site-wide and per topic), the sitemap and robots.txt, built from the content
 //! store with absolute URLs from the configured site URL.
+//!
+//! Content only changes with a deploy, and what is public only with the day (scheduled articles
+//! appear on their `published` date; drafts are decided at load), so each feed and the sitemap
+//! is built once per UTC day, on its first request, and then served from memory: compressed
+//! once, with an `ETag` feed readers can revalidate against.
 
+use crate::html_cache::CachedPage;
 use app::content::api::ArticleCard;
 use app::content::dates::Date;
 use app::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Entries per feed: readers want what is new, and listing the whole catalogue (1,000+
+/// articles, 600 KB) made every poll slow to build, send and parse.
+pub const FEED_ENTRIES: usize = 50;
+
+const ATOM: &str = "application/atom+xml; charset=utf-8";
+const XML: &str = "application/xml; charset=utf-8";
+/// What browsers, CDNs and feed readers may do with a feed or the sitemap.
+const FEED_CACHE_CONTROL: &str = "public, max-age=300";
+
+/// The feed, sitemap and robots.txt routes, sharing one cache of their documents.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/feed.xml", get(site_feed))
+        .route("/topics/{category}/feed.xml", get(topic_feed))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/robots.txt", get(robots))
+        .layer(Extension(Arc::new(FeedCache::default())))
+}
+
+/// Feeds and the sitemap of one UTC day, each built on its first request that day.
+#[derive(Default)]
+pub struct FeedCache {
+    inner: Mutex<DayDocuments>,
+}
+
+#[derive(Default)]
+struct DayDocuments {
+    day: String,
+    /// By path; a cell is filled once, so requests arriving together build the document once.
+    documents: HashMap<String, Arc<OnceLock<Arc<CachedPage>>>>,
+}
+
+impl FeedCache {
+    /// The document at `path` for `day`, built with `build` (content type, body) if it is not yet.
+    fn get_or_build(&self, day: &str, path: &str, build: impl FnOnce() -> (&'static str, String)) -> Arc<CachedPage> {
+        let cell = match self.inner.lock() {
+            Ok(mut inner) => {
+                if inner.day != day {
+                    // A new day: what is public may have changed.
+                    *inner = DayDocuments { day: day.to_string(), documents: HashMap::new() };
+                }
+                inner.documents.entry(path.to_string()).or_default().clone()
+            }
+            // A panic while the lock was held: build without the cache rather than fail.
+            Err(_) => Arc::default(),
+        };
+        cell.get_or_init(|| {
+            let (content_type, body) = build();
+            Arc::new(CachedPage::new(body.into(), HeaderValue::from_static(content_type)))
+        })
+        .clone()
+    }
+}
+
+/// The cached document as the response to a request with `request_headers`.
+fn respond(document: &CachedPage, request_headers: &HeaderMap) -> Response {
+    let mut response = document.respond(request_headers);
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(FEED_CACHE_CONTROL));
+    response
+}
 
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(text: &str) -> String {
@@ -22,10 +93,6 @@ pub fn xml_escape(text: &str) -> String {
         }
     }
     out
-}
-
-fn xml_response(content_type: &'static str, body: String) -> Response {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=300")], body).into_response()
 }
 
 /// An Atom feed of `cards` (newest first) titled `title`, at `self_path`, linking to `page_path`.
@@ -60,30 +127,61 @@ fn atom(site: &str, title: &str, self_path: &str, page_path: &str, cards: &[&Art
     xml
 }
 
-/// `GET /feed.xml`: every public article.
-pub async fn site_feed(State(state): State<AppState>) -> Response {
-    let cards: Vec<&ArticleCard> = state.content.visible_cards(Date::today_utc()).collect();
-    let body = atom(&state.config.site_url, "NourishVibes", "/feed.xml", "/", &cards);
-    xml_response("application/atom+xml; charset=utf-8", body)
+/// `GET /feed.xml`: the newest public articles.
+pub async fn site_feed(
+    State(state): State<AppState>,
+    Extension(cache): Extension<Arc<FeedCache>>,
+    request_headers: HeaderMap,
+) -> Response {
+    let today = Date::today_utc();
+    let document = cache.get_or_build(&today.iso(), "/feed.xml", || {
+        let cards: Vec<&ArticleCard> = state.content.visible_cards(today).take(FEED_ENTRIES).collect();
+        (ATOM, atom(&state.config.site_url, "NourishVibes", "/feed.xml", "/", &cards))
+    });
+    respond(&document, &request_headers)
 }
 
-/// `GET /topics/{category}/feed.xml`: one topic's public articles.
-pub async fn topic_feed(State(state): State<AppState>, Path(category): Path<String>) -> Response {
+/// `GET /topics/{category}/feed.xml`: one topic's newest public articles.
+pub async fn topic_feed(
+    State(state): State<AppState>,
+    Extension(cache): Extension<Arc<FeedCache>>,
+    Path(category): Path<String>,
+    request_headers: HeaderMap,
+) -> Response {
     let Some(topic) = state.content.categories().iter().find(|topic| topic.key == category) else {
         return (StatusCode::NOT_FOUND, "No such topic.\n").into_response();
     };
-    let cards: Vec<&ArticleCard> =
-        state.content.visible_cards(Date::today_utc()).filter(|card| card.category == category).collect();
-    let title = format!("{} | NourishVibes", topic.name);
+    let today = Date::today_utc();
     let path = format!("/topics/{category}");
-    let body = atom(&state.config.site_url, &title, &format!("{path}/feed.xml"), &path, &cards);
-    xml_response("application/atom+xml; charset=utf-8", body)
+    let self_path = format!("{path}/feed.xml");
+    let document = cache.get_or_build(&today.iso(), &self_path, || {
+        let cards: Vec<&ArticleCard> = state
+            .content
+            .visible_cards(today)
+            .filter(|card| card.category == category)
+            .take(FEED_ENTRIES)
+            .collect();
+        let title = format!("{} | NourishVibes", topic.name);
+        (ATOM, atom(&state.config.site_url, &title, &self_path, &path, &cards))
+    });
+    respond(&document, &request_headers)
 }
 
 /// `GET /sitemap.xml`: every public page with the date it last changed.
-pub async fn sitemap(State(state): State<AppState>) -> Response {
+pub async fn sitemap(
+    State(state): State<AppState>,
+    Extension(cache): Extension<Arc<FeedCache>>,
+    request_headers: HeaderMap,
+) -> Response {
+    let today = Date::today_utc();
+    let document = cache.get_or_build(&today.iso(), "/sitemap.xml", || (XML, sitemap_xml(&state, today)));
+    respond(&document, &request_headers)
+}
+
+/// The sitemap: home, every public article, and each topic and author page with an article.
+fn sitemap_xml(state: &AppState, today: Date) -> String {
     let site = &state.config.site_url;
-    let cards: Vec<&ArticleCard> = state.content.visible_cards(Date::today_utc()).collect();
+    let cards: Vec<&ArticleCard> = state.content.visible_cards(today).collect();
     let newest = |filter: &dyn Fn(&ArticleCard) -> bool| {
         cards.iter().filter(|card| filter(card)).map(|card| card.updated.iso.clone()).max()
     };
@@ -115,7 +213,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
-    xml_response("application/xml; charset=utf-8", xml)
+    xml
 }
 
 /// `GET /robots.txt`: everything but the API and the token pages, and where the sitemap is.

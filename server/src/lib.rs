@@ -57,10 +57,7 @@ pub fn build_app(mut state: AppState, content_dir: &std::path::Path, prerender_n
         .nest("/pkg", pkg.router())
         .nest_service("/images", assets::content_images(&content_dir.join("images")))
         .nest_service("/share", share_routes)
-        .route("/feed.xml", get(feeds::site_feed))
-        .route("/topics/{category}/feed.xml", get(feeds::topic_feed))
-        .route("/sitemap.xml", get(feeds::sitemap))
-        .route("/robots.txt", get(feeds::robots))
+        .merge(feeds::routes())
         .route(
             "/newsletter/unsubscribe/one-click",
             get(newsletter::one_click_page).post(newsletter::one_click),

@@ -163,6 +163,71 @@ async fn drafts_are_not_shown_listed_fed_or_mapped() {
     }
 }
 
+/// The real content plus `count` generated fitness articles (copies of a real one, published
+/// one a day from 2025-01-01, so all older than the real articles), on a fresh router.
+async fn app_with_generated(count: usize) -> (tempfile::TempDir, Router) {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&content_dir(), &content);
+    let source = std::fs::read_to_string(content.join("articles/walking-and-step-counts.md")).unwrap();
+    for i in 0..count {
+        // Every date in the copy (published, updated, review and revisions) becomes this one.
+        let date = format!("2025-{:02}-{:02}", 1 + i / 28, 1 + i % 28);
+        let copy = source
+            .replacen("slug = \"walking-and-step-counts\"", &format!("slug = \"generated-{i:03}\""), 1)
+            .replacen("title = \"", &format!("title = \"Generated {i:03}: "), 1)
+            .replace("2026-02-27", &date)
+            .replace("2026-02-16", &date);
+        std::fs::write(content.join(format!("articles/generated-{i:03}.md")), copy).unwrap();
+    }
+    let (router, _) = app_on(&content, &dir.path().join("data"), 5).await;
+    (dir, router)
+}
+
+#[tokio::test]
+async fn feeds_list_only_the_newest_entries_and_the_sitemap_every_article() {
+    let (_dir, router) = app_with_generated(60).await;
+    let entries = |xml: &str| -> Vec<(String, String)> {
+        let feed = feed_rs::parser::parse(xml.as_bytes()).expect("a valid Atom feed");
+        feed.entries.iter().map(|entry| (entry.links[0].href.clone(), entry.published.unwrap().to_rfc3339())).collect()
+    };
+    let generated = |i: usize| format!("{SITE_URL}/articles/generated-{i:03}");
+
+    let (status, xml) = get_from(&router, "/feed.xml").await;
+    assert_eq!(status, StatusCode::OK);
+    let site = entries(&xml);
+    assert_eq!(site.len(), server::feeds::FEED_ENTRIES);
+    assert_eq!(site.len(), 50);
+    assert!(site.windows(2).all(|pair| pair[0].1 >= pair[1].1), "newest first");
+    // The real articles are the newest; then the generated ones from the newest down.
+    let real: Vec<_> = site.iter().filter(|(link, _)| !link.contains("/generated-")).collect();
+    assert_eq!(real.len(), ARTICLES);
+    let oldest_listed = 60 - (50 - ARTICLES);
+    assert_eq!(site[ARTICLES].0, generated(59));
+    assert_eq!(site[49].0, generated(oldest_listed));
+    assert!(!site.iter().any(|(link, _)| *link == generated(oldest_listed - 1)), "older entries are left out");
+
+    let (_, topic) = get_from(&router, "/topics/fitness/feed.xml").await;
+    let topic_feed = feed_rs::parser::parse(topic.as_bytes()).expect("a valid topic feed");
+    assert_eq!(topic_feed.entries.len(), 50);
+    assert!(topic_feed.entries.iter().all(|entry| entry.categories[0].term == "fitness"));
+    let topic = entries(&topic);
+    assert!(topic.windows(2).all(|pair| pair[0].1 >= pair[1].1), "newest first");
+    assert!(topic.iter().any(|(link, _)| *link == generated(59)));
+    assert!(!topic.iter().any(|(link, _)| *link == generated(0)));
+
+    // The same bytes again (served from memory), and revalidation by ETag.
+    let response = router.clone().oneshot(Request::get("/feed.xml").body(Body::empty()).unwrap()).await.unwrap();
+    let etag = response.headers()["etag"].clone();
+    let again = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(again, xml.as_bytes());
+    let revalidate = Request::get("/feed.xml").header("if-none-match", etag).body(Body::empty()).unwrap();
+    assert_eq!(router.clone().oneshot(revalidate).await.unwrap().status(), StatusCode::NOT_MODIFIED);
+
+    let (_, sitemap) = get_from(&router, "/sitemap.xml").await;
+    assert_eq!(sitemap.matches("/articles/").count(), ARTICLES + 60, "the sitemap lists every article");
+}
+
 #[tokio::test]
 async fn search_ranks_results_and_marks_the_matching_words() {
     let (status, html) = get("/search?q=magnesium").await;

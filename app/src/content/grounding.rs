@@ -4,6 +4,7 @@
 
 use super::markdown::Passage;
 use rust_stemmers::{Algorithm, Stemmer};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// Below this cosine similarity a sentence counts as unsupported by the body.
@@ -41,33 +42,38 @@ impl PassageIndex {
     /// Indexes `passages` (paragraphs or sections).
     pub fn new(passages: &[Passage]) -> PassageIndex {
         let stemmer = Stemmer::create(Algorithm::English);
-        let counts: Vec<HashMap<String, f64>> =
-            passages.iter().map(|passage| term_counts(&stemmer, &passage.text)).collect();
-        let mut document_frequency: HashMap<String, f64> = HashMap::new();
-        for terms in &counts {
-            for term in terms.keys() {
-                *document_frequency.entry(term.clone()).or_default() += 1.0;
-            }
-        }
+        let counts = passages.iter().map(|passage| term_counts(&stemmer, &passage.text)).collect();
+        PassageIndex::with_term_counts(passages, counts)
+    }
+
+    /// Indexes `passages` whose [`term_counts`] are already known (one per passage, in order).
+    pub fn with_term_counts(passages: &[Passage], counts: Vec<HashMap<String, f64>>) -> PassageIndex {
         let n = passages.len() as f64;
-        let idf = document_frequency
-            .into_iter()
-            .map(|(term, df)| (term, ((n + 1.0) / (df + 1.0)).ln() + 1.0))
-            .collect();
+        let idf = {
+            let mut document_frequency: HashMap<&str, f64> = HashMap::new();
+            for terms in &counts {
+                for term in terms.keys() {
+                    *document_frequency.entry(term).or_default() += 1.0;
+                }
+            }
+            document_frequency
+                .into_iter()
+                .map(|(term, df)| (term.to_string(), ((n + 1.0) / (df + 1.0)).ln() + 1.0))
+                .collect()
+        };
+        let stemmer = Stemmer::create(Algorithm::English);
         let mut index = PassageIndex { stemmer, idf, vectors: Vec::new(), ids: Vec::new() };
         index.vectors = counts.into_iter().map(|terms| index.weigh(terms)).collect();
         index.ids = passages.iter().map(|passage| passage.id.clone()).collect();
         index
     }
 
-    fn weigh(&self, counts: HashMap<String, f64>) -> HashMap<String, f64> {
-        let mut vector: HashMap<String, f64> = counts
-            .into_iter()
-            .map(|(term, count)| {
-                let idf = self.idf.get(&term).copied().unwrap_or(1.0);
-                (term, (1.0 + count.ln()) * idf)
-            })
-            .collect();
+    /// Turns term counts into a unit TF-IDF vector, in place (no new map per passage).
+    fn weigh(&self, mut vector: HashMap<String, f64>) -> HashMap<String, f64> {
+        for (term, weight) in vector.iter_mut() {
+            let idf = self.idf.get(term).copied().unwrap_or(1.0);
+            *weight = (1.0 + weight.ln()) * idf;
+        }
         let norm = vector.values().map(|w| w * w).sum::<f64>().sqrt();
         if norm > 0.0 {
             vector.values_mut().for_each(|w| *w /= norm);
@@ -173,14 +179,52 @@ pub fn split_sentences(text: &str) -> Vec<String> {
     sentences
 }
 
+/// Past this many words a thread's remembered stems start again, so that search queries (any
+/// words at all) cannot grow them without bound.
+const MAX_REMEMBERED_STEMS: usize = 50_000;
+
+thread_local! {
+    /// Per thread: each lowercase word seen, its stem and whether it is a stop word. Articles
+    /// share most of their vocabulary, and stemming every word anew was most of the start-up time.
+    static STEMS: RefCell<HashMap<String, (String, bool)>> = RefCell::new(HashMap::new());
+}
+
+/// `f` applied to the stem of `word` (lowercase) and whether `word` is a stop word. Stems are
+/// remembered by word alone: every caller stems English.
+pub(crate) fn with_stem<R>(stemmer: &Stemmer, word: &str, f: impl FnOnce(&str, bool) -> R) -> R {
+    STEMS.with_borrow_mut(|stems| {
+        if let Some((stem, stop)) = stems.get(word) {
+            return f(stem, *stop);
+        }
+        if stems.len() >= MAX_REMEMBERED_STEMS {
+            stems.clear();
+        }
+        let (stem, stop) = (stemmer.stem(word).into_owned(), STOP_WORDS.contains(&word));
+        let result = f(&stem, stop);
+        stems.insert(word.to_string(), (stem, stop));
+        result
+    })
+}
+
+/// How often each stemmed word occurs in `text`, stop words left out.
 pub(crate) fn term_counts(stemmer: &Stemmer, text: &str) -> HashMap<String, f64> {
-    let mut counts = HashMap::new();
+    let mut counts: HashMap<String, f64> = HashMap::new();
     let lower = text.to_lowercase().replace(['’', '\''], "");
     for word in lower.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() || STOP_WORDS.contains(&word) {
+        if word.is_empty() {
             continue;
         }
-        *counts.entry(stemmer.stem(word).into_owned()).or_insert(0.0) += 1.0;
+        with_stem(stemmer, word, |stem, stop| {
+            if stop {
+                return;
+            }
+            match counts.get_mut(stem) {
+                Some(count) => *count += 1.0,
+                None => {
+                    counts.insert(stem.to_string(), 1.0);
+                }
+            }
+        });
     }
     counts
 }

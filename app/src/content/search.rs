@@ -1,9 +1,13 @@
 //! Full-text search over the articles, indexed once at load: titles weigh most, then
 //! descriptions, summaries and takeaways, then body paragraphs. Results carry a snippet from the
 //! best-matching paragraph, with the matching words marked, and that paragraph's anchor.
+//!
+//! The index is inverted (stemmed term → the articles that contain it), so a query only touches
+//! the articles holding one of its words, however large the catalogue. Matching is on whole
+//! stemmed words; there is no prefix matching.
 
 use super::api::{ArticleCard, SearchHit, SnippetPart};
-use super::grounding::term_counts;
+use super::grounding::{term_counts, with_stem};
 use super::markdown::Passage;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashMap;
@@ -14,31 +18,77 @@ const BODY_WEIGHT: f64 = 1.0;
 /// Words either side of the first match in a snippet.
 const SNIPPET_WORDS: usize = 14;
 
+/// How often one term occurs in one article, per field, and in which paragraphs.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Occurrences {
+    title: f64,
+    summary: f64,
+    /// Occurrences over all paragraphs.
+    body: f64,
+    /// Indexes into the article's paragraphs, ascending.
+    paragraphs: Vec<u32>,
+}
+
 /// One article as the index sees it.
 pub struct SearchDoc {
     /// Article slug.
     pub slug: String,
-    title: HashMap<String, f64>,
-    summary: HashMap<String, f64>,
-    paragraphs: Vec<(Passage, HashMap<String, f64>)>,
+    paragraphs: Vec<Passage>,
+    terms: HashMap<String, Occurrences>,
 }
 
 impl SearchDoc {
     /// Indexes an article's title, summary texts (description, summary, takeaways) and paragraphs.
     pub fn new(slug: &str, title: &str, summary_texts: &[&str], paragraphs: &[Passage]) -> SearchDoc {
         let stemmer = Stemmer::create(Algorithm::English);
-        SearchDoc {
-            slug: slug.to_string(),
-            title: term_counts(&stemmer, title),
-            summary: term_counts(&stemmer, &summary_texts.join(" ")),
-            paragraphs: paragraphs.iter().map(|p| (p.clone(), term_counts(&stemmer, &p.text))).collect(),
-        }
+        let paragraph_terms: Vec<HashMap<String, f64>> =
+            paragraphs.iter().map(|paragraph| term_counts(&stemmer, &paragraph.text)).collect();
+        SearchDoc::with_paragraph_terms(slug, title, summary_texts, paragraphs, &paragraph_terms)
     }
+
+    /// [`SearchDoc::new`] with each paragraph's [`term_counts`] already known (the loader has
+    /// them from grounding the overview).
+    pub fn with_paragraph_terms(
+        slug: &str,
+        title: &str,
+        summary_texts: &[&str],
+        paragraphs: &[Passage],
+        paragraph_terms: &[HashMap<String, f64>],
+    ) -> SearchDoc {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let mut terms: HashMap<String, Occurrences> = HashMap::new();
+        for (term, count) in term_counts(&stemmer, title) {
+            terms.entry(term).or_default().title = count;
+        }
+        for (term, count) in term_counts(&stemmer, &summary_texts.join(" ")) {
+            terms.entry(term).or_default().summary = count;
+        }
+        for (i, counts) in paragraph_terms.iter().enumerate() {
+            for (term, count) in counts {
+                let occurrences = match terms.get_mut(term) {
+                    Some(occurrences) => occurrences,
+                    None => terms.entry(term.clone()).or_default(),
+                };
+                occurrences.body += count;
+                occurrences.paragraphs.push(i as u32);
+            }
+        }
+        SearchDoc { slug: slug.to_string(), paragraphs: paragraphs.to_vec(), terms }
+    }
+}
+
+/// One article's entry in a term's postings list.
+struct Posting {
+    /// Index into [`SearchIndex::docs`].
+    doc: u32,
+    occurrences: Occurrences,
 }
 
 /// The search index over every article.
 pub struct SearchIndex {
     docs: Vec<SearchDoc>,
+    /// Per stemmed term: the articles containing it, in `docs` order.
+    postings: HashMap<String, Vec<Posting>>,
     /// Inverse document frequency per stemmed term.
     idf: HashMap<String, f64>,
     stemmer: Stemmer,
@@ -52,64 +102,53 @@ impl std::fmt::Debug for SearchIndex {
 
 impl SearchIndex {
     /// Builds the index (once, at content load).
-    pub fn new(docs: Vec<SearchDoc>) -> SearchIndex {
-        let mut document_frequency: HashMap<String, f64> = HashMap::new();
-        for doc in &docs {
-            let mut terms: Vec<&String> = doc.title.keys().chain(doc.summary.keys()).collect();
-            terms.extend(doc.paragraphs.iter().flat_map(|(_, counts)| counts.keys()));
-            terms.sort();
-            terms.dedup();
-            for term in terms {
-                *document_frequency.entry(term.clone()).or_insert(0.0) += 1.0;
+    pub fn new(mut docs: Vec<SearchDoc>) -> SearchIndex {
+        let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
+        // Docs are visited in order, so every postings list is sorted by doc.
+        for (i, doc) in docs.iter_mut().enumerate() {
+            for (term, occurrences) in std::mem::take(&mut doc.terms) {
+                postings.entry(term).or_default().push(Posting { doc: i as u32, occurrences });
             }
         }
         let total = docs.len().max(1) as f64;
-        let idf = document_frequency.into_iter().map(|(term, df)| (term, (1.0 + total / df).ln())).collect();
-        SearchIndex { docs, idf, stemmer: Stemmer::create(Algorithm::English) }
+        let idf = postings.iter().map(|(term, list)| (term.clone(), (1.0 + total / list.len() as f64).ln())).collect();
+        SearchIndex { docs, postings, idf, stemmer: Stemmer::create(Algorithm::English) }
     }
 
     /// The articles matching `query`, best first, among `cards` (the ones the reader may see).
     pub fn search(&self, query: &str, cards: &[&ArticleCard], limit: usize) -> Vec<SearchHit> {
-        let terms: Vec<String> = term_counts(&self.stemmer, query).into_keys().collect();
+        let mut terms: Vec<String> = term_counts(&self.stemmer, query).into_keys().collect();
+        // A fixed order, so scores add up the same way for the same query every time.
+        terms.sort();
         if terms.is_empty() {
             return Vec::new();
         }
-        let mut scored: Vec<(f64, &SearchDoc, Option<&Passage>)> = Vec::new();
-        for doc in &self.docs {
-            let mut score = 0.0;
-            let mut matched_all = true;
-            for term in &terms {
-                let idf = self.idf.get(term).copied().unwrap_or(0.0);
-                let title = doc.title.get(term).copied().unwrap_or(0.0);
-                let summary = doc.summary.get(term).copied().unwrap_or(0.0);
-                let body: f64 = doc.paragraphs.iter().filter_map(|(_, counts)| counts.get(term)).sum();
-                if title + summary + body == 0.0 {
-                    matched_all = false;
-                }
-                // Saturating term frequency, so one long article cannot win on repetition alone.
-                let tf = |count: f64| count / (count + 1.0);
-                score += idf * (TITLE_WEIGHT * tf(title) + SUMMARY_WEIGHT * tf(summary) + BODY_WEIGHT * tf(body));
+        // Saturating term frequency, so one long article cannot win on repetition alone.
+        let tf = |count: f64| count / (count + 1.0);
+        // Per doc: score so far and how many of the terms it contains.
+        let mut totals: HashMap<u32, (f64, usize)> = HashMap::new();
+        for term in &terms {
+            let idf = self.idf.get(term).copied().unwrap_or(0.0);
+            for posting in self.postings.get(term).map(Vec::as_slice).unwrap_or_default() {
+                let found = &posting.occurrences;
+                let total = totals.entry(posting.doc).or_default();
+                total.0 += idf * (TITLE_WEIGHT * tf(found.title) + SUMMARY_WEIGHT * tf(found.summary) + BODY_WEIGHT * tf(found.body));
+                total.1 += 1;
             }
-            if score <= 0.0 {
-                continue;
-            }
-            if matched_all {
-                score *= 1.5;
-            }
-            let best = doc
-                .paragraphs
-                .iter()
-                .map(|(passage, counts)| (terms.iter().filter(|term| counts.contains_key(*term)).count(), passage))
-                .filter(|(hits, _)| *hits > 0)
-                .max_by_key(|(hits, _)| *hits)
-                .map(|(_, passage)| passage);
-            scored.push((score, doc, best));
         }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut scored: Vec<(f64, u32)> = totals
+            .into_iter()
+            .filter(|(_, (score, _))| *score > 0.0)
+            .map(|(doc, (score, matched))| (if matched == terms.len() { score * 1.5 } else { score }, doc))
+            .collect();
+        // Best first; equal scores keep load order (the order the articles were indexed in).
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored
             .into_iter()
-            .filter_map(|(_, doc, passage)| {
+            .filter_map(|(_, doc_index)| {
+                let doc = &self.docs[doc_index as usize];
                 let card = cards.iter().find(|card| card.slug == doc.slug)?;
+                let passage = self.best_paragraph(doc_index, &terms);
                 Some(SearchHit {
                     card: (*card).clone(),
                     anchor: passage.map(|passage| passage.id.clone()),
@@ -120,16 +159,50 @@ impl SearchIndex {
             .collect()
     }
 
+    /// The paragraph of `doc_index` holding the most of `terms` (the last one on a tie), if any.
+    fn best_paragraph(&self, doc_index: u32, terms: &[String]) -> Option<&Passage> {
+        let doc = &self.docs[doc_index as usize];
+        let mut hits = vec![0usize; doc.paragraphs.len()];
+        for term in terms {
+            let Some(list) = self.postings.get(term) else { continue };
+            let Ok(at) = list.binary_search_by_key(&doc_index, |posting| posting.doc) else { continue };
+            for &paragraph in &list[at].occurrences.paragraphs {
+                hits[paragraph as usize] += 1;
+            }
+        }
+        hits.iter()
+            .zip(&doc.paragraphs)
+            .filter(|(hits, _)| **hits > 0)
+            .max_by_key(|(hits, _)| **hits)
+            .map(|(_, passage)| passage)
+    }
+
     /// A window of `text` around its first matching word, with matching words marked.
     fn snippet(&self, text: &str, terms: &[String]) -> Vec<SnippetPart> {
-        let words: Vec<&str> = text.split_whitespace().collect();
         let matches = |word: &str| {
-            let clean: String = word.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
-            !clean.is_empty() && terms.contains(&self.stemmer.stem(&clean).into_owned())
+            // Most words are ASCII: one pass and one allocation instead of two.
+            let clean: String = if word.is_ascii() {
+                word.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase())).collect()
+            } else {
+                word.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
+            };
+            !clean.is_empty() && with_stem(&self.stemmer, &clean, |stem, _| terms.iter().any(|term| term == stem))
         };
-        let first = words.iter().position(|word| matches(word)).unwrap_or(0);
+        // Words are split off only as far as the snippet reaches, not through the whole paragraph.
+        let mut rest = text.split_whitespace();
+        let mut words: Vec<&str> = Vec::new();
+        let mut first = 0;
+        for word in rest.by_ref() {
+            words.push(word);
+            if matches(word) {
+                first = words.len() - 1;
+                break;
+            }
+        }
         let start = first.saturating_sub(SNIPPET_WORDS / 2);
+        words.extend(rest.by_ref().take((start + SNIPPET_WORDS * 2).saturating_sub(words.len())));
         let end = (start + SNIPPET_WORDS * 2).min(words.len());
+        let cut_short = end < words.len() || rest.next().is_some();
         let mut parts: Vec<SnippetPart> = Vec::new();
         if start > 0 {
             parts.push(SnippetPart { text: "… ".into(), marked: false });
@@ -146,7 +219,7 @@ impl SearchIndex {
                 }
             }
         }
-        if end < words.len() {
+        if cut_short {
             parts.push(SnippetPart { text: " …".into(), marked: false });
         }
         parts.retain(|part| !part.text.is_empty());
@@ -207,5 +280,119 @@ mod tests {
         let refs: Vec<&ArticleCard> = cards.iter().collect();
         assert!(index().search("magnesium", &refs, 10).iter().all(|hit| hit.card.slug != "magnesium"));
         assert!(index().search("  the and  ", &refs, 10).is_empty());
+    }
+
+    #[test]
+    fn snippets_are_a_window_around_the_first_match() {
+        let mut words: Vec<String> = (0..60).map(|i| format!("w{i}")).collect();
+        words[20] = "Magnesium,".into();
+        words[30] = "Café".into();
+        words[35] = "magnesium".into();
+        let text = words.join(" ");
+        let index = SearchIndex::new(vec![SearchDoc::new("long", "Long", &[], &[passage("p-1", &text)])]);
+        let parts = index.snippet(&text, &["magnesium".to_string()]);
+        let marked: Vec<&str> = parts.iter().filter(|part| part.marked).map(|part| part.text.as_str()).collect();
+        assert_eq!(marked, ["Magnesium,", "magnesium"]);
+        let shown: String = parts.iter().map(|part| part.text.as_str()).collect();
+        assert_eq!(shown, format!("… {} …", words[13..41].join(" ")));
+
+        let short = "No match here at all.";
+        let parts = index.snippet(short, &["magnesium".to_string()]);
+        assert_eq!(parts, [SnippetPart { text: short.into(), marked: false }]);
+    }
+
+    /// One article's term counts: title, summary, and each paragraph with its own.
+    type Counted = (String, HashMap<String, f64>, HashMap<String, f64>, Vec<(Passage, HashMap<String, f64>)>);
+
+    /// The linear scan the inverted index replaced, kept as the reference for its ranking:
+    /// every scoring article, best first, with its best paragraph.
+    fn scan(docs: &[Counted], query: &str) -> Vec<(String, Option<String>)> {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let mut df: HashMap<String, f64> = HashMap::new();
+        for (_, title, summary, paragraphs) in docs {
+            let mut terms: Vec<&String> = title.keys().chain(summary.keys()).collect();
+            terms.extend(paragraphs.iter().flat_map(|(_, counts)| counts.keys()));
+            terms.sort();
+            terms.dedup();
+            terms.into_iter().for_each(|term| *df.entry(term.clone()).or_insert(0.0) += 1.0);
+        }
+        let total = docs.len().max(1) as f64;
+        let mut terms: Vec<String> = term_counts(&stemmer, query).into_keys().collect();
+        terms.sort();
+        let mut scored = Vec::new();
+        for (slug, title, summary, paragraphs) in docs {
+            let (mut score, mut matched_all) = (0.0, true);
+            for term in &terms {
+                let idf = df.get(term).map_or(0.0, |df| (1.0 + total / df).ln());
+                let t = title.get(term).copied().unwrap_or(0.0);
+                let s = summary.get(term).copied().unwrap_or(0.0);
+                let b: f64 = paragraphs.iter().filter_map(|(_, counts)| counts.get(term)).sum();
+                matched_all &= t + s + b != 0.0;
+                let tf = |count: f64| count / (count + 1.0);
+                score += idf * (TITLE_WEIGHT * tf(t) + SUMMARY_WEIGHT * tf(s) + BODY_WEIGHT * tf(b));
+            }
+            if score <= 0.0 {
+                continue;
+            }
+            let best = paragraphs
+                .iter()
+                .map(|(p, counts)| (terms.iter().filter(|term| counts.contains_key(*term)).count(), p))
+                .filter(|(hits, _)| *hits > 0)
+                .max_by_key(|(hits, _)| *hits)
+                .map(|(_, p)| p.id.clone());
+            scored.push((if matched_all { score * 1.5 } else { score }, slug.clone(), best));
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scored.into_iter().map(|(_, slug, best)| (slug, best)).collect()
+    }
+
+    #[test]
+    fn the_inverted_index_ranks_exactly_as_a_full_scan() {
+        let words = [
+            "magnesium", "sleep", "sleeping", "fiber", "gut", "heart", "walking", "walks", "protein", "iron",
+            "zinc", "vitamin", "calcium", "bones", "muscle", "trial", "trials", "adults", "older", "dose",
+        ];
+        // A small linear congruential generator: the same corpus every run.
+        let mut seed: u64 = 7;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        let mut text = |len: usize| (0..len).map(|_| words[next(words.len())]).collect::<Vec<_>>().join(" ");
+        let docs: Vec<(String, String, String, Vec<Passage>)> = (0..120)
+            .map(|i| {
+                let (title, summary) = (text(1 + i % 3), text(3 + i % 5));
+                let paragraphs = (0..1 + i % 4).map(|p| passage(&format!("p-{}", p + 1), &text(2 + (i + p) % 9))).collect();
+                (format!("doc-{i}"), title, summary, paragraphs)
+            })
+            .collect();
+        let index = SearchIndex::new(
+            docs.iter().map(|(slug, title, summary, paragraphs)| SearchDoc::new(slug, title, &[summary], paragraphs)).collect(),
+        );
+        let cards: Vec<ArticleCard> = docs.iter().map(|(slug, ..)| card(slug)).filter(|card| !card.slug.ends_with('7')).collect();
+        let refs: Vec<&ArticleCard> = cards.iter().collect();
+        let visible: Vec<String> = cards.iter().map(|card| card.slug.clone()).collect();
+        let mut queries: Vec<String> = words.iter().map(|word| word.to_string()).collect();
+        queries.extend(words.iter().zip(words.iter().rev()).map(|(a, b)| format!("{a} {b}")));
+        queries.extend(["older adults sleep", "Vitamin, iron & zinc!", "nothing-here", "the"].map(String::from));
+        let stemmer = Stemmer::create(Algorithm::English);
+        let counted: Vec<Counted> = docs
+            .iter()
+            .map(|(slug, title, summary, paragraphs)| {
+                let paragraphs = paragraphs.iter().map(|p| (p.clone(), term_counts(&stemmer, &p.text))).collect();
+                (slug.clone(), term_counts(&stemmer, title), term_counts(&stemmer, summary), paragraphs)
+            })
+            .collect();
+        for query in &queries {
+            let expected: Vec<(String, Option<String>)> =
+                scan(&counted, query).into_iter().filter(|(slug, _)| visible.contains(slug)).collect();
+            for limit in [5, 20, 200] {
+                let hits: Vec<(String, Option<String>)> =
+                    index.search(query, &refs, limit).into_iter().map(|hit| (hit.card.slug, hit.anchor)).collect();
+                assert_eq!(hits, expected.iter().take(limit).cloned().collect::<Vec<_>>(), "query {query:?}, limit {limit}");
+            }
+        }
+        assert!(index.search("magnesium", &refs, 200).len() > 20, "the corpus has many matches to rank");
+        assert!(index.search("older adults sleep", &refs, 200).len() > 20);
     }
 }

@@ -6,7 +6,7 @@ use super::api::{
     STATIC_PAGES,
 };
 use super::citations::{link_citations, link_hosts};
-use super::grounding::{extract_overview, split_sentences, Grounded, PassageIndex};
+use super::grounding::{extract_overview, split_sentences, term_counts, Grounded, PassageIndex};
 use super::dates::Date;
 use super::error::{toml_error, ContentError, ContentErrors};
 use super::front_matter::{
@@ -16,9 +16,11 @@ use super::front_matter::{
 use super::search::{SearchDoc, SearchIndex};
 use super::{markdown, reading, seo, tips, trust};
 use std::sync::Arc;
+use rust_stemmers::{Algorithm, Stemmer};
 use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// All published content, ready to serve.
 #[derive(Clone, Debug)]
@@ -68,10 +70,17 @@ impl ContentStore {
         let mut named_slugs = HashSet::new();
         let mut drafts = HashSet::new();
         let mut search_docs = Vec::new();
-        for path in markdown_files(&dir.join("articles"), &mut errors) {
-            let known = Known { authors: &authors, categories: &categories, site: site.as_ref() };
-            let loaded = load_article(dir, &path, &known, &mut named_slugs, &mut errors, &mut warnings);
-            let Some((page, draft, search_doc)) = loaded else {
+        let files = markdown_files(&dir.join("articles"), &mut errors);
+        let known = Known { authors: &authors, categories: &categories, site: site.as_ref() };
+        // Parsing, rendering and grounding an article is independent of every other article and
+        // is most of the start-up time, so it runs on every core; the results are then taken in
+        // file order, so errors, warnings and duplicate-slug reports come out as a serial load's.
+        let loaded = parallel_map(&files, |path| load_article_file(dir, path, &known, site_url));
+        for (path, loaded) in files.into_iter().zip(loaded) {
+            named_slugs.extend(loaded.named_slugs);
+            errors.extend(loaded.errors);
+            warnings.extend(loaded.warnings);
+            let Some((page, draft, search_doc)) = loaded.article else {
                 continue;
             };
             search_docs.push(search_doc);
@@ -87,7 +96,7 @@ impl ContentStore {
                 continue;
             }
             sources.insert(page.slug.clone(), path);
-            pages.insert(page.slug.clone(), seo::with_site_url(page, site_url));
+            pages.insert(page.slug.clone(), page);
         }
 
         let static_pages = load_static_pages(&dir.join("pages"), site_url, &mut errors);
@@ -149,7 +158,13 @@ impl ContentStore {
 
     /// Whether `card` may be shown, listed, fed and mapped on `today`.
     pub fn is_visible(&self, card: &ArticleCard, today: Date) -> bool {
-        self.show_unpublished || self.unpublished_note(&card.slug, &card.published.iso, today).is_none()
+        self.is_visible_on(card, &today.iso())
+    }
+
+    /// [`ContentStore::is_visible`] with today as `YYYY-MM-DD`, so that a list of a thousand
+    /// cards formats the date once, not once per card.
+    fn is_visible_on(&self, card: &ArticleCard, today_iso: &str) -> bool {
+        self.show_unpublished || (!self.drafts.contains(&card.slug) && card.published.iso.as_str() <= today_iso)
     }
 
     /// The rendered page for `slug`, whatever its status (share images, tests).
@@ -175,7 +190,8 @@ impl ContentStore {
 
     /// Cards of the articles visible on `today`, newest first.
     pub fn visible_cards(&self, today: Date) -> impl Iterator<Item = &ArticleCard> {
-        self.cards.iter().filter(move |card| self.is_visible(card, today))
+        let today_iso = today.iso();
+        self.cards.iter().filter(move |card| self.is_visible_on(card, &today_iso))
     }
 
     /// Articles visible on `today` that match `query`, best first.
@@ -316,6 +332,53 @@ struct Known<'a> {
     site: Option<&'a SiteFile>,
 }
 
+/// What loading one article file gave.
+struct LoadedArticle {
+    /// The slug its front matter names, if it parsed (valid or not).
+    named_slugs: HashSet<String>,
+    errors: Vec<ContentError>,
+    warnings: Vec<ContentError>,
+    /// The page (with its site URLs), draft flag and search entry, when the file has no errors.
+    article: Option<(ArticlePage, bool, SearchDoc)>,
+}
+
+/// Loads one article file on its own, so that files can load in parallel.
+fn load_article_file(dir: &Path, path: &Path, known: &Known, site_url: &str) -> LoadedArticle {
+    let (mut named_slugs, mut errors, mut warnings) = (HashSet::new(), Vec::new(), Vec::new());
+    let article = load_article(dir, path, known, &mut named_slugs, &mut errors, &mut warnings)
+        .map(|(page, draft, search_doc)| (seo::with_site_url(page, site_url), draft, search_doc));
+    LoadedArticle { named_slugs, errors, warnings, article }
+}
+
+/// `work` applied to every item, spread over the machine's cores; results in the items' order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    if threads <= 1 {
+        return items.iter().map(work).collect();
+    }
+    // Each thread takes the next item when it is done with one: articles differ in length, so
+    // fixed chunks could leave a core idle while another works through the long ones.
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else { break out };
+                        out.push((index, work(item)));
+                    }
+                })
+            })
+            .collect();
+        // A panic in a worker is a bug; pass it on as if the work had run on this thread.
+        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    done.sort_unstable_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
 /// Loads one article; returns it with its draft flag.
 fn load_article(
     dir: &Path,
@@ -446,15 +509,28 @@ fn load_article(
         }
     }
 
+    // Grounding the overview and indexing for search both need each paragraph's stemmed words:
+    // counted once, here.
+    let stemmer = Stemmer::create(Algorithm::English);
+    let paragraph_terms: Vec<HashMap<String, f64>> = rendered
+        .as_ref()
+        .map(|rendered| rendered.paragraphs.iter().map(|p| term_counts(&stemmer, &p.text)).collect())
+        .unwrap_or_default();
+    let search_doc = rendered.as_ref().map(|rendered| {
+        let mut summary_texts: Vec<&str> = vec![matter.description.as_str()];
+        summary_texts.extend(matter.summary.as_deref());
+        summary_texts.extend(matter.key_takeaways.iter().map(String::as_str));
+        SearchDoc::with_paragraph_terms(&matter.slug, &matter.title, &summary_texts, &rendered.paragraphs, &paragraph_terms)
+    });
     let (overview, takeaways) = match &rendered {
-        Some(rendered) => ground(path, &matter, rendered, errors, warnings),
+        Some(rendered) => ground(path, &matter, rendered, paragraph_terms, errors, warnings),
         None => (Vec::new(), Vec::new()),
     };
     if errors.len() > before {
         return None;
     }
-    let (author, site, published, updated, rendered, category) =
-        (author?, site?, published?, updated?, rendered?, category?);
+    let (author, site, published, updated, rendered, category, search_doc) =
+        (author?, site?, published?, updated?, rendered?, category?, search_doc?);
     let review = matter.reviewed_by.as_ref().and_then(|key| {
         Some(ReviewView { reviewer: author_view(key, authors.get(key)?), last_reviewed: date_view(last_reviewed?) })
     });
@@ -465,10 +541,6 @@ fn load_article(
         .map(|heading| TocEntry { id: heading.id.clone(), title: heading.text.clone() })
         .collect();
     let draft = matter.draft;
-    let mut summary_texts: Vec<&str> = vec![matter.description.as_str()];
-    summary_texts.extend(matter.summary.as_deref());
-    summary_texts.extend(matter.key_takeaways.iter().map(String::as_str));
-    let search_doc = SearchDoc::new(&matter.slug, &matter.title, &summary_texts, &rendered.paragraphs);
     let disclosures = [
         (matter.disclosures.affiliate, "affiliate-disclosure", &site.disclosures.affiliate),
         (matter.disclosures.medical, "medical-disclaimer", &site.disclosures.medical),
@@ -551,33 +623,55 @@ fn author_view(key: &str, author: &AuthorMatter) -> AuthorView {
 
 /// Fills each page's related articles: same category and shared tags score, drafts never appear.
 fn link_related(pages: &mut HashMap<String, ArticlePage>, cards: &[ArticleCard], drafts: &HashSet<String>) {
+    // Public cards by category and by tag (indexes into `cards`, so newest first): each page
+    // scores only the articles it shares something with, not every card in the catalogue.
+    let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, card) in cards.iter().enumerate().filter(|(_, card)| !drafts.contains(&card.slug)) {
+        by_category.entry(&card.category).or_default().push(i);
+        for tag in &card.tags {
+            by_tag.entry(tag).or_default().push(i);
+        }
+    }
+    let mut scores = vec![0usize; cards.len()];
     for page in pages.values_mut() {
-        let mut scored: Vec<(usize, &ArticleCard)> = cards
-            .iter()
-            .filter(|card| card.slug != page.slug && !drafts.contains(&card.slug))
-            .map(|card| {
-                let shared_tags = card.tags.iter().filter(|tag| page.tags.contains(tag)).count();
-                (3 * usize::from(card.category == page.category) + shared_tags, card)
-            })
-            .filter(|(score, _)| *score > 0)
-            .collect();
-        // Stable sort keeps newest first among equal scores.
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
-        page.related = scored.into_iter().take(3).map(|(_, card)| card.clone()).collect();
+        let mut tags: Vec<&str> = page.tags.iter().map(String::as_str).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        let same_category = by_category.get(page.category.as_str()).into_iter().flatten().map(|&i| (i, 3));
+        let shared_tag = tags.iter().filter_map(|tag| by_tag.get(tag)).flatten().map(|&i| (i, 1));
+        let mut scored: Vec<usize> = Vec::new();
+        for (i, points) in same_category.chain(shared_tag) {
+            if cards[i].slug == page.slug {
+                continue;
+            }
+            if scores[i] == 0 {
+                scored.push(i);
+            }
+            scores[i] += points;
+        }
+        // Highest score first; among equal scores, newest first.
+        scored.sort_unstable_by(|a, b| scores[*b].cmp(&scores[*a]).then(a.cmp(b)));
+        page.related = scored.iter().take(3).map(|&i| cards[i].clone()).collect();
+        scored.iter().for_each(|&i| scores[i] = 0);
     }
 }
 
 /// Links the overview's sentences to paragraphs and the takeaways to sections; quotes an
-/// overview from the body when the front matter has no summary.
+/// overview from the body when the front matter has no summary. `paragraph_terms` are the
+/// paragraphs' [`term_counts`].
 fn ground(
     path: &Path,
     matter: &FrontMatter,
     body: &markdown::RenderedBody,
+    paragraph_terms: Vec<HashMap<String, f64>>,
     errors: &mut Vec<ContentError>,
     warnings: &mut Vec<ContentError>,
 ) -> (Vec<SourcedText>, Vec<SourcedText>) {
     let overview = match &matter.summary {
-        Some(summary) => PassageIndex::new(&body.paragraphs).ground(&split_sentences(summary)),
+        Some(summary) => {
+            PassageIndex::with_term_counts(&body.paragraphs, paragraph_terms).ground(&split_sentences(summary))
+        }
         None => extract_overview(&body.paragraphs, 3),
     };
     if overview.is_empty() {

@@ -475,3 +475,53 @@ fn an_article_past_its_review_date_says_it_is_due() {
     assert!(!store.visible_article("good", Date::parse("2026-07-31").unwrap()).unwrap().due_for_review);
     assert!(store.visible_article("good", Date::parse("2026-08-02").unwrap()).unwrap().due_for_review);
 }
+
+#[test]
+fn errors_come_in_file_order_however_many_articles_load_at_once() {
+    let message = load_error(|root| {
+        for i in 0..40 {
+            let text = article(&format!("broken-{i:02}"), "", "Body").replace("author = \"jane\"", "author = \"nobody\"");
+            fs::write(root.join(format!("articles/broken-{i:02}.md")), text).unwrap();
+        }
+        fs::write(root.join("articles/zz-copy.md"), article("good", "", "Body")).unwrap();
+    });
+    let files: Vec<&str> = message.lines().skip(1).map(|line| line.rsplit_once(".md:").map_or(line, |(file, _)| file)).collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files.len(), 41, "{message}");
+    assert_eq!(files, sorted, "one error per file, in file order");
+    assert!(message.lines().last().unwrap().contains("`good` is already used by"), "{message}");
+}
+
+#[test]
+fn related_articles_share_the_topic_or_tags_best_first_then_newest() {
+    let (_dir, store) = fixture(|root| {
+        let categories = format!("{CATEGORIES}\n[fitness]\nname = \"Fitness\"\ndescription = \"Moving.\"\n");
+        fs::write(root.join("categories.toml"), categories).unwrap();
+        let write = |slug: &str, category: &str, tags: &str, published: &str| {
+            let text = article(slug, &format!("tags = [{tags}]"), "Body.")
+                .replace("category = \"nutrition\"", &format!("category = \"{category}\""))
+                .replace("published = 2026-02-15", &format!("published = {published}"));
+            fs::write(root.join(format!("articles/{slug}.md")), text).unwrap();
+        };
+        write("good", "nutrition", "\"iron\", \"zinc\", \"iron\"", "2026-02-15");
+        write("same-topic-old", "nutrition", "", "2026-02-01");
+        write("same-topic-new", "nutrition", "", "2026-02-10");
+        write("same-topic-and-tag", "nutrition", "\"iron\"", "2026-02-01");
+        write("two-tags", "fitness", "\"zinc\", \"iron\"", "2026-02-01");
+        write("one-tag", "fitness", "\"zinc\"", "2026-02-01");
+        write("nothing-shared", "fitness", "\"walking\"", "2026-02-20");
+        write("draft-same-topic", "nutrition", "\"iron\", \"zinc\"", "2026-02-01");
+        let draft = fs::read_to_string(root.join("articles/draft-same-topic.md")).unwrap().replace("+++\nslug", "+++\ndraft = true\nslug");
+        fs::write(root.join("articles/draft-same-topic.md"), draft).unwrap();
+    });
+    let store = store.unwrap();
+    let day = Date::parse("2026-03-01").unwrap();
+    let related = |slug: &str| -> Vec<String> {
+        store.visible_article(slug, day).unwrap().related.into_iter().map(|card| card.slug).collect()
+    };
+    // 3 for the topic plus 1 per shared tag; equal scores newest first.
+    assert_eq!(related("good"), ["same-topic-and-tag", "same-topic-new", "same-topic-old"]);
+    assert_eq!(related("one-tag"), ["two-tags", "nothing-shared", "good"]);
+    assert_eq!(related("nothing-shared"), ["one-tag", "two-tags"]);
+}
