@@ -12,6 +12,10 @@ use server::config::Config;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// The allocator for the whole server (see server/Cargo.toml for why).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Set before the runtime starts any thread, so no thread can read the environment meanwhile.
     if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none() && option_env!("LEPTOS_OUTPUT_NAME").is_none() {
