@@ -1,21 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
-import { HYDRATION_TIMEOUT } from "./hydration";
+import { waitForHydration, watchErrors } from "./hydration";
 
 const ARTICLE = "/articles/vitamin-d3-k2";
 
-/** Collects console errors and uncaught exceptions for the whole test. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  return errors;
-}
 
-async function waitForHydration(page: Page) {
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible({ timeout: HYDRATION_TIMEOUT });
-}
 
 test("the article shows every part of the reference page, in order", async ({ page }) => {
   await page.goto(ARTICLE);

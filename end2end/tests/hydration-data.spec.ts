@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { HYDRATION_TIMEOUT } from "./hydration";
+import { waitForHydration, watchErrors } from "./hydration";
 
 // The page's hydration data leaves out what is shown with inner_html (the article body and its
 // JSON-LD) and names each home card once. These tests check that nothing a reader sees depends
@@ -9,15 +9,6 @@ import { HYDRATION_TIMEOUT } from "./hydration";
 const ARTICLE = "/articles/vitamin-d3-k2";
 const BODY_HEADING = "What the Research Shows";
 
-/** Collects console errors and uncaught exceptions for the whole test. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  return errors;
-}
 
 /** Server-function calls the page makes: hydration must read its data from the page instead. */
 function watchServerFunctions(page: Page): string[] {
@@ -29,9 +20,6 @@ function watchServerFunctions(page: Page): string[] {
   return calls;
 }
 
-async function hydrated(page: Page) {
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible({ timeout: HYDRATION_TIMEOUT });
-}
 
 async function jsonLdType(page: Page): Promise<string> {
   const text = await page.locator('script[type="application/ld+json"]').first().textContent();
@@ -42,7 +30,7 @@ test("the server-rendered body and JSON-LD stay in place after hydration", async
   const errors = watchErrors(page);
   const calls = watchServerFunctions(page);
   await page.goto(ARTICLE);
-  await hydrated(page);
+  await waitForHydration(page);
   expect(calls, "the article is read from the hydration data, not fetched again").toEqual([]);
   const body = page.locator(".article-body");
   await expect(body.getByRole("heading", { name: BODY_HEADING })).toBeVisible();
@@ -53,7 +41,7 @@ test("the server-rendered body and JSON-LD stay in place after hydration", async
 test("an article reached by client-side navigation shows its body and JSON-LD", async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto("/");
-  await hydrated(page);
+  await waitForHydration(page);
   await page.evaluate(() => ((window as any).__sameDocument = true));
   await page.getByRole("link", { name: "Vitamin D3 + K2: The Perfect Pair" }).first().click();
   await expect(page).toHaveURL(ARTICLE);
@@ -71,7 +59,7 @@ test("the home page keeps every card through hydration", async ({ page }) => {
   const served = await cards.count();
   expect(served).toBeGreaterThan(7);
   const titles = await cards.locator("h3").allTextContents();
-  await hydrated(page);
+  await waitForHydration(page);
   expect(calls, "the lists are read from the hydration data, not fetched again").toEqual([]);
   await expect(cards).toHaveCount(served);
   expect(await cards.locator("h3").allTextContents()).toEqual(titles);
