@@ -60,21 +60,17 @@ fn page_assets(options: &LeptosOptions) -> layout::AssetUrls {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let chrome = Resource::new(|| (), |_| content::api::get_site_chrome());
-    // Effects run only in the browser, after hydration: the marker tells tests (and curious
-    // developers) that the page is interactive.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
     view! {
         <Title formatter=|title: String| {
             if title.is_empty() { "NourishVibes".to_string() } else { format!("{title} | NourishVibes") }
         }/>
         <Router>
-            <layout::NavigationEffects/>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <layout::SiteHeader/>
             <layout::TipBanner chrome/>
-            <main id="main" tabindex="-1" data-hydrated=move || hydrated.get().then_some("true")>
+            // The hydration script marks `main` with `data-hydrated` once the islands are interactive.
+            <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/articles/:slug") view=article::ArticleRoute ssr=SsrMode::Async/>

@@ -34,46 +34,53 @@ pub fn StatusNotices(unpublished: Option<String>, due_for_review: bool, review_b
 }
 
 /// The h2 sections as anchor links. The links are left to the browser (`rel="external"`) so
-/// the fragment and `:target` work as on any page. Once hydrated, the section being read is
-/// marked with `aria-current="location"`.
-#[component]
+/// the fragment and `:target` work as on any page. An island: once hydrated, the section being
+/// read is marked with `aria-current="location"`.
+#[island]
 pub fn TableOfContents(entries: Vec<TocEntry>) -> impl IntoView {
     let current = RwSignal::new(None::<String>);
+    let nav = NodeRef::<leptos::html::Nav>::new();
     #[cfg(feature = "hydrate")]
     {
         let ids: Vec<String> = entries.iter().map(|entry| entry.id.clone()).collect();
         let update = move || current.set(reading_section(&ids));
-        update();
-        let handle = window_event_listener(leptos::ev::scroll, move |_| update());
-        on_cleanup(move || handle.remove());
+        Effect::new({
+            let update = update.clone();
+            move |_| update()
+        });
+        // Islands live until the page is left; after a client-side navigation the listener
+        // stays, so it does nothing once its list has left the document.
+        let _ = window_event_listener(leptos::ev::scroll, move |_| {
+            if nav.get_untracked().is_some_and(|nav| nav.is_connected()) {
+                update();
+            }
+        });
     }
-    (entries.len() >= 2).then(|| {
-        view! {
-            <nav class="toc" aria-labelledby="toc-title">
-                <h2 id="toc-title">"In this article"</h2>
-                <ol>
-                    {entries
-                        .into_iter()
-                        .map(|entry| {
-                            let id = entry.id.clone();
-                            let is_current = move || current.get().as_deref() == Some(id.as_str());
-                            view! {
-                                <li>
-                                    <a
-                                        href=format!("#{}", entry.id)
-                                        rel="external"
-                                        aria-current=move || is_current().then_some("location")
-                                    >
-                                        {entry.title}
-                                    </a>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ol>
-            </nav>
-        }
-    })
+    view! {
+        <nav class="toc" aria-labelledby="toc-title" node_ref=nav>
+            <h2 id="toc-title">"In this article"</h2>
+            <ol>
+                {entries
+                    .into_iter()
+                    .map(|entry| {
+                        let id = entry.id.clone();
+                        let is_current = move || current.get().as_deref() == Some(id.as_str());
+                        view! {
+                            <li>
+                                <a
+                                    href=format!("#{}", entry.id)
+                                    rel="external"
+                                    aria-current=move || is_current().then_some("location")
+                                >
+                                    {entry.title}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
+    }
 }
 
 /// The last section whose heading has scrolled past the upper third of the window.

@@ -117,7 +117,7 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
             <ShareRow url=canonical_url.clone() title=title.clone() description=description.clone() image_url=share_image_url.clone()/>
             <takeaways::KeyTakeaways items=key_takeaways/>
             <NewsletterCta cta=newsletter.clone() id="newsletter-inline"/>
-            <extras::TableOfContents entries=toc/>
+            {(toc.len() >= 2).then(|| view! { <extras::TableOfContents entries=toc/> })}
             {affiliate_notice.map(|block| view! {
                 <p class="notice notice-affiliate" role="note"><strong>{block.title} ": "</strong>{block.text}</p>
             })}

@@ -7,9 +7,6 @@ use leptos::prelude::*;
 /// The overview, sentence by sentence with numbered source markers.
 #[component]
 pub fn Overview(sentences: Vec<SourcedText>, generated: bool) -> impl IntoView {
-    let expanded = RwSignal::new(false);
-    let toggle = move |_| expanded.update(|open| *open = !*open);
-
     view! {
         <section class="overview" aria-labelledby="overview-title">
             <h2 id="overview-title">
@@ -19,13 +16,7 @@ pub fn Overview(sentences: Vec<SourcedText>, generated: bool) -> impl IntoView {
             {generated.then(|| view! {
                 <p class="overview-note">"Overview made of sentences quoted from this article"</p>
             })}
-            <div
-                id="overview-text"
-                class="overview-text"
-                class:expanded=move || expanded.get()
-                // A keyboard user tabbing onto a hidden source marker opens the overview.
-                on:focusin=move |_| expanded.set(true)
-            >
+            <OverviewDisclosure>
                 <p>
                     {sentences
                         .into_iter()
@@ -33,21 +24,40 @@ pub fn Overview(sentences: Vec<SourcedText>, generated: bool) -> impl IntoView {
                         .map(|(i, sentence)| view! { <Sentence number=i + 1 sentence/> " " })
                         .collect_view()}
                 </p>
-            </div>
-            <button
-                type="button"
-                class="overview-toggle"
-                aria-expanded=move || if expanded.get() { "true" } else { "false" }
-                aria-controls="overview-text"
-                on:click=toggle
-            >
-                {move || if expanded.get() { "Show less" } else { "Show more" }}
-            </button>
+            </OverviewDisclosure>
             // Without JavaScript the button cannot work: show the whole overview instead.
             <noscript>
                 <style>".overview-text{display:block;-webkit-line-clamp:none;max-height:none}.overview-toggle{display:none}"</style>
             </noscript>
         </section>
+    }
+}
+
+/// The text, clamped to two lines, and the "Show more" / "Show less" button: the only part of
+/// the overview that runs in the browser (the sentences stay server-rendered HTML).
+#[island]
+fn OverviewDisclosure(children: Children) -> impl IntoView {
+    let expanded = RwSignal::new(false);
+    let toggle = move |_| expanded.update(|open| *open = !*open);
+    view! {
+        <div
+            id="overview-text"
+            class="overview-text"
+            class:expanded=move || expanded.get()
+            // A keyboard user tabbing onto a hidden source marker opens the overview.
+            on:focusin=move |_| expanded.set(true)
+        >
+            {children()}
+        </div>
+        <button
+            type="button"
+            class="overview-toggle"
+            aria-expanded=move || if expanded.get() { "true" } else { "false" }
+            aria-controls="overview-text"
+            on:click=toggle
+        >
+            {move || if expanded.get() { "Show less" } else { "Show more" }}
+        </button>
     }
 }
 

@@ -1,6 +1,6 @@
-//! The stylesheet, JS module and WASM a page loads, and the script that starts hydration only
-//! once the page has loaded, so that the WASM never competes with the article for bandwidth
-//! (Leptos' `HydrationScripts` preloads it in the head, which put it on the LCP path).
+//! The stylesheet, JS module and WASM a page loads, the navigation script, and the script that
+//! hydrates the islands only once the page has loaded, so that the WASM never competes with the
+//! article for bandwidth (Leptos' `HydrationScripts` preloads it, which put it on the LCP path).
 
 use leptos::prelude::*;
 
@@ -30,18 +30,23 @@ impl AssetUrls {
         }
     }
 
-    /// The inline module script that hydrates the page after `load`, when the browser is idle.
-    /// Hydration runs in a task of its own, not in the one that instantiates the WASM: two
-    /// shorter tasks block input less than one long one (measured: total blocking time in
-    /// Lighthouse fell from about 700 to under 200 ms).
+    /// The inline module script that hydrates the page's islands after `load`, when the browser
+    /// is idle. Only islands (`leptos-island` elements) run in the browser; the rest of the page
+    /// is server-rendered HTML. Instantiation and hydration run in separate tasks: two shorter
+    /// tasks block input less than one long one. `window.nvIslands` hydrates the islands of pages
+    /// that client-side navigation swaps in, and `main` is marked once the page is interactive.
     pub fn hydration_script(&self) -> String {
         // JSON string literals are valid JS string literals, and escape quotes and `<`.
         let quote = |url: &str| format!("{url:?}").replace('<', "\\u003c");
         format!(
             "let started=false;\
+             const islands=m=>root=>{{for(const el of root.querySelectorAll('leptos-island')){{\
+             if(el.nvHydrated)continue;el.nvHydrated=true;const f=m[el.dataset.component];if(f)f(el);}}\
+             const main=document.getElementById('main');if(main)main.dataset.hydrated='true';}};\
              const start=()=>{{if(started)return;started=true;\
              import({js}).then(m=>m.default({{module_or_path:{wasm}}})\
-             .then(()=>new Promise(next=>setTimeout(next,0))).then(()=>m.hydrate()));}};\
+             .then(()=>new Promise(next=>setTimeout(next,0))).then(()=>{{m.hydrate();\
+             window.nvIslands=islands(m);window.nvIslands(document.body);}}));}};\
              const idle=()=>'requestIdleCallback' in window?requestIdleCallback(start,{{timeout:2000}}):setTimeout(start,1);\
              if(document.readyState==='complete')idle();\
              else{{addEventListener('load',idle,{{once:true}});setTimeout(start,{LOAD_WAIT_MS});}}",
@@ -57,9 +62,15 @@ pub fn PageAssets(
     /// Where the assets are served from.
     assets: AssetUrls,
 ) -> impl IntoView {
+    // Islands mode: outside islands nothing is hydrated, so no resource data is serialized.
+    #[cfg(feature = "ssr")]
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     let script = assets.hydration_script();
     view! {
         <link rel="stylesheet" id="leptos" href=assets.css/>
+        <script inner_html=super::navigation::NAVIGATION_SCRIPT></script>
         <script type="module" inner_html=script></script>
     }
 }

@@ -10,6 +10,5 @@ mod tip_banner;
 pub use assets::{AssetUrls, PageAssets};
 pub use footer::SiteFooter;
 pub use header::SiteHeader;
-pub use navigation::NavigationEffects;
 pub use theme::{ThemeToggle, THEME_SCRIPT};
 pub use tip_banner::TipBanner;

@@ -11,7 +11,7 @@ d.dataset.theme=s==='dark'||s==='light'?s:(matchMedia('(prefers-color-scheme: da
 window.nvTheme={get:function(){return d.dataset.theme},set:function(t){d.dataset.theme=t;try{localStorage.setItem(k,t)}catch(e){}}};})();";
 
 /// "Dark theme" toggle button (`aria-pressed`), shown once hydrated since it needs JavaScript.
-#[component]
+#[island]
 pub fn ThemeToggle() -> impl IntoView {
     let dark = RwSignal::new(None::<bool>);
     Effect::new(move |_| {

@@ -24,6 +24,11 @@ pub const CONFIRMED: &str = "You're subscribed. Your first weekly tips arrive ne
 /// Shown once an unsubscribe went through (also when the address was already unsubscribed).
 pub const UNSUBSCRIBED: &str = "You're unsubscribed and won't get any more newsletters from us.";
 
+/// The response header that names a refused request's error by its [`NewsletterError::code`]:
+/// the islands read it instead of decoding the JSON body, which keeps a JSON parser out of the
+/// WASM.
+pub const ERROR_HEADER: &str = "x-newsletter-error";
+
 /// Why a newsletter request was refused; `Display` is the text shown to the reader.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum NewsletterError {
@@ -103,7 +108,7 @@ impl FromServerFnError for NewsletterError {
         };
         // A body that cannot be decoded never reaches the function, so its status is set here.
         #[cfg(feature = "ssr")]
-        super::server::respond_with_status(error.status());
+        super::server::respond_with_error(&error);
         error
     }
 }

@@ -2,7 +2,9 @@
 
 use super::api::{NewsletterError, Subscribe, SIGNUP_ACCEPTED};
 use super::email::{idn_placeholder, normalize};
+use super::submit::{post_in_place, Outcome};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_location, use_query_map};
 
 /// Email field, submit button and privacy line, posting to [`super::api::subscribe`].
@@ -10,24 +12,28 @@ use leptos_router::hooks::{use_location, use_query_map};
 /// `id` is the id of the block the form sits in, so results can come back to it.
 #[component]
 pub fn SignupForm(#[prop(into)] id: String, #[prop(into, default = "Subscribe".to_string())] button: String) -> impl IntoView {
-    let action = ServerAction::<Subscribe>::new();
-    let pending = action.pending();
+    let return_to = use_location().pathname.get_untracked();
+    // The result of a post made without JavaScript, read from `?result=…&form=…`.
+    let query = use_query_map();
+    let query = query.read_untracked();
+    let redirected = (query.get("form").as_deref() == Some(id.as_str())).then(|| query.get("result")).flatten().map(|code| {
+        if code == "ok" {
+            Ok(SIGNUP_ACCEPTED.to_string())
+        } else {
+            Err(NewsletterError::from_code(&code).to_string())
+        }
+    });
+    view! { <InteractiveSignupForm id button return_to redirected/> }
+}
+
+/// The form itself: the part that runs in the browser, checking the address as it is typed and
+/// submitting without a page load.
+#[island]
+fn InteractiveSignupForm(id: String, button: String, return_to: String, redirected: Outcome) -> impl IntoView {
+    let pending = RwSignal::new(false);
+    let submitted = RwSignal::new(None::<Result<String, String>>);
     let input_id = format!("{id}-email");
     let status_id = format!("{id}-status");
-    let return_to = use_location().pathname.get_untracked();
-    let query = use_query_map();
-    let form_id = id.clone();
-    // The result of a post made without JavaScript, read from `?result=…&form=…`.
-    let redirected = move || {
-        let query = query.read();
-        (query.get("form").as_deref() == Some(form_id.as_str())).then(|| query.get("result")).flatten().map(|code| {
-            if code == "ok" {
-                Ok(SIGNUP_ACCEPTED.to_string())
-            } else {
-                Err(NewsletterError::from_code(&code))
-            }
-        })
-    };
     // Instant feedback on leaving the field, with the same rules the server applies.
     let browser_error = RwSignal::new(None::<String>);
     let check = move |value: String| {
@@ -38,19 +44,26 @@ pub fn SignupForm(#[prop(into)] id: String, #[prop(into, default = "Subscribe".t
     };
     // Editing the field after an error puts the message away until the next check.
     let redirect_dismissed = RwSignal::new(false);
-    let result = move || {
-        action.value().get().or_else(|| if redirect_dismissed.get() { None } else { redirected() })
-    };
     let message = Memo::new(move |_| {
         if let Some(error) = browser_error.get() {
             return Some(Err(error));
         }
-        result().map(|result| result.map_err(|error| error.to_string()))
+        match submitted.get() {
+            Some(result) => Some(result),
+            None if redirect_dismissed.get() => None,
+            None => redirected.clone(),
+        }
     });
     let is_error = move || matches!(message.get(), Some(Err(_)));
 
     view! {
-        <ActionForm action=action attr:class="signup-form" attr:novalidate=true>
+        <form
+            method="post"
+            action=Subscribe::PATH
+            class="signup-form"
+            novalidate
+            on:submit=post_in_place(pending, submitted, SIGNUP_ACCEPTED)
+        >
             <label class="signup-label" for=input_id.clone()>"Email address"</label>
             <div class="signup-row">
                 <input
@@ -66,8 +79,8 @@ pub fn SignupForm(#[prop(into)] id: String, #[prop(into, default = "Subscribe".t
                     aria-invalid=move || is_error().then_some("true")
                     on:blur=move |event| check(event_target_value(&event))
                     on:input=move |event| {
-                        if matches!(action.value().get_untracked(), Some(Err(_))) {
-                            action.value().set(None);
+                        if matches!(submitted.get_untracked(), Some(Err(_))) {
+                            submitted.set(None);
                         }
                         redirect_dismissed.set(true);
                         if browser_error.get_untracked().is_some() {
@@ -99,6 +112,6 @@ pub fn SignupForm(#[prop(into)] id: String, #[prop(into, default = "Subscribe".t
                 "We'll only use your address to send the newsletter; unsubscribe with one click. "
                 <a href="/privacy">"How we handle your data"</a>
             </p>
-        </ActionForm>
+        </form>
     }
 }

@@ -5,6 +5,7 @@ mod cta;
 pub mod email;
 mod form;
 mod pages;
+mod submit;
 #[cfg(feature = "ssr")]
 pub mod server;
 

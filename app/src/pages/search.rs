@@ -1,16 +1,19 @@
-//! `/search?q=…`: server-side full-text search. A plain GET form without JavaScript; after
-//! hydration, results follow the reader's typing (debounced) without a page load.
+//! `/search?q=…`: server-side full-text search. A plain GET form without JavaScript; once its
+//! island is hydrated, results follow the reader's typing (debounced) without a page load.
 
 use crate::content::api::{search_articles, SearchHit, SearchResults};
-use crate::share::links::encode_component;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
+#[cfg(feature = "hydrate")]
 use std::time::Duration;
 
 /// How long typing must pause before the results update.
+#[cfg(feature = "hydrate")]
 const DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// Shown when the search fails, on the server or on the way.
+const UNAVAILABLE: &str = "Search is unavailable right now. Please try again in a moment.";
 
 /// The search page.
 #[component]
@@ -18,55 +21,135 @@ pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let results = Resource::new(q, search_articles);
-    let navigate = use_navigate();
-    let pending_timer = StoredValue::new(None::<TimeoutHandle>);
-    let on_input = move |event: leptos::ev::Event| {
-        let value = event_target_value(&event);
-        if let Some(timer) = pending_timer.get_value() {
-            timer.clear();
-        }
-        let navigate = navigate.clone();
-        let timer = set_timeout_with_handle(
-            move || {
-                let options = NavigateOptions { replace: true, scroll: false, ..Default::default() };
-                navigate(&format!("/search?q={}", encode_component(value.trim())), options);
-            },
-            DEBOUNCE,
-        );
-        pending_timer.set_value(timer.ok());
-    };
     view! {
         <Title text=move || if q().trim().is_empty() { "Search".to_string() } else { format!("Search: {}", q().trim()) }/>
         <Meta name="robots" content="noindex"/>
         <section class="listing search-page" aria-labelledby="page-title">
             <h1 id="page-title">"Search"</h1>
-            <form method="get" action="/search" role="search" class="search-form">
-                <label for="search-q">"Search articles"</label>
-                <div class="signup-row">
-                    <input
-                        id="search-q"
-                        type="search"
-                        name="q"
-                        prop:value=q
-                        value=q
-                        autocomplete="off"
-                        placeholder="e.g. magnesium sleep"
-                        on:input=on_input
-                    />
-                    <button type="submit" class="button">"Search"</button>
-                </div>
-            </form>
-            <div class="search-results" aria-live="polite">
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match results.await {
-                            Ok(results) => view! { <Results results/> }.into_any(),
-                            Err(_) => view! { <p role="alert">"Search is unavailable right now. Please try again in a moment."</p> }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </div>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let rendered = match results.await {
+                        Ok(results) => view! { <Results results/> }.into_any(),
+                        Err(_) => view! { <p role="alert">{UNAVAILABLE}</p> }.into_any(),
+                    };
+                    view! { <LiveSearch query=q()>{rendered}</LiveSearch> }
+                })}
+            </Suspense>
         </section>
+    }
+}
+
+/// The search form and the results. The server renders the results for the URL's query (the
+/// children). Once hydrated, typing fetches the results page for the new query and shows its
+/// results (HTML the server renders and caches, so no search code or data format reaches the
+/// WASM), keeping the address bar and the title in step.
+#[island]
+fn LiveSearch(query: String, children: Children) -> impl IntoView {
+    // The results for what was typed, as HTML; `None` shows the server-rendered ones.
+    let live = RwSignal::new(None::<String>);
+    #[cfg(feature = "hydrate")]
+    let run = {
+        let latest = StoredValue::new(0_u32);
+        move |value: String| {
+            let value = value.trim().to_string();
+            latest.update_value(|latest| *latest += 1);
+            let request = latest.get_value();
+            leptos::task::spawn_local(async move {
+                let html = browser::results_html(&value).await;
+                // A slower answer to an earlier query must not replace a newer one.
+                if latest.get_value() == request {
+                    browser::show_query(&value);
+                    live.set(Some(html.unwrap_or_else(|| format!("<p role=\"alert\">{UNAVAILABLE}</p>"))));
+                }
+            });
+        }
+    };
+    let input = NodeRef::<leptos::html::Input>::new();
+    #[cfg(feature = "hydrate")]
+    let pending_timer = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = move |_event: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            let value = event_target_value(&_event);
+            if let Some(timer) = pending_timer.get_value() {
+                timer.clear();
+            }
+            pending_timer.set_value(set_timeout_with_handle(move || run(value), DEBOUNCE).ok());
+        }
+    };
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            if let Some(timer) = pending_timer.get_value() {
+                timer.clear();
+            }
+            if let Some(input) = input.get_untracked() {
+                run(input.value());
+            }
+        }
+    };
+    view! {
+        <form method="get" action="/search" role="search" class="search-form" on:submit=on_submit>
+            <label for="search-q">"Search articles"</label>
+            <div class="signup-row">
+                <input
+                    id="search-q"
+                    type="search"
+                    name="q"
+                    value=query
+                    autocomplete="off"
+                    placeholder="e.g. magnesium sleep"
+                    on:input=on_input
+                    node_ref=input
+                />
+                <button type="submit" class="button">"Search"</button>
+            </div>
+        </form>
+        <div class="search-results" aria-live="polite">
+            <div class="search-rendered" hidden=move || live.with(Option::is_some)>{children()}</div>
+            <div class="search-live" inner_html=move || live.get().unwrap_or_default()></div>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use crate::share::links::encode_component;
+    use leptos::prelude::*;
+    use leptos::web_sys::{DomParser, Headers, RequestInit, Response, SupportedType};
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    /// The page for `query`.
+    fn url(query: &str) -> String {
+        if query.is_empty() { "/search".to_string() } else { format!("/search?q={}", encode_component(query)) }
+    }
+
+    /// The server-rendered results of the search page for `query`, or `None` if it failed.
+    pub async fn results_html(query: &str) -> Option<String> {
+        let headers = Headers::new().ok()?;
+        headers.set("Accept", "text/html").ok()?;
+        let init = RequestInit::new();
+        init.set_headers(&headers);
+        let response: Response = JsFuture::from(window().fetch_with_str_and_init(&url(query), &init)).await.ok()?.unchecked_into();
+        if !response.ok() {
+            return None;
+        }
+        let html = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+        let page = DomParser::new().ok()?.parse_from_string(&html, SupportedType::TextHtml).ok()?;
+        Some(page.query_selector(".search-rendered").ok()??.inner_html())
+    }
+
+    /// Keeps the address bar and the title in step with the live results.
+    pub fn show_query(query: &str) {
+        if let Ok(history) = window().history() {
+            // Keep the state the navigation script stores (the entry's scroll position).
+            let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
+            let _ = history.replace_state_with_url(&state, "", Some(&url(query)));
+        }
+        let title = if query.is_empty() { "Search".to_string() } else { format!("Search: {query}") };
+        document().set_title(&format!("{title} | NourishVibes"));
     }
 }
 

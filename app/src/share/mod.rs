@@ -20,7 +20,8 @@ enum CopyState {
 }
 
 /// "Share:" followed by a link per network, "Copy link" and, where supported, "Share…".
-#[component]
+/// An island: it runs in the browser for the two buttons.
+#[island]
 pub fn ShareRow(url: String, title: String, description: String, image_url: String) -> impl IntoView {
     let links = share_links(&Shared { url: &url, title: &title, description: &description, image_url: &image_url });
     let hydrated = RwSignal::new(false);

@@ -36,10 +36,15 @@ pub struct Newsletter {
     pub trust_forwarded_for: bool,
 }
 
-/// Sets the status of the response being built (for errors the function body never sees).
-pub fn respond_with_status(status: u16) {
-    if let (Some(options), Ok(code)) = (use_context::<ResponseOptions>(), StatusCode::from_u16(status)) {
+/// Sets the status of the error response being built (also for errors the function body never
+/// sees), and names the error in `X-Newsletter-Error` (see [`ERROR_HEADER`](super::api::ERROR_HEADER)).
+pub fn respond_with_error(error: &NewsletterError) {
+    let Some(options) = use_context::<ResponseOptions>() else { return };
+    if let Ok(code) = StatusCode::from_u16(error.status()) {
         options.set_status(code);
+    }
+    if let Ok(value) = HeaderValue::from_str(&error.code()) {
+        options.insert_header(header::HeaderName::from_static(super::api::ERROR_HEADER), value);
     }
 }
 
@@ -86,7 +91,7 @@ impl FormRequest {
                 options.insert_header(header::LOCATION, value);
             }
         } else if let Err(error) = &result {
-            respond_with_status(error.status());
+            respond_with_error(error);
         }
         result.map(|()| success.to_string())
     }
