@@ -1,10 +1,11 @@
 import { test, expect, Page } from "@playwright/test";
 import { waitForHydration, watchErrors } from "./hydration";
 
-// The page's hydration data leaves out what is shown with inner_html (the article body and its
-// JSON-LD) and names each home card once. These tests check that nothing a reader sees depends
-// on what was left out: after hydration, and after client-side navigation, which fetches the
-// article from its server function instead.
+// Pages are rendered on the server only; just their islands (theme toggle, overview, share
+// buttons, table of contents, forms, live search) run in the browser. So a page carries no
+// serialized copy of its data, and hydration must neither fetch data nor change what the
+// server rendered: after hydration, and after client-side navigation, which swaps in the next
+// page's HTML.
 
 const ARTICLE = "/articles/vitamin-d3-k2";
 const BODY_HEADING = "What the Research Shows";
@@ -36,6 +37,14 @@ test("the server-rendered body and JSON-LD stay in place after hydration", async
   await expect(body.getByRole("heading", { name: BODY_HEADING })).toBeVisible();
   expect(await jsonLdType(page)).toBe("MedicalWebPage");
   expect(errors).toEqual([]);
+});
+
+test("the article's text is sent once, as HTML, not again as data for hydration", async ({ request }) => {
+  const html = await (await request.get(ARTICLE)).text();
+  const sentence = "A 2025 study on patients undergoing spinal fusion";
+  expect(html.split(sentence).length - 1, "a sentence of the body appears once in the page").toBe(1);
+  expect(html, "no resource data is serialized for hydration").not.toMatch(/__RESOLVED_RESOURCES=\[[^\]]/);
+  expect(html).toContain("<leptos-island");
 });
 
 test("an article reached by client-side navigation shows its body and JSON-LD", async ({ page }) => {
