@@ -34,66 +34,66 @@ pub fn StatusNotices(unpublished: Option<String>, due_for_review: bool, review_b
 }
 
 /// The h2 sections as anchor links. The links are left to the browser (`rel="external"`) so
-/// the fragment and `:target` work as on any page. An island: once hydrated, the section being
-/// read is marked with `aria-current="location"`.
-#[island]
+/// the fragment and `:target` work as on any page. The [`ReadingPosition`] island around the
+/// list marks the section being read with `aria-current="location"`.
+#[component]
 pub fn TableOfContents(entries: Vec<TocEntry>) -> impl IntoView {
-    let current = RwSignal::new(None::<String>);
-    let nav = NodeRef::<leptos::html::Nav>::new();
-    #[cfg(feature = "hydrate")]
-    {
-        let ids: Vec<String> = entries.iter().map(|entry| entry.id.clone()).collect();
-        let update = move || current.set(reading_section(&ids));
-        Effect::new({
-            let update = update.clone();
-            move |_| update()
-        });
-        // Islands live until the page is left; after a client-side navigation the listener
-        // stays, so it does nothing once its list has left the document.
-        let _ = window_event_listener(leptos::ev::scroll, move |_| {
-            if nav.get_untracked().is_some_and(|nav| nav.is_connected()) {
-                update();
-            }
-        });
-    }
     view! {
-        <nav class="toc" aria-labelledby="toc-title" node_ref=nav>
-            <h2 id="toc-title">"In this article"</h2>
-            <ol>
-                {entries
-                    .into_iter()
-                    .map(|entry| {
-                        let id = entry.id.clone();
-                        let is_current = move || current.get().as_deref() == Some(id.as_str());
-                        view! {
-                            <li>
-                                <a
-                                    href=format!("#{}", entry.id)
-                                    rel="external"
-                                    aria-current=move || is_current().then_some("location")
-                                >
-                                    {entry.title}
-                                </a>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ol>
-        </nav>
+        <ReadingPosition>
+            <nav class="toc" aria-labelledby="toc-title">
+                <h2 id="toc-title">"In this article"</h2>
+                <ol>
+                    {entries
+                        .into_iter()
+                        .map(|entry| view! { <li><a href=format!("#{}", entry.id) rel="external">{entry.title}</a></li> })
+                        .collect_view()}
+                </ol>
+            </nav>
+        </ReadingPosition>
     }
 }
 
-/// The last section whose heading has scrolled past the upper third of the window.
+/// Follows the reader's scrolling and marks the link to the section being read. It reads the
+/// sections from the links it wraps, so it needs no props.
+#[island]
+fn ReadingPosition(children: Children) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let Some(root) = root.get() else { return };
+        let update = move || browser::mark_current(&root);
+        update();
+        // Islands live until the page is left; after a client-side navigation the listener
+        // stays, so it does nothing once its list has left the document.
+        let _ = window_event_listener(leptos::ev::scroll, move |_| update());
+    });
+    view! { <div class="reading-position" node_ref=root>{children()}</div> }
+}
+
 #[cfg(feature = "hydrate")]
-fn reading_section(ids: &[String]) -> Option<String> {
-    let threshold = window().inner_height().ok()?.as_f64()? / 3.0;
-    let document = document();
-    ids.iter()
-        .filter(|id| {
-            document.get_element_by_id(id).is_some_and(|heading| heading.get_bounding_client_rect().top() <= threshold)
-        })
-        .last()
-        .cloned()
+mod browser {
+    use leptos::prelude::*;
+    use leptos::web_sys::{Element, HtmlElement};
+    use wasm_bindgen::JsCast;
+
+    /// Sets `aria-current` on the link to the last section whose heading has scrolled past the
+    /// upper third of the window, and removes it from the others.
+    pub fn mark_current(root: &HtmlElement) {
+        if !root.is_connected() {
+            return;
+        }
+        let Ok(links) = root.query_selector_all("a[href^='#']") else { return };
+        let threshold = window().inner_height().ok().and_then(|height| height.as_f64()).unwrap_or(0.0) / 3.0;
+        let document = document();
+        let links: Vec<Element> = (0..links.length()).filter_map(|i| links.item(i)?.dyn_into::<Element>().ok()).collect();
+        let current = links.iter().rposition(|link| {
+            let id = link.get_attribute("href").unwrap_or_default();
+            document.get_element_by_id(id.trim_start_matches('#')).is_some_and(|heading| heading.get_bounding_client_rect().top() <= threshold)
+        });
+        for (index, link) in links.iter().enumerate() {
+            let _ = if Some(index) == current { link.set_attribute("aria-current", "location") } else { link.remove_attribute("aria-current") };
+        }
+    }
 }
 
 /// The numbered "Sources" list, each with back-links to where the body cites it.

@@ -3,7 +3,7 @@
 
 use super::api::{ConfirmSubscription, NewsletterError, Unsubscribe, CONFIRMED, UNSUBSCRIBED};
 use crate::pages::StaticPageRoute;
-use super::submit::{post_in_place, Outcome};
+use super::submit::{FormInPlace, Outcome};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
@@ -32,90 +32,68 @@ fn token_and_outcome(success: &str) -> (String, Outcome) {
 /// `/newsletter/confirm?token=…`: a button that confirms the subscription.
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
-    let (token, redirected) = token_and_outcome(CONFIRMED);
+    let (token, result) = token_and_outcome(CONFIRMED);
+    let done = matches!(result, Some(Ok(_)));
     view! {
         <Title text="Confirm your subscription"/>
         <Meta name="robots" content="noindex"/>
         <article class="article site-page newsletter-flow" aria-labelledby="page-title">
             <h1 id="page-title">"Confirm your subscription"</h1>
-            <ConfirmForm token redirected/>
+            <FormInPlace>
+                <TokenOutcome result/>
+                {(!done).then(|| view! {
+                    <div data-hide-on-success="">
+                        <p>"Press the button to start getting the NourishVibes weekly health tips at the address this link was sent to."</p>
+                        <form method="post" action=ConfirmSubscription::PATH class="token-form">
+                            <input type="hidden" name="token" value=token/>
+                            <button type="submit" class="button" data-pending="Confirming…">"Confirm my subscription"</button>
+                        </form>
+                        <p class="fine-print">"Didn't ask for this? Close this page: nothing happens unless you press the button."</p>
+                    </div>
+                })}
+            </FormInPlace>
         </article>
-    }
-}
-
-/// The confirm button and its outcome, submitted without a page load once hydrated.
-#[component]
-fn ConfirmForm(token: String, redirected: Outcome) -> impl IntoView {
-    let pending = RwSignal::new(false);
-    let submitted = RwSignal::new(None);
-    let result = Memo::new(move |_| submitted.get().or_else(|| redirected.clone()));
-    let submit = post_in_place(pending, submitted, CONFIRMED);
-    let token = StoredValue::new(token);
-    view! {
-        <TokenOutcome result/>
-        <Show when=move || result.get().is_none_or(|result| result.is_err())>
-            <p>"Press the button to start getting the NourishVibes weekly health tips at the address this link was sent to."</p>
-            <form method="post" action=ConfirmSubscription::PATH class="token-form" on:submit=submit.clone()>
-                <input type="hidden" name="token" value=token.get_value()/>
-                <button type="submit" class="button" disabled=move || pending.get()>
-                    {move || if pending.get() { "Confirming…" } else { "Confirm my subscription" }}
-                </button>
-            </form>
-            <p class="fine-print">"Didn't ask for this? Close this page: nothing happens unless you press the button."</p>
-        </Show>
     }
 }
 
 /// `/newsletter/unsubscribe?token=…`: a button that unsubscribes.
 #[component]
 pub fn UnsubscribePage() -> impl IntoView {
-    let (token, redirected) = token_and_outcome(UNSUBSCRIBED);
+    let (token, result) = token_and_outcome(UNSUBSCRIBED);
+    let done = matches!(result, Some(Ok(_)));
     view! {
         <Title text="Unsubscribe"/>
         <Meta name="robots" content="noindex"/>
         <article class="article site-page newsletter-flow" aria-labelledby="page-title">
             <h1 id="page-title">"Unsubscribe from the newsletter"</h1>
-            <UnsubscribeForm token redirected/>
+            <FormInPlace>
+                <TokenOutcome result/>
+                {(!done).then(|| view! {
+                    <div data-hide-on-success="">
+                        <p>"Press the button and we'll stop sending the NourishVibes newsletter to the address this link was sent to."</p>
+                        <form method="post" action=Unsubscribe::PATH class="token-form">
+                            <input type="hidden" name="token" value=token/>
+                            <button type="submit" class="button" data-pending="Unsubscribing…">"Unsubscribe"</button>
+                        </form>
+                    </div>
+                })}
+            </FormInPlace>
             <p class="fine-print">"Changed your mind later? You can sign up again on the " <a href="/newsletter">"newsletter page"</a> "."</p>
         </article>
     }
 }
 
-/// The unsubscribe button and its outcome, submitted without a page load once hydrated.
-#[component]
-fn UnsubscribeForm(token: String, redirected: Outcome) -> impl IntoView {
-    let pending = RwSignal::new(false);
-    let submitted = RwSignal::new(None);
-    let result = Memo::new(move |_| submitted.get().or_else(|| redirected.clone()));
-    let submit = post_in_place(pending, submitted, UNSUBSCRIBED);
-    let token = StoredValue::new(token);
-    view! {
-        <TokenOutcome result/>
-        <Show when=move || result.get().is_none_or(|result| result.is_err())>
-            <p>"Press the button and we'll stop sending the NourishVibes newsletter to the address this link was sent to."</p>
-            <form method="post" action=Unsubscribe::PATH class="token-form" on:submit=submit.clone()>
-                <input type="hidden" name="token" value=token.get_value()/>
-                <button type="submit" class="button" disabled=move || pending.get()>
-                    {move || if pending.get() { "Unsubscribing…" } else { "Unsubscribe" }}
-                </button>
-            </form>
-        </Show>
-    }
-}
-
 /// The live region that announces the outcome of a token form.
 #[component]
-fn TokenOutcome(result: Memo<Outcome>) -> impl IntoView {
+fn TokenOutcome(result: Outcome) -> impl IntoView {
+    let is_error = matches!(result, Some(Err(_)));
+    let is_success = matches!(result, Some(Ok(_)));
+    let message = result.map(|result| match result {
+        Ok(text) | Err(text) => text,
+    });
     view! {
-        <p
-            class="signup-status token-status"
-            class:success=move || matches!(result.get(), Some(Ok(_)))
-            class:error=move || matches!(result.get(), Some(Err(_)))
-            aria-live="polite"
-        >
-            {move || result.get().map(|result| match result {
-                Ok(text) | Err(text) => text,
-            })}
+        <p class="signup-status token-status" class:success=is_success class:error=is_error aria-live="polite">
+            {message}
         </p>
     }
 }

@@ -26,27 +26,42 @@ pub fn SearchPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <section class="listing search-page" aria-labelledby="page-title">
             <h1 id="page-title">"Search"</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let rendered = match results.await {
-                        Ok(results) => view! { <Results results/> }.into_any(),
-                        Err(_) => view! { <p role="alert">{UNAVAILABLE}</p> }.into_any(),
-                    };
-                    view! { <LiveSearch query=q()>{rendered}</LiveSearch> }
-                })}
-            </Suspense>
+            <LiveSearch>
+                <form method="get" action="/search" role="search" class="search-form">
+                    <label for="search-q">"Search articles"</label>
+                    <div class="signup-row">
+                        <input
+                            id="search-q"
+                            type="search"
+                            name="q"
+                            value=q
+                            autocomplete="off"
+                            placeholder="e.g. magnesium sleep"
+                        />
+                        <button type="submit" class="button">"Search"</button>
+                    </div>
+                </form>
+                <div class="search-results" aria-live="polite">
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match results.await {
+                                Ok(results) => view! { <Results results/> }.into_any(),
+                                Err(_) => view! { <p role="alert">{UNAVAILABLE}</p> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </div>
+            </LiveSearch>
         </section>
     }
 }
 
-/// The search form and the results. The server renders the results for the URL's query (the
-/// children). Once hydrated, typing fetches the results page for the new query and shows its
-/// results (HTML the server renders and caches, so no search code or data format reaches the
-/// WASM), keeping the address bar and the title in step.
+/// Makes the search form it wraps live: once hydrated, typing (debounced) or submitting
+/// fetches the results page for the query and puts its results in place of the current ones.
+/// The results are HTML the server renders (and caches), so neither search code nor a data
+/// format reaches the WASM; the address bar and the title follow the query.
 #[island]
-fn LiveSearch(query: String, children: Children) -> impl IntoView {
-    // The results for what was typed, as HTML; `None` shows the server-rendered ones.
-    let live = RwSignal::new(None::<String>);
+fn LiveSearch(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     let run = {
         let latest = StoredValue::new(0_u32);
@@ -58,19 +73,16 @@ fn LiveSearch(query: String, children: Children) -> impl IntoView {
                 let html = browser::results_html(&value).await;
                 // A slower answer to an earlier query must not replace a newer one.
                 if latest.get_value() == request {
-                    browser::show_query(&value);
-                    live.set(Some(html.unwrap_or_else(|| format!("<p role=\"alert\">{UNAVAILABLE}</p>"))));
+                    browser::show(&value, &html.unwrap_or_else(|| format!("<p role=\"alert\">{UNAVAILABLE}</p>")));
                 }
             });
         }
     };
-    let input = NodeRef::<leptos::html::Input>::new();
     #[cfg(feature = "hydrate")]
     let pending_timer = StoredValue::new(None::<TimeoutHandle>);
     let on_input = move |_event: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        {
-            let value = event_target_value(&_event);
+        if let Some(value) = browser::query_value(&_event) {
             if let Some(timer) = pending_timer.get_value() {
                 timer.clear();
             }
@@ -84,46 +96,38 @@ fn LiveSearch(query: String, children: Children) -> impl IntoView {
             if let Some(timer) = pending_timer.get_value() {
                 timer.clear();
             }
-            if let Some(input) = input.get_untracked() {
-                run(input.value());
-            }
+            run(browser::typed_query());
         }
     };
-    view! {
-        <form method="get" action="/search" role="search" class="search-form" on:submit=on_submit>
-            <label for="search-q">"Search articles"</label>
-            <div class="signup-row">
-                <input
-                    id="search-q"
-                    type="search"
-                    name="q"
-                    value=query
-                    autocomplete="off"
-                    placeholder="e.g. magnesium sleep"
-                    on:input=on_input
-                    node_ref=input
-                />
-                <button type="submit" class="button">"Search"</button>
-            </div>
-        </form>
-        <div class="search-results" aria-live="polite">
-            <div class="search-rendered" hidden=move || live.with(Option::is_some)>{children()}</div>
-            <div class="search-live" inner_html=move || live.get().unwrap_or_default()></div>
-        </div>
-    }
+    view! { <div class="live-search" on:input=on_input on:submit=on_submit>{children()}</div> }
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
     use crate::share::links::encode_component;
     use leptos::prelude::*;
-    use leptos::web_sys::{DomParser, Headers, RequestInit, Response, SupportedType};
+    use leptos::web_sys::{DomParser, Event, Headers, HtmlInputElement, RequestInit, Response, SupportedType};
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
     /// The page for `query`.
     fn url(query: &str) -> String {
         if query.is_empty() { "/search".to_string() } else { format!("/search?q={}", encode_component(query)) }
+    }
+
+    /// The query field's value, when the event came from it.
+    pub fn query_value(event: &Event) -> Option<String> {
+        let input = event.target()?.dyn_into::<HtmlInputElement>().ok()?;
+        (input.id() == "search-q").then(|| input.value())
+    }
+
+    /// What is in the query field now.
+    pub fn typed_query() -> String {
+        document()
+            .get_element_by_id("search-q")
+            .and_then(|input| input.dyn_into::<HtmlInputElement>().ok())
+            .map(|input| input.value())
+            .unwrap_or_default()
     }
 
     /// The server-rendered results of the search page for `query`, or `None` if it failed.
@@ -138,11 +142,14 @@ mod browser {
         }
         let html = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
         let page = DomParser::new().ok()?.parse_from_string(&html, SupportedType::TextHtml).ok()?;
-        Some(page.query_selector(".search-rendered").ok()??.inner_html())
+        Some(page.query_selector(".search-results").ok()??.inner_html())
     }
 
-    /// Keeps the address bar and the title in step with the live results.
-    pub fn show_query(query: &str) {
+    /// Puts `results` in place, and keeps the address bar and the title in step with `query`.
+    pub fn show(query: &str, results: &str) {
+        if let Ok(Some(region)) = document().query_selector(".search-results") {
+            region.set_inner_html(results);
+        }
         if let Ok(history) = window().history() {
             // Keep the state the navigation script stores (the entry's scroll position).
             let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);

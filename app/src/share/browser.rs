@@ -4,6 +4,30 @@
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+/// What the share buttons share: the page's canonical URL, title and description, from the
+/// link-preview tags in `<head>` (kept current by client-side navigation).
+pub struct SharedPage {
+    /// The canonical URL.
+    pub url: String,
+    /// The article's title.
+    pub title: String,
+    /// Its one-sentence description.
+    pub description: String,
+}
+
+/// Reads [`SharedPage`] from the document; the address bar stands in for a missing canonical.
+pub fn shared() -> SharedPage {
+    let document = leptos::prelude::document();
+    let read = |selector: &str, attribute: &str| {
+        document.query_selector(selector).ok().flatten().and_then(|element| element.get_attribute(attribute))
+    };
+    SharedPage {
+        url: read("link[rel=canonical]", "href").unwrap_or_else(|| leptos::prelude::window().location().href().unwrap_or_default()),
+        title: read("meta[property='og:title']", "content").unwrap_or_else(|| document.title()),
+        description: read("meta[name=description]", "content").unwrap_or_default(),
+    }
+}
+
 fn navigator() -> Option<JsValue> {
     js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("navigator"))
         .ok()

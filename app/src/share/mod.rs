@@ -19,65 +19,10 @@ enum CopyState {
     Manual,
 }
 
-/// "Share:" followed by a link per network, "Copy link" and, where supported, "Share…".
-/// An island: it runs in the browser for the two buttons.
-#[island]
+/// "Share:" followed by a link per network, and the [`ShareActions`] island.
+#[component]
 pub fn ShareRow(url: String, title: String, description: String, image_url: String) -> impl IntoView {
     let links = share_links(&Shared { url: &url, title: &title, description: &description, image_url: &image_url });
-    let hydrated = RwSignal::new(false);
-    let can_share = RwSignal::new(false);
-    Effect::new(move |_| {
-        hydrated.set(true);
-        #[cfg(feature = "hydrate")]
-        can_share.set(browser::can_share());
-    });
-
-    let copy_state = RwSignal::new(CopyState::Idle);
-    let manual_input = NodeRef::<Input>::new();
-    Effect::new(move |_| {
-        if copy_state.get() == CopyState::Manual {
-            if let Some(input) = manual_input.get() {
-                input.select();
-                let _ = input.focus();
-            }
-        }
-    });
-    let copy = {
-        let url = url.clone();
-        move |_| {
-            #[cfg(feature = "hydrate")]
-            {
-                let url = url.clone();
-                leptos::task::spawn_local(async move {
-                    let copied = browser::copy_text(&url).await;
-                    copy_state.set(if copied { CopyState::Copied } else { CopyState::Manual });
-                });
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = &url;
-        }
-    };
-    let share = {
-        let (url, title, description) = (url.clone(), title.clone(), description.clone());
-        move |_| {
-            #[cfg(feature = "hydrate")]
-            {
-                let (url, title, description) = (url.clone(), title.clone(), description.clone());
-                leptos::task::spawn_local(async move {
-                    // Cancelling the sheet is the reader's choice, not an error: nothing to say.
-                    let _ = browser::share(&title, &description, &url).await;
-                });
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = (&url, &title, &description);
-        }
-    };
-    let message = move || match copy_state.get() {
-        CopyState::Idle => "",
-        CopyState::Copied => "Link copied",
-        CopyState::Manual => "Copying isn't available here. The link is selected below: copy it with Ctrl+C, or long-press on a phone.",
-    };
-
     view! {
         <div class="share-row" role="group" aria-labelledby="share-label">
             <span id="share-label" class="share-label">"Share:"</span>
@@ -102,20 +47,74 @@ pub fn ShareRow(url: String, title: String, description: String, image_url: Stri
                         }
                     })
                     .collect_view()}
-                <Show when=move || hydrated.get()>
-                    <li><button type="button" class="share-link share-copy" on:click=copy.clone()>"Copy link"</button></li>
-                </Show>
+            </ul>
+            <ShareActions/>
+        </div>
+    }
+}
+
+/// "Copy link" and, where supported, "Share…": buttons that need JavaScript, so they appear
+/// once hydrated. They share what the page's own link-preview tags name (canonical URL, title,
+/// description), read when pressed, so the island needs no props.
+#[island]
+fn ShareActions() -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    let can_share = RwSignal::new(false);
+    Effect::new(move |_| {
+        hydrated.set(true);
+        #[cfg(feature = "hydrate")]
+        can_share.set(browser::can_share());
+    });
+
+    let copy_state = RwSignal::new(CopyState::Idle);
+    let manual_url = RwSignal::new(String::new());
+    let manual_input = NodeRef::<Input>::new();
+    Effect::new(move |_| {
+        if copy_state.get() == CopyState::Manual {
+            if let Some(input) = manual_input.get() {
+                input.select();
+                let _ = input.focus();
+            }
+        }
+    });
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let url = browser::shared().url;
+            let copied = browser::copy_text(&url).await;
+            manual_url.set(url);
+            copy_state.set(if copied { CopyState::Copied } else { CopyState::Manual });
+        });
+    };
+    let share = move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let page = browser::shared();
+            // Cancelling the sheet is the reader's choice, not an error: nothing to say.
+            let _ = browser::share(&page.title, &page.description, &page.url).await;
+        });
+    };
+    let message = move || match copy_state.get() {
+        CopyState::Idle => "",
+        CopyState::Copied => "Link copied",
+        CopyState::Manual => "Copying isn't available here. The link is selected below: copy it with Ctrl+C, or long-press on a phone.",
+    };
+
+    view! {
+        <Show when=move || hydrated.get()>
+            <ul class="share-links share-actions">
+                <li><button type="button" class="share-link share-copy" on:click=copy>"Copy link"</button></li>
                 <Show when=move || can_share.get()>
-                    <li><button type="button" class="share-link share-native" on:click=share.clone()>"Share…"</button></li>
+                    <li><button type="button" class="share-link share-native" on:click=share>"Share…"</button></li>
                 </Show>
             </ul>
-            <p class="share-status" role="status" aria-live="polite">{message}</p>
-            <Show when=move || copy_state.get() == CopyState::Manual>
-                <label class="share-manual">
-                    <span>"Link to this article"</span>
-                    <input type="text" readonly value=url.clone() node_ref=manual_input/>
-                </label>
-            </Show>
-        </div>
+        </Show>
+        <p class="share-status" role="status" aria-live="polite">{message}</p>
+        <Show when=move || copy_state.get() == CopyState::Manual>
+            <label class="share-manual">
+                <span>"Link to this article"</span>
+                <input type="text" readonly prop:value=move || manual_url.get() node_ref=manual_input/>
+            </label>
+        </Show>
     }
 }
