@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::newsletter::api::{NewsletterError, SIGNUP_ACCEPTED};
+use app::newsletter::api::{NewsletterError, ERROR_HEADER, SIGNUP_ACCEPTED};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -12,9 +12,13 @@ use http_body_util::BodyExt;
 use sqlx::SqlitePool;
 use tower::ServiceExt;
 
-/// The message a reader sees for an error response of a server function.
+/// The message a reader sees for an error response of a server function: the form island reads
+/// the error's code from the `x-newsletter-error` header (the body is JSON for other clients).
 fn message(reply: &Reply) -> String {
-    serde_json::from_str::<NewsletterError>(&reply.body).map_or_else(|_| reply.body.clone(), |error| error.to_string())
+    let code = reply.error.as_deref().unwrap_or_else(|| panic!("no {ERROR_HEADER} header: {}", reply.body));
+    let error = NewsletterError::from_code(code);
+    assert_eq!(serde_json::from_str::<NewsletterError>(&reply.body).ok().as_ref(), Some(&error), "the JSON body names the same error");
+    error.to_string()
 }
 
 /// A response, read whole.
@@ -22,6 +26,7 @@ struct Reply {
     status: StatusCode,
     location: Option<String>,
     set_cookie: bool,
+    error: Option<String>,
     body: String,
 }
 
@@ -30,8 +35,9 @@ async fn send(router: &Router, request: Request<Body>) -> Reply {
     let status = response.status();
     let location = response.headers().get(header::LOCATION).map(|value| value.to_str().unwrap().to_string());
     let set_cookie = response.headers().contains_key(header::SET_COOKIE);
+    let error = response.headers().get(ERROR_HEADER).map(|value| value.to_str().unwrap().to_string());
     let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    Reply { status, location, set_cookie, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Reply { status, location, set_cookie, error, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
 fn encode(value: &str) -> String {

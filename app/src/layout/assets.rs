@@ -41,7 +41,7 @@ impl AssetUrls {
         format!(
             "let started=false;\
              const islands=m=>root=>{{for(const el of root.querySelectorAll('leptos-island')){{\
-             if(el.nvHydrated)continue;el.nvHydrated=true;const f=m[el.dataset.component];if(f)f(el);}}\
+             if(el.nvHydrated)continue;el.nvHydrated=true;const f=m[el.dataset.component];if(f)f(el);else console.error('no WASM function for island',el.dataset.component);}}\
              const main=document.getElementById('main');if(main)main.dataset.hydrated='true';}};\
              const start=()=>{{if(started)return;started=true;\
              import({js}).then(m=>m.default({{module_or_path:{wasm}}})\

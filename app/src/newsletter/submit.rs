@@ -13,9 +13,6 @@ use leptos::prelude::*;
 /// What a form shows in its live region: nothing yet, the success text, or why it was refused.
 pub type Outcome = Option<Result<String, String>>;
 
-/// Marks what a token form hides once its request went through (the button and its text).
-const HIDE_ON_SUCCESS: &str = "data-hide-on-success";
-
 /// Wraps one newsletter form (signup, confirm or unsubscribe) with its live region.
 #[island]
 pub fn FormInPlace(children: Children) -> impl IntoView {
@@ -26,6 +23,8 @@ pub fn FormInPlace(children: Children) -> impl IntoView {
     let submitted = RwSignal::new(None::<Result<String, String>>);
     let edited = RwSignal::new(false);
     let pending = RwSignal::new(false);
+    // Written into the live region by an effect, which only the browser runs.
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
     let message = Memo::new(move |_| match (checked.get(), submitted.get()) {
         (Some(error), _) => Some(Some(Err(error))),
         (None, Some(result)) => Some(Some(result)),
@@ -112,6 +111,9 @@ mod browser {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
+    /// Marks what a token form hides once its request went through (the button and its text).
+    const HIDE_ON_SUCCESS: &str = "data-hide-on-success";
+
     /// The value of the email field the event came from, if it did.
     pub fn email_value(event: &Event) -> Option<String> {
         let input = event.target()?.dyn_into::<HtmlInputElement>().ok()?;
@@ -148,7 +150,7 @@ mod browser {
             let _ = if error { field.set_attribute("aria-invalid", "true") } else { field.remove_attribute("aria-invalid") };
         }
         if matches!(message, Some(Ok(_))) {
-            if let Ok(hidden) = root.query_selector_all(&format!("[{}]", super::HIDE_ON_SUCCESS)) {
+            if let Ok(hidden) = root.query_selector_all(&format!("[{}]", HIDE_ON_SUCCESS)) {
                 for index in 0..hidden.length() {
                     if let Some(element) = hidden.item(index).and_then(|node| node.dyn_into::<Element>().ok()) {
                         let _ = element.set_attribute("hidden", "");

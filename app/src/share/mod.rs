@@ -72,6 +72,7 @@ fn ShareActions() -> impl IntoView {
     Effect::new(move |_| {
         if copy_state.get() == CopyState::Manual {
             if let Some(input) = manual_input.get() {
+                input.set_value(&manual_url.get_untracked());
                 input.select();
                 let _ = input.focus();
             }
@@ -113,7 +114,7 @@ fn ShareActions() -> impl IntoView {
         <Show when=move || copy_state.get() == CopyState::Manual>
             <label class="share-manual">
                 <span>"Link to this article"</span>
-                <input type="text" readonly prop:value=move || manual_url.get() node_ref=manual_input/>
+                <input type="text" readonly node_ref=manual_input/>
             </label>
         </Show>
     }
