@@ -6,7 +6,7 @@ mod overview;
 mod takeaways;
 mod trust;
 
-use crate::content::api::{get_article, ArticleHydration, ArticlePage};
+use crate::content::api::{get_article, ArticlePage};
 use crate::newsletter::NewsletterCta;
 use crate::pages::{LoadFailed, NotFound};
 use crate::share::ShareRow;
@@ -19,8 +19,7 @@ use leptos_router::hooks::use_params_map;
 pub fn ArticleRoute() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    // The hydration data leaves out what only `inner_html` shows (see `ArticleHydration`).
-    let article = Resource::<_, ArticleHydration>::new_with_options(slug, get_article, false);
+    let article = Resource::new(slug, get_article);
 
     view! {
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading article…"</p> }>

@@ -2,8 +2,6 @@
 //! that serve it. Everything here is plain data, already rendered on the server.
 
 use leptos::prelude::*;
-use leptos::server::codee::string::JsonSerdeCodec;
-use leptos::server::codee::{Decoder, Encoder};
 use serde::{Deserialize, Serialize};
 
 /// A date as the page shows it: ISO for `<time datetime>`, plus the reader-facing text.
@@ -84,8 +82,6 @@ pub struct ArticlePage {
     /// Absolute URL of the 1200×630 PNG link-preview image.
     pub share_image_url: String,
     /// Schema.org JSON-LD for the page, already escaped for a `<script>` element.
-    /// Left out of the page's hydration data (see [`ArticleHydration`]), hence the default.
-    #[serde(default)]
     pub json_ld: String,
     /// The headline (the page's only h1).
     pub title: String,
@@ -124,8 +120,6 @@ pub struct ArticlePage {
     /// Key takeaways, each linked to the section it summarises.
     pub key_takeaways: Vec<SourcedText>,
     /// The body as sanitised HTML made on the server from the article's Markdown.
-    /// Left out of the page's hydration data (see [`ArticleHydration`]), hence the default.
-    #[serde(default)]
     pub body_html: String,
     /// "How We Researched This", "Real-World Experience".
     pub editorial: Vec<TextBlock>,
@@ -327,106 +321,6 @@ pub async fn get_article(slug: String) -> Result<Option<ArticlePage>, ServerFnEr
     Ok(content.visible_article(&slug, super::dates::Date::today_utc()))
 }
 
-/// What [`get_article`] answers.
-pub type ArticleResult = Result<Option<ArticlePage>, ServerFnError>;
-
-/// How the article resource travels in the page's hydration data: JSON without `body_html` and
-/// `json_ld`. Both are shown through `inner_html`, which hydration leaves exactly as the server
-/// rendered it, so the browser never reads them there; sending them would double the largest
-/// strings of the page (once as HTML, once escaped twice as JSON in a script). Client-side
-/// navigation fetches the article through [`get_article`], whose answer has both.
-pub struct ArticleHydration;
-
-impl Encoder<ArticleResult> for ArticleHydration {
-    type Error = <JsonSerdeCodec as Encoder<ArticleResult>>::Error;
-    type Encoded = String;
-
-    fn encode(value: &ArticleResult) -> Result<String, Self::Error> {
-        let value = value.as_ref().map(|page| page.as_ref().map(WithoutInnerHtml));
-        JsonSerdeCodec::encode(&value)
-    }
-}
-
-impl Decoder<ArticleResult> for ArticleHydration {
-    type Error = <JsonSerdeCodec as Decoder<ArticleResult>>::Error;
-    type Encoded = str;
-
-    fn decode(encoded: &str) -> Result<ArticleResult, Self::Error> {
-        JsonSerdeCodec::decode(encoded)
-    }
-}
-
-/// An article serialized like [`ArticlePage`] minus `body_html` and `json_ld`.
-struct WithoutInnerHtml<'a>(&'a ArticlePage);
-
-impl Serialize for WithoutInnerHtml<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        // Every field but the two: a field missing here fails the round-trip test below.
-        let ArticlePage {
-            slug,
-            canonical_url,
-            share_image_url,
-            json_ld: _,
-            title,
-            description,
-            category,
-            category_name,
-            tags,
-            hero,
-            author,
-            review,
-            review_by,
-            due_for_review,
-            unpublished_note,
-            has_affiliate_links,
-            published,
-            updated,
-            reading_minutes,
-            overview,
-            overview_generated,
-            key_takeaways,
-            body_html: _,
-            editorial,
-            disclosures,
-            revisions,
-            newsletter,
-            sources,
-            toc,
-            related,
-        } = self.0;
-        let mut page = serializer.serialize_struct("ArticlePage", 28)?;
-        page.serialize_field("slug", slug)?;
-        page.serialize_field("canonical_url", canonical_url)?;
-        page.serialize_field("share_image_url", share_image_url)?;
-        page.serialize_field("title", title)?;
-        page.serialize_field("description", description)?;
-        page.serialize_field("category", category)?;
-        page.serialize_field("category_name", category_name)?;
-        page.serialize_field("tags", tags)?;
-        page.serialize_field("hero", hero)?;
-        page.serialize_field("author", author)?;
-        page.serialize_field("review", review)?;
-        page.serialize_field("review_by", review_by)?;
-        page.serialize_field("due_for_review", due_for_review)?;
-        page.serialize_field("unpublished_note", unpublished_note)?;
-        page.serialize_field("has_affiliate_links", has_affiliate_links)?;
-        page.serialize_field("published", published)?;
-        page.serialize_field("updated", updated)?;
-        page.serialize_field("reading_minutes", reading_minutes)?;
-        page.serialize_field("overview", overview)?;
-        page.serialize_field("overview_generated", overview_generated)?;
-        page.serialize_field("key_takeaways", key_takeaways)?;
-        page.serialize_field("editorial", editorial)?;
-        page.serialize_field("disclosures", disclosures)?;
-        page.serialize_field("revisions", revisions)?;
-        page.serialize_field("newsletter", newsletter)?;
-        page.serialize_field("sources", sources)?;
-        page.serialize_field("toc", toc)?;
-        page.serialize_field("related", related)?;
-        page.end()
-    }
-}
 
 /// The site page at `/{slug}`, or `None`.
 #[server]
@@ -466,25 +360,5 @@ pub fn test_card(slug: &str) -> ArticleCard {
         published: date.clone(),
         updated: date,
         reading_minutes: 1,
-    }
-}
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hydration_data_is_the_article_without_what_inner_html_shows() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-        let content = crate::content::store::ContentStore::load(&dir, "https://nourishvibes.example").expect("content loads");
-        let page = content.article_page("vitamin-d3-k2").expect("the article").clone();
-        assert!(!page.body_html.is_empty() && !page.json_ld.is_empty());
-        let encoded = ArticleHydration::encode(&Ok(Some(page.clone()))).expect("encodes");
-        assert!(!encoded.contains("body_html") && !encoded.contains("json_ld") && !encoded.contains("schema.org"));
-        let decoded = ArticleHydration::decode(&encoded).expect("decodes");
-        let expected = ArticlePage { body_html: String::new(), json_ld: String::new(), ..page };
-        assert_eq!(decoded.ok().flatten(), Some(expected), "every other field survives");
-        let missing = ArticleHydration::decode(&ArticleHydration::encode(&Ok(None)).expect("encodes")).expect("decodes");
-        assert_eq!(missing.ok(), Some(None));
     }
 }
