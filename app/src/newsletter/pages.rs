@@ -32,26 +32,20 @@ fn token_and_outcome(success: &str) -> (String, Outcome) {
 /// `/newsletter/confirm?token=…`: a button that confirms the subscription.
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
-    let (token, result) = token_and_outcome(CONFIRMED);
-    let done = matches!(result, Some(Ok(_)));
     view! {
         <Title text="Confirm your subscription"/>
         <Meta name="robots" content="noindex"/>
         <article class="article site-page newsletter-flow" aria-labelledby="page-title">
             <h1 id="page-title">"Confirm your subscription"</h1>
-            <FormInPlace>
-                <TokenOutcome result/>
-                {(!done).then(|| view! {
-                    <div data-hide-on-success="">
-                        <p>"Press the button to start getting the NourishVibes weekly health tips at the address this link was sent to."</p>
-                        <form method="post" action=ConfirmSubscription::PATH class="token-form">
-                            <input type="hidden" name="token" value=token/>
-                            <button type="submit" class="button" data-pending="Confirming…">"Confirm my subscription"</button>
-                        </form>
-                        <p class="fine-print">"Didn't ask for this? Close this page: nothing happens unless you press the button."</p>
-                    </div>
-                })}
-            </FormInPlace>
+            <TokenForm
+                action=ConfirmSubscription::PATH
+                success=CONFIRMED
+                intro="Press the button to start getting the NourishVibes weekly health tips at the address this link was sent to."
+                button="Confirm my subscription"
+                pending="Confirming…"
+            >
+                <p class="fine-print">"Didn't ask for this? Close this page: nothing happens unless you press the button."</p>
+            </TokenForm>
         </article>
     }
 }
@@ -59,27 +53,53 @@ pub fn ConfirmPage() -> impl IntoView {
 /// `/newsletter/unsubscribe?token=…`: a button that unsubscribes.
 #[component]
 pub fn UnsubscribePage() -> impl IntoView {
-    let (token, result) = token_and_outcome(UNSUBSCRIBED);
-    let done = matches!(result, Some(Ok(_)));
     view! {
         <Title text="Unsubscribe"/>
         <Meta name="robots" content="noindex"/>
         <article class="article site-page newsletter-flow" aria-labelledby="page-title">
             <h1 id="page-title">"Unsubscribe from the newsletter"</h1>
-            <FormInPlace>
-                <TokenOutcome result/>
-                {(!done).then(|| view! {
-                    <div data-hide-on-success="">
-                        <p>"Press the button and we'll stop sending the NourishVibes newsletter to the address this link was sent to."</p>
-                        <form method="post" action=Unsubscribe::PATH class="token-form">
-                            <input type="hidden" name="token" value=token/>
-                            <button type="submit" class="button" data-pending="Unsubscribing…">"Unsubscribe"</button>
-                        </form>
-                    </div>
-                })}
-            </FormInPlace>
+            <TokenForm
+                action=Unsubscribe::PATH
+                success=UNSUBSCRIBED
+                intro="Press the button and we'll stop sending the NourishVibes newsletter to the address this link was sent to."
+                button="Unsubscribe"
+                pending="Unsubscribing…"
+            />
             <p class="fine-print">"Changed your mind later? You can sign up again on the " <a href="/newsletter">"newsletter page"</a> "."</p>
         </article>
+    }
+}
+
+/// The outcome, then (until it succeeds) `intro`, a form posting the link's token to `action`
+/// with one button, and any `children`. Submitted in place by the [`FormInPlace`] island.
+#[component]
+fn TokenForm(
+    action: &'static str,
+    success: &'static str,
+    intro: &'static str,
+    button: &'static str,
+    pending: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let (token, result) = token_and_outcome(success);
+    let done = matches!(result, Some(Ok(_)));
+    let rest = (!done).then(|| {
+        view! {
+            <div data-hide-on-success="">
+                <p>{intro}</p>
+                <form method="post" action=action class="token-form">
+                    <input type="hidden" name="token" value=token/>
+                    <button type="submit" class="button" data-pending=pending>{button}</button>
+                </form>
+                {children.map(|children| children())}
+            </div>
+        }
+    });
+    view! {
+        <FormInPlace>
+            <TokenOutcome result/>
+            {rest}
+        </FormInPlace>
     }
 }
 
