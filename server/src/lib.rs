@@ -27,11 +27,20 @@ pub fn build_router(state: AppState, content_dir: &std::path::Path) -> Router {
     Router::new().fallback_service(build_app(state, content_dir))
 }
 
+/// [`build_router`] storing pages in `cache`, which the caller can look into (tests).
+pub fn build_router_with_cache(state: AppState, content_dir: &std::path::Path, cache: Arc<HtmlCache>) -> Router {
+    Router::new().fallback_service(build_app_with_cache(state, content_dir, cache))
+}
+
 /// The application as the server runs it: cached pages are answered in front of everything
 /// (no routing, compression, body limit or handler runs for a hit); every other request goes
 /// to the router with its layers, where rendered pages are stored into the cache.
-pub fn build_app(mut state: AppState, content_dir: &std::path::Path) -> CachedPages<Router> {
-    let cache = Arc::new(HtmlCache::default());
+pub fn build_app(state: AppState, content_dir: &std::path::Path) -> CachedPages<Router> {
+    build_app_with_cache(state, content_dir, Arc::new(HtmlCache::default()))
+}
+
+/// [`build_app`] with the page cache given.
+pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, cache: Arc<HtmlCache>) -> CachedPages<Router> {
     // Pages link to the built files under the versions read here.
     let pkg = assets::PkgAssets::new(&state.leptos_options);
     state.assets = Arc::new(pkg.urls());
