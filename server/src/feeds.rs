@@ -4,7 +4,8 @@
 //! Content only changes with a deploy, and what is public only with the day (scheduled articles
 //! appear on their `published` date; drafts are decided at load), so each feed and the sitemap
 //! is built once per UTC day, on its first request, and then served from memory: compressed
-//! once, with an `ETag` feed readers can revalidate against.
+//! once, with an `ETag` feed readers can revalidate against. Each document is also handed to
+//! the page cache, which answers later requests for it before routing, as it does articles.
 
 use crate::html_cache::CachedPage;
 use app::content::api::ArticleCard;
@@ -66,17 +67,16 @@ impl FeedCache {
         };
         cell.get_or_init(|| {
             let (content_type, body) = build();
-            Arc::new(CachedPage::new(body.into(), HeaderValue::from_static(content_type)))
+            Arc::new(CachedPage::with_cache_control(body.into(), HeaderValue::from_static(content_type), FEED_CACHE_CONTROL))
         })
         .clone()
     }
 }
 
-/// The cached document as the response to a request with `request_headers`.
-fn respond(document: &CachedPage, request_headers: &HeaderMap) -> Response {
-    let mut response = document.respond(request_headers);
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(FEED_CACHE_CONTROL));
-    response
+/// The cached document as the response to a request with `request_headers`, offered to the
+/// page cache.
+fn respond(document: &Arc<CachedPage>, request_headers: &HeaderMap) -> Response {
+    document.respond_cacheable(request_headers)
 }
 
 /// Escapes text for XML element content and attribute values.

@@ -24,31 +24,29 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024;
 /// Builds the whole HTTP application: pages, server functions, content and share images and
 /// static files. `content_dir` holds `images/`.
 pub fn build_router(state: AppState, content_dir: &std::path::Path) -> Router {
-    build_router_with(state, content_dir, false)
+    Router::new().fallback_service(build_app(state, content_dir))
 }
 
-/// [`build_router`], and when `prerender` is set, share images are rendered in the background
-/// right away (the server does; tests would only burn CPU on it).
-pub fn build_router_with(state: AppState, content_dir: &std::path::Path, prerender_now: bool) -> Router {
-    Router::new().fallback_service(build_app(state, content_dir, prerender_now))
+/// [`build_router`] storing pages in `cache`, which the caller can look into (tests).
+pub fn build_router_with_cache(state: AppState, content_dir: &std::path::Path, cache: Arc<HtmlCache>) -> Router {
+    Router::new().fallback_service(build_app_with_cache(state, content_dir, cache))
 }
 
 /// The application as the server runs it: cached pages are answered in front of everything
 /// (no routing, compression, body limit or handler runs for a hit); every other request goes
 /// to the router with its layers, where rendered pages are stored into the cache.
-pub fn build_app(mut state: AppState, content_dir: &std::path::Path, prerender_now: bool) -> CachedPages<Router> {
-    let cache = Arc::new(HtmlCache::default());
+pub fn build_app(state: AppState, content_dir: &std::path::Path) -> CachedPages<Router> {
+    build_app_with_cache(state, content_dir, Arc::new(HtmlCache::default()))
+}
+
+/// [`build_app`] with the page cache given.
+pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, cache: Arc<HtmlCache>) -> CachedPages<Router> {
     // Pages link to the built files under the versions read here.
     let pkg = assets::PkgAssets::new(&state.leptos_options);
     state.assets = Arc::new(pkg.urls());
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let share_images = share_image::ShareImages::new(&state.content, content_dir);
-    let prerender = share_images.clone();
-    // Off the start-up path: the first request for an image renders it if this has not yet.
-    if let (true, Ok(runtime)) = (prerender_now, tokio::runtime::Handle::try_current()) {
-        runtime.spawn_blocking(move || prerender.render_all());
-    }
     let share_routes = Router::new()
         .route("/{file}", axum::routing::get(share_image::serve))
         .with_state(share_images);

@@ -97,7 +97,7 @@ async fn run() -> ExitCode {
         assets: Arc::new(AssetUrls::plain("pkg", "nourishvibes")),
     };
     // Served without an outer router: cache hits are answered before any routing.
-    let app = server::build_app(state, &config.content_dir, true);
+    let app = server::build_app(state, &config.content_dir);
     let router = ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(app);
 
     let listener = match tokio::net::TcpListener::bind(address).await {

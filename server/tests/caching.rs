@@ -1,14 +1,16 @@
-//! Router-level tests of the HTML cache: ETag and 304, compressed copies, and the requests that
-//! must never be served from the cache.
+//! Router-level tests of the HTML cache: ETag and 304, compressed copies, the requests that
+//! must never be served from the cache, search pages (keyed by normal form, bounded) and feeds.
 
 mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use common::app;
+use common::{app, app_with_cache};
 use http_body_util::BodyExt;
+use server::html_cache::{HtmlCache, SearchLimits};
 use std::io::Read;
+use std::sync::Arc;
 use tower::ServiceExt;
 
 async fn send(router: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
@@ -68,4 +70,165 @@ async fn reader_specific_pages_are_rendered_each_time() {
     assert!(headers.get(header::ETAG).is_none(), "a fresh render");
     let (status, _, _) = send(&router, Request::get("/articles/no-such-thing").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "errors are not cached as pages");
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).unwrap()
+}
+
+/// The page with its script nonces blanked: Leptos writes a fresh one into every render, and
+/// without a Content-Security-Policy header (the site sends none) it means nothing.
+fn without_nonces(page: &[u8]) -> String {
+    let page = String::from_utf8_lossy(page);
+    let mut out = String::with_capacity(page.len());
+    let mut rest = &page[..];
+    while let Some(at) = rest.find(" nonce=\"") {
+        let value = at + " nonce=\"".len();
+        out.push_str(&rest[..value]);
+        let end = rest[value..].find('"').map_or(rest.len(), |end| value + end);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The app on the real content with `cache`, which the test can look into.
+async fn app_and_cache(cache: HtmlCache) -> (Arc<HtmlCache>, Router) {
+    let cache = Arc::new(cache);
+    (cache.clone(), app_with_cache(cache).await)
+}
+
+/// Whether a search page marks `word` as a match.
+fn marks(page: &[u8], word: &str) -> bool {
+    String::from_utf8_lossy(page).to_lowercase().contains(&format!("<mark>{word}</mark>"))
+}
+
+fn search_keys(cache: &HtmlCache) -> Vec<String> {
+    cache.keys().into_iter().filter(|key| key.starts_with("/search")).collect()
+}
+
+#[tokio::test]
+async fn a_search_is_rendered_once_then_served_from_the_cache_like_an_article() {
+    let (cache, router) = app_and_cache(HtmlCache::default()).await;
+    let (status, headers, first) = send(&router, get("/search?q=magnesium")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(marks(&first, "magnesium"));
+    let etag = headers.get(header::ETAG).expect("an ETag: the page went through the cache").clone();
+    assert_eq!(headers.get(header::CACHE_CONTROL).unwrap(), "public, max-age=300, stale-while-revalidate=86400");
+    assert_eq!(search_keys(&cache), ["/search?q=magnesium"]);
+
+    let (status, again_headers, again) = send(&router, get("/search?q=magnesium")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again_headers.get(header::ETAG), Some(&etag));
+    assert_eq!(again, first, "the same bytes from memory");
+    assert_eq!(search_keys(&cache), ["/search?q=magnesium"], "one entry for one query");
+
+    // Nothing in the page depends on the request: a fresh render is the cached one.
+    let fresh = Request::get("/search?q=magnesium").header("x-nv-bypass-cache", "1").body(Body::empty()).unwrap();
+    let (_, fresh_headers, fresh) = send(&router, fresh).await;
+    assert!(fresh_headers.get(header::ETAG).is_none(), "rendered afresh");
+    assert!(first.windows(7).any(|window| window == b" nonce="), "the check below checks something");
+    assert_eq!(without_nonces(&fresh), without_nonces(&first));
+
+    let conditional = Request::get("/search?q=magnesium").header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap();
+    let (status, _, body) = send(&router, conditional).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    let brotli = Request::get("/search?q=magnesium").header(header::ACCEPT_ENCODING, "gzip, br").body(Body::empty()).unwrap();
+    let (_, headers, compressed) = send(&router, brotli).await;
+    assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "br");
+    let mut decoded = Vec::new();
+    brotli::Decompressor::new(&compressed[..], 4096).read_to_end(&mut decoded).unwrap();
+    assert_eq!(decoded, first);
+}
+
+#[tokio::test]
+async fn different_searches_differ_and_other_spellings_lead_to_the_same_page() {
+    let (cache, router) = app_and_cache(HtmlCache::default()).await;
+    let (_, magnesium, magnesium_page) = send(&router, get("/search?q=magnesium")).await;
+    let (_, fiber, fiber_page) = send(&router, get("/search?q=fiber")).await;
+    assert_ne!(magnesium.get(header::ETAG), fiber.get(header::ETAG));
+    assert!(marks(&fiber_page, "fiber"));
+    assert!(!marks(&magnesium_page, "fiber"));
+
+    // The page shows the query as typed, so another case or spacing is sent to the normal form
+    // rather than given a page with someone else's spelling in its search box.
+    for typed in ["/search?q=Magnesium", "/search?q=%20magnesium%20", "/search?q=MAGNESIUM+"] {
+        let (status, headers, _) = send(&router, get(typed)).await;
+        assert_eq!(status, StatusCode::MOVED_PERMANENTLY, "{typed}");
+        assert_eq!(headers.get(header::LOCATION).unwrap(), "/search?q=magnesium", "{typed}");
+    }
+    // `%20` and `+` are the same query to the page: one entry, the same bytes as a fresh render.
+    let (_, plus, plus_page) = send(&router, get("/search?q=vitamin+d")).await;
+    let (_, escaped, escaped_page) = send(&router, get("/search?q=vitamin%20d")).await;
+    assert_eq!(plus.get(header::ETAG), escaped.get(header::ETAG));
+    assert_eq!(plus_page, escaped_page);
+    let fresh = Request::get("/search?q=vitamin%20d").header("x-nv-bypass-cache", "1").body(Body::empty()).unwrap();
+    assert_eq!(without_nonces(&send(&router, fresh).await.2), without_nonces(&escaped_page));
+    assert_eq!(search_keys(&cache), ["/search?q=fiber", "/search?q=magnesium", "/search?q=vitamin+d"]);
+}
+
+#[tokio::test]
+async fn searches_with_other_parameters_are_rendered_each_time() {
+    let (cache, router) = app_and_cache(HtmlCache::default()).await;
+    for uri in ["/search?q=magnesium&page=2", "/search?q=magnesium&q=fiber", "/search?q=magnesium&result=ok&form=footer"] {
+        let (status, headers, _) = send(&router, get(uri)).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(headers.get(header::ETAG).is_none(), "{uri} is not cached");
+    }
+    assert!(search_keys(&cache).is_empty());
+}
+
+#[tokio::test]
+async fn the_search_pages_kept_stay_within_the_limit() {
+    let (cache, router) = app_and_cache(HtmlCache::with_search_limits(SearchLimits { pages: 2, bytes: 16 * 1024 * 1024 })).await;
+    send(&router, get("/articles/vitamin-d3-k2")).await;
+    for query in ["magnesium", "fiber", "sleep", "protein"] {
+        let (status, headers, _) = send(&router, get(&format!("/search?q={query}"))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers.get(header::ETAG).is_some(), "{query} is served through the cache");
+    }
+    assert_eq!(search_keys(&cache), ["/search?q=protein", "/search?q=sleep"], "the newest two");
+    assert!(cache.keys().contains(&"/articles/vitamin-d3-k2".to_string()), "pages are not pushed out");
+    // A query pushed out is rendered again, correctly, and pushes out the oldest in turn.
+    let (status, _, page) = send(&router, get("/search?q=magnesium")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(marks(&page, "magnesium"));
+    assert_eq!(search_keys(&cache), ["/search?q=magnesium", "/search?q=protein"]);
+}
+
+#[tokio::test]
+async fn feeds_and_the_sitemap_are_answered_from_the_page_cache() {
+    let (cache, router) = app_and_cache(HtmlCache::default()).await;
+    let (status, headers, feed) = send(&router, get("/feed.xml")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get(header::CONTENT_TYPE).unwrap(), "application/atom+xml; charset=utf-8");
+    assert_eq!(headers.get(header::CACHE_CONTROL).unwrap(), "public, max-age=300");
+    let etag = headers.get(header::ETAG).expect("an ETag").clone();
+    send(&router, get("/topics/sleep/feed.xml")).await;
+    send(&router, get("/sitemap.xml")).await;
+    assert_eq!(send(&router, get("/topics/astrology/feed.xml")).await.0, StatusCode::NOT_FOUND);
+    let documents: Vec<String> = cache.keys().into_iter().filter(|key| key.ends_with(".xml")).collect();
+    assert_eq!(documents, ["/feed.xml", "/sitemap.xml", "/topics/sleep/feed.xml"]);
+
+    // Hits keep what the feed handler sends: type, caching rules, ETag, compressed copies, 304.
+    let brotli = Request::get("/feed.xml").header(header::ACCEPT_ENCODING, "br").body(Body::empty()).unwrap();
+    let (status, headers, compressed) = send(&router, brotli).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "br");
+    assert_eq!(headers.get(header::CONTENT_TYPE).unwrap(), "application/atom+xml; charset=utf-8");
+    assert_eq!(headers.get(header::CACHE_CONTROL).unwrap(), "public, max-age=300");
+    assert_eq!(headers.get(header::ETAG), Some(&etag));
+    let mut decoded = Vec::new();
+    brotli::Decompressor::new(&compressed[..], 4096).read_to_end(&mut decoded).unwrap();
+    assert_eq!(decoded, feed);
+    let conditional = Request::get("/feed.xml").header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap();
+    let (status, headers, _) = send(&router, conditional).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(headers.get(header::CACHE_CONTROL).unwrap(), "public, max-age=300");
+    // A reader's cache-buster still gets the feed, from the feed handler's own cache.
+    let (status, headers, busted) = send(&router, get("/feed.xml?t=1")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get(header::CACHE_CONTROL).unwrap(), "public, max-age=300");
+    assert_eq!(busted, feed);
 }

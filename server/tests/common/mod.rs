@@ -8,6 +8,7 @@ use app::layout::AssetUrls;
 use app::state::{AppState, SiteConfig};
 use axum::extract::connect_info::MockConnectInfo;
 use leptos::prelude::LeptosOptions;
+use server::html_cache::HtmlCache;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -45,6 +46,28 @@ pub async fn app_with_options(
     data_dir: &Path,
     signup_limit: usize,
 ) -> (axum::Router, Arc<Newsletter>) {
+    let (state, newsletter) = state_with_options(leptos_options, content, data_dir, signup_limit).await;
+    let router = server::build_router(state, content).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))));
+    (router, newsletter)
+}
+
+/// The app on the real content, storing pages in `cache` so that the test can look into it.
+pub async fn app_with_cache(cache: Arc<HtmlCache>) -> axum::Router {
+    let data = tempfile::tempdir().expect("temp dir");
+    let options = LeptosOptions::builder().output_name("nourishvibes").build();
+    let (state, _) = state_with_options(options, &content_dir(), data.path(), 5).await;
+    // The database file stays open; the folder may go.
+    std::mem::forget(data);
+    server::build_router_with_cache(state, &content_dir(), cache).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))))
+}
+
+/// The application state the test apps are built on.
+async fn state_with_options(
+    leptos_options: LeptosOptions,
+    content: &Path,
+    data_dir: &Path,
+    signup_limit: usize,
+) -> (AppState, Arc<Newsletter>) {
     let content_dir = content.to_path_buf();
     let content = ContentStore::load(&content_dir, SITE_URL).unwrap_or_else(|errors| panic!("{errors}"));
     let pool = open_database(data_dir).await.expect("database opens");
@@ -61,9 +84,7 @@ pub async fn app_with_options(
         newsletter: newsletter.clone(),
         assets: Arc::new(AssetUrls::plain("pkg", "nourishvibes")),
     };
-    let router = server::build_router(state, &content_dir)
-        .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))));
-    (router, newsletter)
+    (state, newsletter)
 }
 
 pub async fn app() -> axum::Router {
