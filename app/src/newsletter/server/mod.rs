@@ -4,6 +4,7 @@ mod batch;
 mod db;
 mod mail;
 mod rate_limit;
+mod signup_rows;
 mod store;
 mod tokens;
 

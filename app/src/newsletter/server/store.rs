@@ -1,10 +1,11 @@
 //! The newsletter's transactions: signup, confirmation, unsubscribe and the outbox.
 
-use super::mail::{compose_confirmation, OutboxMail};
-use super::tokens::{hash_token, new_token, tokens_match};
+use super::mail::OutboxMail;
+use super::signup_rows::write_signups;
+use super::tokens::{hash_token, tokens_match};
 use crate::newsletter::api::NewsletterError;
 use super::batch::{SignupBatcher, SignupRequest};
-use sqlx::{Acquire, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::sync::Arc;
 
 /// Seconds since the Unix epoch; a function so tests can move time.
@@ -71,115 +72,37 @@ impl Store {
         self.batcher.submit(self, email, source, privacy_version).await
     }
 
-    /// Commits one batch of signups in a single `BEGIN IMMEDIATE` transaction, each in its own
-    /// savepoint so that one failing signup does not undo the others. The outcome of each, in
-    /// order; all fail if the commit does.
+    /// Commits one batch of signups in a single `BEGIN IMMEDIATE` transaction. The outcome of
+    /// each, in order. If the batch fails, each signup is retried in a transaction of its own,
+    /// so that one failing signup does not fail the others.
     pub(super) async fn signup_batch(
         &self,
         signups: &[SignupRequest],
     ) -> Result<Vec<Result<SignupOutcome, sqlx::Error>>, sqlx::Error> {
         let now = self.now();
-        let mut tx = self.begin().await?;
-        let mut outcomes = Vec::with_capacity(signups.len());
-        for signup in signups {
-            let mut savepoint = tx.begin().await?;
-            match self.signup_in(&mut savepoint, &signup.email, &signup.source, &signup.privacy_version, now).await {
-                Ok(outcome) => {
-                    savepoint.commit().await?;
-                    outcomes.push(Ok(outcome));
+        match self.commit_signups(signups, now).await {
+            Ok(outcomes) => Ok(outcomes.into_iter().map(Ok).collect()),
+            Err(error) if signups.len() > 1 => {
+                tracing::warn!("newsletter: a batch of {} signups failed ({error}); retrying one by one", signups.len());
+                let mut outcomes = Vec::with_capacity(signups.len());
+                for signup in signups {
+                    let alone = self.commit_signups(std::slice::from_ref(signup), now).await;
+                    outcomes.push(alone.and_then(|outcome| {
+                        outcome.into_iter().next().ok_or_else(|| sqlx::Error::Protocol("a signup had no outcome".into()))
+                    }));
                 }
-                Err(error) => {
-                    savepoint.rollback().await?;
-                    outcomes.push(Err(error));
-                }
+                Ok(outcomes)
             }
+            Err(error) => Err(error),
         }
+    }
+
+    /// `signups` written and committed in one transaction.
+    async fn commit_signups(&self, signups: &[SignupRequest], now: i64) -> Result<Vec<SignupOutcome>, sqlx::Error> {
+        let mut tx = self.begin().await?;
+        let outcomes = write_signups(&mut tx, &self.site_url, signups, now).await?;
         tx.commit().await?;
         Ok(outcomes)
-    }
-
-    /// One signup inside an open transaction.
-    async fn signup_in(
-        &self,
-        conn: &mut SqliteConnection,
-        email: &str,
-        source: &str,
-        privacy_version: &str,
-        now: i64,
-    ) -> Result<SignupOutcome, sqlx::Error> {
-        let existing: Option<(i64, String, Option<i64>)> =
-            sqlx::query_as("SELECT id, status, last_confirmation_mail_at FROM subscribers WHERE email = ?")
-                .bind(email)
-                .fetch_optional(&mut *conn)
-                .await?;
-        let (id, mail_due) = match existing {
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO subscribers (email, status, created_at) VALUES (?, 'pending', ?) RETURNING id",
-                )
-                .bind(email)
-                .bind(now)
-                .fetch_one(&mut *conn)
-                .await?;
-                (id, true)
-            }
-            Some((_, status, _)) if status == "confirmed" => return Ok(SignupOutcome::NothingSent),
-            Some((id, status, last_mail)) => {
-                if status == "unsubscribed" {
-                    sqlx::query("UPDATE subscribers SET status = 'pending' WHERE id = ?").bind(id).execute(&mut *conn).await?;
-                }
-                (id, last_mail.is_none_or(|at| now - at >= MAIL_INTERVAL_SECS))
-            }
-        };
-        record_event(&mut *conn, id, "signup", now, source, Some(privacy_version)).await?;
-        if mail_due {
-            self.queue_confirmation(&mut *conn, id, email, now).await?;
-        }
-        Ok(if mail_due { SignupOutcome::MailQueued } else { SignupOutcome::NothingSent })
-    }
-
-    async fn queue_confirmation(
-        &self,
-        tx: &mut SqliteConnection,
-        subscriber: i64,
-        email: &str,
-        now: i64,
-    ) -> Result<(), sqlx::Error> {
-        let (Some(confirm), Some(unsubscribe)) = (new_token(), new_token()) else {
-            return Err(sqlx::Error::Protocol("the operating system gave no randomness for a token".into()));
-        };
-        for (token, purpose, expires) in
-            [(&confirm, "confirm", Some(now + CONFIRMATION_TTL_SECS)), (&unsubscribe, "unsubscribe", None)]
-        {
-            sqlx::query("INSERT INTO tokens (hash, subscriber_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-                .bind(hash_token(token))
-                .bind(subscriber)
-                .bind(purpose)
-                .bind(now)
-                .bind(expires)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let mail = compose_confirmation(&self.site_url, &confirm, &unsubscribe);
-        sqlx::query(
-            "INSERT INTO outbox (subscriber_id, recipient, subject, body, list_unsubscribe, created_at, next_attempt_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(subscriber)
-        .bind(email)
-        .bind(&mail.subject)
-        .bind(&mail.body)
-        .bind(&mail.list_unsubscribe)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE subscribers SET last_confirmation_mail_at = ? WHERE id = ?")
-            .bind(now)
-            .bind(subscriber)
-            .execute(&mut *tx)
-            .await?;
-        Ok(())
     }
 
     /// The subscriber a live token of `purpose` belongs to.
