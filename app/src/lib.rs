@@ -59,7 +59,8 @@ fn page_assets(options: &LeptosOptions) -> layout::AssetUrls {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let chrome = Resource::new(|| (), |_| content::api::get_site_chrome());
+    // The tip of the day and the footer's signup block.
+    let (tip, community) = pages::read_now(content::api::get_site_chrome()).ok().map(|chrome| (chrome.tip, chrome.community)).unzip();
 
     view! {
         <Title formatter=|title: String| {
@@ -68,7 +69,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <layout::SiteHeader/>
-            <layout::TipBanner chrome/>
+            <layout::TipBanner tip/>
             // The hydration script marks `main` with `data-hydrated` once the islands are interactive.
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
@@ -89,7 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/newsletter/unsubscribe") view=newsletter::UnsubscribePage/>
                 </Routes>
             </main>
-            <layout::SiteFooter chrome/>
+            <layout::SiteFooter community/>
         </Router>
     }
 }

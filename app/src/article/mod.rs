@@ -8,7 +8,7 @@ mod trust;
 
 use crate::content::api::{get_article, ArticlePage};
 use crate::newsletter::NewsletterCta;
-use crate::pages::{LoadFailed, NotFound};
+use crate::pages::{read_now, LoadFailed, NotFound};
 use crate::share::ShareRow;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
@@ -17,20 +17,11 @@ use leptos_router::hooks::use_params_map;
 /// `/articles/:slug`: loads the article and renders it, or the 404 page.
 #[component]
 pub fn ArticleRoute() -> impl IntoView {
-    let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let article = Resource::new(slug, get_article);
-
-    view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading article…"</p> }>
-            {move || Suspend::new(async move {
-                match article.await {
-                    Ok(Some(page)) => view! { <ArticleView page/> }.into_any(),
-                    Ok(None) => view! { <NotFound/> }.into_any(),
-                    Err(_) => view! { <LoadFailed/> }.into_any(),
-                }
-            })}
-        </Suspense>
+    let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
+    match read_now(get_article(slug)) {
+        Ok(Some(page)) => view! { <ArticleView page/> }.into_any(),
+        Ok(None) => view! { <NotFound/> }.into_any(),
+        Err(_) => view! { <LoadFailed/> }.into_any(),
     }
 }
 

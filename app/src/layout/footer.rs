@@ -1,39 +1,34 @@
 //! The site footer with the "Join the NourishVibes Community" block.
 
 use super::header::BrandMark;
-use crate::content::api::SiteChrome;
+use crate::content::api::CommunityBlock;
 use crate::newsletter::SignupForm;
 use leptos::prelude::*;
 
 /// Community signup block and the closing footer bar.
 #[component]
-pub fn SiteFooter(chrome: Resource<Result<SiteChrome, ServerFnError>>) -> impl IntoView {
+pub fn SiteFooter(community: Option<CommunityBlock>) -> impl IntoView {
     view! {
         <footer class="site-footer">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    chrome.await.ok().map(|chrome| {
-                        let community = chrome.community;
-                        view! {
-                            <section class="community" id="community" aria-labelledby="community-title">
-                                <h2 id="community-title">{community.heading}</h2>
-                                <p>{community.text}</p>
-                                <SignupForm id="community" button="Join"/>
-                                <p class="privacy-line">{community.privacy}</p>
-                                <ul class="benefits">
-                                    {community
-                                        .benefits
-                                        .into_iter()
-                                        .map(|benefit| view! {
-                                            <li><span class="check" aria-hidden="true">"✓"</span>{benefit}</li>
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            </section>
-                        }
-                    })
-                })}
-            </Suspense>
+            {community.map(|community| {
+                view! {
+                    <section class="community" id="community" aria-labelledby="community-title">
+                        <h2 id="community-title">{community.heading}</h2>
+                        <p>{community.text}</p>
+                        <SignupForm id="community" button="Join"/>
+                        <p class="privacy-line">{community.privacy}</p>
+                        <ul class="benefits">
+                            {community
+                                .benefits
+                                .into_iter()
+                                .map(|benefit| view! {
+                                    <li><span class="check" aria-hidden="true">"✓"</span>{benefit}</li>
+                                })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                }
+            })}
             <div class="footer-bar">
                 <a class="brand" href="/"><BrandMark/><span class="brand-name">"NourishVibes"</span></a>
                 <p>"Evidence-based nutrition and health, reviewed by professionals."</p>

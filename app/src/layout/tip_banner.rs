@@ -1,31 +1,24 @@
 //! The daily health tip banner.
 
-use crate::content::api::SiteChrome;
+use crate::content::api::DailyTip;
 use leptos::prelude::*;
 
 /// "Daily Health Tip • {category}", the tip, and "Learn More".
 #[component]
-pub fn TipBanner(chrome: Resource<Result<SiteChrome, ServerFnError>>) -> impl IntoView {
-    view! {
-        <Suspense fallback=|| view! { <div class="tip-banner tip-banner-empty"></div> }>
-            {move || Suspend::new(async move {
-                chrome.await.ok().map(|chrome| {
-                    let tip = chrome.tip;
-                    view! {
-                        <aside class="tip-banner" aria-labelledby="tip-title">
-                            <div class="tip-banner-inner">
-                                <p id="tip-title" class="tip-label">
-                                    "Daily Health Tip • " {tip.category}
-                                </p>
-                                <p class="tip-text">{tip.text}</p>
-                                <a class="tip-link" href=tip.link>
-                                    "Learn More" <span class="visually-hidden">" about today's tip"</span>
-                                </a>
-                            </div>
-                        </aside>
-                    }
-                })
-            })}
-        </Suspense>
-    }
+pub fn TipBanner(tip: Option<DailyTip>) -> impl IntoView {
+    tip.map(|tip| {
+        view! {
+            <aside class="tip-banner" aria-labelledby="tip-title">
+                <div class="tip-banner-inner">
+                    <p id="tip-title" class="tip-label">
+                        "Daily Health Tip • " {tip.category}
+                    </p>
+                    <p class="tip-text">{tip.text}</p>
+                    <a class="tip-link" href=tip.link>
+                        "Learn More" <span class="visually-hidden">" about today's tip"</span>
+                    </a>
+                </div>
+            </aside>
+        }
+    })
 }

@@ -2,6 +2,7 @@
 
 use super::card::Card;
 
+use super::read_now;
 use crate::content::lists::{get_home, HomeData};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
@@ -9,7 +10,6 @@ use leptos_meta::{Link, Meta, Title};
 /// `/`: introduction, featured article, latest articles, then each topic's newest.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let home = Resource::new(|| (), |_| get_home());
     view! {
         <Title text=""/>
         <Meta
@@ -20,16 +20,12 @@ pub fn HomePage() -> impl IntoView {
             <h1 id="home-title">"Evidence-based nutrition, explained simply"</h1>
             <p>"Articles written by health professionals, with the research behind every claim."</p>
         </section>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading articles…"</p> }>
-            {move || Suspend::new(async move {
-                match home.await {
-                    Ok(home) => view! { <HomeLists home/> }.into_any(),
-                    Err(_) => view! {
-                        <p role="alert">"Articles could not be loaded. Please try again in a moment."</p>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        {match read_now(get_home()) {
+            Ok(home) => view! { <HomeLists home/> }.into_any(),
+            Err(_) => view! {
+                <p role="alert">"Articles could not be loaded. Please try again in a moment."</p>
+            }.into_any(),
+        }}
     }
 }
 

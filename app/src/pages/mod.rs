@@ -5,6 +5,7 @@ mod home;
 mod listing;
 mod search;
 mod not_found;
+mod page_data;
 mod static_page;
 
 pub use card::{Card, PagedCards};
@@ -12,4 +13,5 @@ pub use home::HomePage;
 pub use listing::{AuthorRoute, TopicRoute};
 pub use search::SearchPage;
 pub use not_found::{LoadFailed, NotFound};
+pub use page_data::read_now;
 pub use static_page::StaticPageRoute;

@@ -2,6 +2,7 @@
 //! island is hydrated, results follow the reader's typing (debounced) without a page load.
 
 use crate::content::api::{search_articles, SearchHit, SearchResults};
+use crate::pages::read_now;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -18,11 +19,11 @@ const UNAVAILABLE: &str = "Search is unavailable right now. Please try again in 
 /// The search page.
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    let query = use_query_map();
-    let q = move || query.read().get("q").unwrap_or_default();
-    let results = Resource::new(q, search_articles);
+    let q = use_query_map().read_untracked().get("q").unwrap_or_default();
+    let title = if q.trim().is_empty() { "Search".to_string() } else { format!("Search: {}", q.trim()) };
+    let results = read_now(search_articles(q.clone()));
     view! {
-        <Title text=move || if q().trim().is_empty() { "Search".to_string() } else { format!("Search: {}", q().trim()) }/>
+        <Title text=title/>
         <Meta name="robots" content="noindex"/>
         <section class="listing search-page" aria-labelledby="page-title">
             <h1 id="page-title">"Search"</h1>
@@ -42,14 +43,10 @@ pub fn SearchPage() -> impl IntoView {
                     </div>
                 </form>
                 <div class="search-results" aria-live="polite">
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            match results.await {
-                                Ok(results) => view! { <Results results/> }.into_any(),
-                                Err(_) => view! { <p role="alert">{UNAVAILABLE}</p> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
+                    {match results {
+                        Ok(results) => view! { <Results results/> }.into_any(),
+                        Err(_) => view! { <p role="alert">{UNAVAILABLE}</p> }.into_any(),
+                    }}
                 </div>
             </LiveSearch>
         </section>
