@@ -13,7 +13,7 @@ use app::{shell, App};
 use axum::routing::get;
 use axum::Router;
 use html_cache::{CachedPages, HtmlCache};
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions_and_ssg_and_context, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -44,7 +44,11 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
     // Pages link to the built files under the versions read here.
     let pkg = assets::PkgAssets::new(&state.leptos_options);
     state.assets = Arc::new(pkg.urls());
-    let routes = generate_route_list(App);
+    // The app reads its state while the route list is walked, as it does in every render.
+    let route_state = state.clone();
+    let (routes, _) = generate_route_list_with_exclusions_and_ssg_and_context(App, None, move || {
+        leptos::prelude::provide_context(route_state.clone())
+    });
     let leptos_options = state.leptos_options.clone();
     let share_images = share_image::ShareImages::new(&state.content, content_dir);
     let share_routes = Router::new()
