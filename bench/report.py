@@ -226,6 +226,9 @@ def build(parts, notes):
             "total": total,
             "wasm_js_brotli": sizes.get("wasm", {}).get("brotli", 0) + sizes.get("js", {}).get("brotli", 0),
         }
+    hostile = {name: parts[f"hostile.{name}"] for name in ("probe", "slow", "urls", "crash") if f"hostile.{name}" in parts}
+    if hostile:
+        res["hostile"] = hostile
     if "lighthouse" in parts:
         res["lighthouse"] = parts["lighthouse"]
     if "lighthouse.blocked_wasm" in parts:
@@ -335,6 +338,45 @@ def rows_for(res):
     lb = res.get("lighthouse_wasm_blocked")
     if lb and lb.get("lcp_ms") is not None:
         add("Lighthouse with `*.wasm` blocked: LCP (perf score)", f"{fmt(lb.get('lcp_ms'))} ms ({fmt(lb.get('performance'))})")
+    rows += hostile_rows(res.get("hostile"))
+    return rows
+
+
+def hostile_rows(h):
+    """Rows of the hostile-clients section (bench/hostile/*.py)."""
+    if not h:
+        return [("Hostile clients", "not measured", "", None)]
+    rows = []
+    add = lambda figure, value, target="", ok=None: rows.append((figure, value, target, ok))  # noqa: E731
+    p = h.get("probe")
+    if p:
+        add(f"Hostile: security headers missing over {p['headers_checked_responses']} responses (page miss/hit, assets, feed, 404, …)",
+            fmt(p["headers_missing"]), "0", p["headers_missing"] == 0)
+        add("Hostile: cross-site signup refused (status cross-site / foreign Origin / same origin)",
+            f"{'yes' if p['cross_site_refused'] else 'no'} ({p['cross_site_status']} / {p['foreign_origin_status']} / {p['same_origin_status']})",
+            "yes", p["cross_site_refused"])
+        add("Hostile: open redirects through `return_to`", f"{p['open_redirects']} of {p['open_redirect_tricks']}", "0", p["open_redirects"] == 0)
+    s = h.get("slow")
+    if s:
+        add(f"Hostile: slow/idle sockets still open after 30 s (of {fmt(s.get('sockets'))})", fmt(s.get("still_open_after_30s")), "0",
+            s.get("still_open_after_30s") == 0)
+        add("Hostile: normal `GET /` meanwhile, slowest", f"{fmt(s.get('get_max_ms'), 1)} ms", "< 1000 ms",
+            s.get("get_max_ms") is not None and s["get_max_ms"] < 1000)
+        add("Hostile: SIGTERM to exit, slow sockets open and signups arriving", f"{fmt(s.get('sigterm_exit_ms'))} ms (exit status {s.get('sigterm_exit_status')})",
+            "≤ 10,000 ms", s.get("sigterm_exit_ms") is not None and s["sigterm_exit_ms"] <= 10_000)
+        if s.get("sigterm_acknowledged") is not None:
+            add("Hostile: acknowledged signups lost across SIGTERM", f"{fmt(s.get('sigterm_lost'))} of {fmt(s.get('sigterm_acknowledged'))}", "0",
+                s.get("sigterm_lost") == 0)
+    u = h.get("urls")
+    if u:
+        growth = u.get("rss_growth_kb")
+        add(f"Hostile: resident memory added by {fmt(u.get('urls'))} distinct URLs", f"{growth / 1024:.1f} MiB" if growth is not None else "n/a",
+            "≤ 32 MiB", growth is not None and growth <= 32 * 1024)
+    c = h.get("crash")
+    if c:
+        add(f"Hostile: acknowledged signups lost across {c['crash_kills']} × kill -9 under {c['crash_loops']} signup loops",
+            f"{fmt(c['crash_lost'])} of {fmt(c['crash_acknowledged'])} (integrity {c['crash_integrity']})", "0",
+            c["crash_lost"] == 0 and c["crash_integrity"] == "ok")
     return rows
 
 
