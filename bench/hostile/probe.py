@@ -43,9 +43,9 @@ def missing_headers(name, status, headers):
         csp = headers.get("content-security-policy", "")
         missing += [f"csp:{part}" for part in HTML_CSP_PARTS if part not in csp]
         directives = {d.strip().split(" ")[0]: d.strip() for d in csp.split(";") if d.strip()}
-        for name in ("script-src", "style-src"):
-            if name not in directives or "'unsafe-inline'" in directives[name]:
-                missing.append(f"csp:{name} without 'unsafe-inline'")
+        for directive in ("script-src", "style-src"):
+            if directive not in directives or "'unsafe-inline'" in directives[directive]:
+                missing.append(f"csp:{directive} without 'unsafe-inline'")
     return [f"{name} ({status}): {m}" for m in missing]
 
 
@@ -77,8 +77,8 @@ def headers_section():
 def signup(email, extra, accept_json=True, return_to="/"):
     body = urllib.parse.urlencode({"email": email, "form": "newsletter-page", "company": "", "return_to": return_to})
     headers = {"Content-Type": "application/x-www-form-urlencoded", **extra}
-    if accept_json:
-        headers["Accept"] = "application/json"
+    # A browser without JavaScript asks for HTML and is redirected back to `return_to`.
+    headers["Accept"] = "application/json" if accept_json else "text/html,application/xhtml+xml"
     return request("POST", "/api/newsletter/subscribe", body=body, headers=headers)
 
 
