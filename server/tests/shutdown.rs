@@ -87,3 +87,52 @@ fn the_deadline_ends_a_request_that_never_completes() {
     assert!(server.log().contains("cut off"), "{}", server.log());
     drop(stuck);
 }
+
+#[tokio::test]
+async fn stopping_the_store_commits_queued_signups_refuses_new_ones_and_ends_the_worker_between_mails() {
+    use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Store};
+    use std::sync::Arc;
+
+    let data = tempfile::tempdir().unwrap();
+    let store = Store::new(open_database(data.path()).await.unwrap(), "https://nourishvibes.example", None);
+    let outbox = data.path().join("outbox");
+    let signal = Arc::new(tokio::sync::Notify::new());
+    let worker = DeliveryWorker { store: store.clone(), mailer: Mailer::Files(outbox.clone()), signal: signal.clone() };
+    let worker = tokio::spawn(worker.run());
+    let signups: Vec<_> = (0..60)
+        .map(|n| {
+            let (store, signal) = (store.clone(), signal.clone());
+            tokio::spawn(async move {
+                let email = format!("reader-{n}@example.com");
+                let outcome = store.signup(&email, "newsletter page", "privacy@2026-02-15").await;
+                signal.notify_one();
+                outcome.map(|_| email)
+            })
+        })
+        .collect();
+    // Every signup task runs up to its wait for the commit (one thread: they run in turn).
+    for _ in 0..20 {
+        tokio::task::yield_now().await;
+    }
+
+    // As main does after the HTTP side has drained.
+    store.stop().await;
+    tokio::time::timeout(Duration::from_secs(30), worker).await.expect("the worker stops").unwrap();
+    store.pool().close().await;
+
+    let mut acknowledged = Vec::new();
+    for signup in signups {
+        if let Ok(email) = signup.await.unwrap() {
+            acknowledged.push(email);
+        }
+    }
+    assert_eq!(acknowledged.len(), 60, "the signups queued before the stop are committed");
+    assert!(store.signup("late@example.com", "newsletter page", "privacy@2026-02-15").await.is_err(), "a signup after the stop");
+    let pool = open_database(data.path()).await.unwrap();
+    let stored: Vec<String> = sqlx::query_scalar("SELECT email FROM subscribers").fetch_all(&pool).await.unwrap();
+    assert!(acknowledged.iter().all(|email| stored.contains(email)), "acknowledged {acknowledged:?}, stored {stored:?}");
+    // Every mail written out is marked sent: the worker never stopped halfway through one.
+    let written = std::fs::read_dir(&outbox).map(|files| files.count()).unwrap_or(0) as i64;
+    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL").fetch_one(&pool).await.unwrap();
+    assert_eq!(written, sent);
+}
