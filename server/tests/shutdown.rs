@@ -49,7 +49,7 @@ fn a_request_in_flight_is_answered_while_new_connections_are_refused() {
     let full = signup_request(server.addr, "in-flight@example.com");
     let split = full.find("\r\n\r\n").unwrap() + 10;
     let mut in_flight = TcpStream::connect(server.addr).unwrap();
-    in_flight.write_all(full[..split].as_bytes()).unwrap();
+    in_flight.write_all(&full.as_bytes()[..split]).unwrap();
     // The head is read and the request handed to the app before the signal.
     std::thread::sleep(Duration::from_millis(500));
 
@@ -62,7 +62,7 @@ fn a_request_in_flight_is_answered_while_new_connections_are_refused() {
     assert!(refused, "still accepting after SIGTERM");
     assert!(server.is_running(), "exited with a request in flight:\n{}", server.log());
 
-    in_flight.write_all(full[split..].as_bytes()).unwrap();
+    in_flight.write_all(&full.as_bytes()[split..]).unwrap();
     let mut reply = String::new();
     in_flight.set_read_timeout(Some(EXIT_WITHIN)).unwrap();
     let _ = in_flight.read_to_string(&mut reply);
@@ -78,7 +78,7 @@ fn the_deadline_ends_a_request_that_never_completes() {
     let full = signup_request(server.addr, "never@example.com");
     let split = full.find("\r\n\r\n").unwrap() + 10;
     let mut stuck = TcpStream::connect(server.addr).unwrap();
-    stuck.write_all(full[..split].as_bytes()).unwrap();
+    stuck.write_all(&full.as_bytes()[..split]).unwrap();
     std::thread::sleep(Duration::from_millis(500));
 
     server.terminate();

@@ -62,7 +62,7 @@ fn a_request_body_that_does_not_arrive_in_time_ends_the_request() {
     let head_end = full.find("\r\n\r\n").unwrap() + 4;
     // Announces the whole body, sends half of it, then a byte at a time.
     let mut stream = TcpStream::connect(server.addr).unwrap();
-    stream.write_all(full[..head_end + 10].as_bytes()).unwrap();
+    stream.write_all(&full.as_bytes()[..head_end + 10]).unwrap();
     let closed = time_to_close(vec![stream], Some("a"), TRICKLE_EVERY, PATIENCE);
     assert!(closed[0].is_some(), "a slow body kept its connection for {PATIENCE:?}");
     assert_eq!(subscribers_named(&server.database(), "slow-body@example.com"), 0);
