@@ -267,3 +267,37 @@ impl http_body::Body for Deadline {
         self.body.size_hint()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    const IDLE: Duration = Duration::from_millis(100);
+
+    #[tokio::test]
+    async fn a_client_that_stops_reading_is_dropped_even_while_its_request_is_handled() {
+        let (_client, server) = tokio::io::duplex(64);
+        let activity = Arc::new(Activity::default());
+        let _busy = Busy::start(&activity);
+        let mut socket = Watched::new(server, activity, IDLE);
+        let written = tokio::time::timeout(Duration::from_secs(30), socket.write_all(&[b'x'; 4096])).await;
+        let error = written.expect("the write gives up").expect_err("nobody reads");
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+    }
+
+    #[tokio::test]
+    async fn a_quiet_client_is_idle_only_while_no_request_is_handled() {
+        let (_client, server) = tokio::io::duplex(64);
+        let activity = Arc::new(Activity::default());
+        let busy = Busy::start(&activity);
+        let mut socket = Watched::new(server, activity.clone(), IDLE);
+        let mut buffer = [0u8; 16];
+        let quiet = tokio::time::timeout(IDLE * 5, socket.read(&mut buffer)).await;
+        assert!(quiet.is_err(), "closed as idle while the app was working: {quiet:?}");
+        drop(busy);
+        assert!(!activity.is_busy());
+        let read = tokio::time::timeout(Duration::from_secs(30), socket.read(&mut buffer)).await.expect("the read gives up");
+        assert_eq!(read.expect_err("idle").kind(), io::ErrorKind::TimedOut);
+    }
+}
