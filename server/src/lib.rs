@@ -4,8 +4,10 @@
 pub mod assets;
 pub mod config;
 pub mod feeds;
+pub mod health;
 pub mod html_cache;
 pub mod newsletter;
+pub mod serve;
 pub mod share_image;
 
 use app::state::AppState;
@@ -60,6 +62,7 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
         .nest_service("/images", assets::content_images(&content_dir.join("images")))
         .nest_service("/share", share_routes)
         .merge(feeds::routes())
+        .merge(health::routes())
         .route(
             "/newsletter/unsubscribe/one-click",
             get(newsletter::one_click_page).post(newsletter::one_click),

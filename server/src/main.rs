@@ -5,10 +5,9 @@ use app::content::store::ContentStore;
 use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use app::layout::AssetUrls;
 use app::state::{AppState, SiteConfig};
-use axum::serve::ListenerExt;
-use axum::ServiceExt;
 use leptos::prelude::{get_configuration, LeptosOptions};
 use server::config::Config;
+use server::serve::ServeSettings;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -81,8 +80,16 @@ async fn run() -> ExitCode {
     }
     tracing::info!(articles = content.article_count(), "content loaded");
 
-    let newsletter = match start_newsletter(&config).await {
-        Ok(newsletter) => newsletter,
+    let open_files = server::serve::raise_open_files_limit();
+    let settings = match ServeSettings::from_lookup(|name| std::env::var(name).ok(), open_files) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (newsletter, worker) = match start_newsletter(&config).await {
+        Ok(started) => started,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::FAILURE;
@@ -92,39 +99,51 @@ async fn run() -> ExitCode {
         leptos_options,
         content: Arc::new(content),
         config: Arc::new(SiteConfig { site_url: config.site_url.clone() }),
-        newsletter,
+        newsletter: newsletter.clone(),
         // Replaced by the versioned URLs when the router is built.
         assets: Arc::new(AssetUrls::plain("pkg", "nourishvibes")),
     };
     // Served without an outer router: cache hits are answered before any routing.
     let app = server::build_app(state, &config.content_dir);
-    let router = ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(app);
 
     let listener = match tokio::net::TcpListener::bind(address).await {
-        // Responses go out as soon as they are written, as nginx does with `tcp_nodelay on`.
-        Ok(listener) => listener.tap_io(|stream| {
-            if let Err(error) = stream.set_nodelay(true) {
-                tracing::debug!("TCP_NODELAY not set: {error}");
-            }
-        }),
+        Ok(listener) => listener,
         Err(error) => {
             eprintln!("error: cannot listen on {address}: {error}");
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!("listening on http://{address} (site URL {})", config.site_url);
-    if let Err(error) = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        eprintln!("error: server stopped: {error}");
-        return ExitCode::FAILURE;
+    tracing::info!(
+        "listening on http://{address} (site URL {}); at most {} connections, timeouts: header {:?}, idle {:?}, body {:?}, shutdown {:?}",
+        config.site_url,
+        settings.max_connections,
+        settings.header_timeout,
+        settings.idle_timeout,
+        settings.body_timeout,
+        settings.shutdown_timeout,
+    );
+    let stopped = server::serve::serve(listener, app, &settings, shutdown_signal()).await;
+    if stopped.cut_off > 0 {
+        tracing::warn!("shutdown: {} connection(s) still busy at the deadline were cut off", stopped.cut_off);
+    }
+    // Whatever the HTTP side left of the deadline is for the signups and the mail in hand.
+    let store = newsletter.store.clone();
+    let finished = tokio::time::timeout_at(stopped.deadline, async move {
+        store.stop().await;
+        let _ = worker.await;
+        store.pool().close().await;
+    })
+    .await;
+    match finished {
+        Ok(()) => tracing::info!("shutdown complete"),
+        Err(_) => tracing::warn!("shutdown: the newsletter did not stop within the deadline; queued signups not acknowledged are lost, mail waits in the outbox"),
     }
     ExitCode::SUCCESS
 }
 
-/// Opens the newsletter database and starts delivering its outbox.
-async fn start_newsletter(config: &Config) -> Result<Arc<Newsletter>, String> {
+/// Opens the newsletter database and starts delivering its outbox (the worker's task, which
+/// returns after [`Store::stop`]).
+async fn start_newsletter(config: &Config) -> Result<(Arc<Newsletter>, tokio::task::JoinHandle<()>), String> {
     let pool = open_database(&config.data_dir)
         .await
         .map_err(|error| format!("cannot open the database in {}: {error}", config.data_dir.display()))?;
@@ -147,8 +166,7 @@ async fn start_newsletter(config: &Config) -> Result<Arc<Newsletter>, String> {
         trust_forwarded_for: config.trust_forwarded_for,
     });
     let worker = DeliveryWorker { store, mailer, signal: newsletter.outbox_signal.clone() };
-    tokio::spawn(worker.run());
-    Ok(newsletter)
+    Ok((newsletter, tokio::spawn(worker.run())))
 }
 
 /// Leptos options from the environment cargo-leptos sets, with defaults that let the built
@@ -183,6 +201,7 @@ fn check(config: &Config) -> ExitCode {
     }
 }
 
+/// SIGINT (Ctrl-C) or SIGTERM (service managers, orchestrators).
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -199,4 +218,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+    tracing::info!("shutdown: no longer accepting; finishing the requests in flight");
 }

@@ -6,7 +6,7 @@
 
 use super::store::{SignupOutcome, Store};
 use std::sync::{Arc, OnceLock};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 /// Most signups committed together (bounds the time one transaction holds the database).
 const MAX_BATCH: usize = 256;
@@ -29,10 +29,26 @@ struct Pending {
     reply: oneshot::Sender<Result<SignupOutcome, sqlx::Error>>,
 }
 
+/// What the writer is asked to do.
+enum Job {
+    /// Commit this signup.
+    Signup(Pending),
+    /// Answer once everything queued before is committed (shutdown).
+    Flush(oneshot::Sender<()>),
+}
+
 /// Hands signups to a single writer task, started by the first signup.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(super) struct SignupBatcher {
-    queue: Arc<OnceLock<mpsc::Sender<Pending>>>,
+    queue: Arc<OnceLock<mpsc::Sender<Job>>>,
+    /// Set once at shutdown: no new signups, and the delivery worker stops after the mail in hand.
+    stopped: Arc<watch::Sender<bool>>,
+}
+
+impl Default for SignupBatcher {
+    fn default() -> SignupBatcher {
+        SignupBatcher { queue: Arc::default(), stopped: Arc::new(watch::Sender::new(false)) }
+    }
 }
 
 impl SignupBatcher {
@@ -44,6 +60,9 @@ impl SignupBatcher {
         source: &str,
         privacy_version: &str,
     ) -> Result<SignupOutcome, sqlx::Error> {
+        if self.is_stopped() {
+            return Err(writer_gone());
+        }
         let queue = self.queue.get_or_init(|| {
             let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
             tokio::spawn(write_batches(store.clone(), receiver));
@@ -51,34 +70,77 @@ impl SignupBatcher {
         });
         let request = SignupRequest { email: email.into(), source: source.into(), privacy_version: privacy_version.into() };
         let (reply, outcome) = oneshot::channel();
-        queue.send(Pending { request, reply }).await.map_err(|_| writer_gone())?;
+        queue.send(Job::Signup(Pending { request, reply })).await.map_err(|_| writer_gone())?;
         outcome.await.map_err(|_| writer_gone())?
+    }
+
+    /// Refuses further signups and returns once every signup queued so far is committed.
+    pub async fn stop(&self) {
+        self.stopped.send_replace(true);
+        if let Some(queue) = self.queue.get() {
+            let (done, flushed) = oneshot::channel();
+            if queue.send(Job::Flush(done)).await.is_ok() {
+                let _ = flushed.await;
+            }
+        }
+    }
+
+    /// Whether [`SignupBatcher::stop`] was called.
+    pub fn is_stopped(&self) -> bool {
+        *self.stopped.borrow()
+    }
+
+    /// Completes once [`SignupBatcher::stop`] is called.
+    pub async fn stopping(&self) {
+        let mut stopped = self.stopped.subscribe();
+        // The sender lives as long as `self`, so this only returns once stopped.
+        let _ = stopped.wait_for(|stopped| *stopped).await;
     }
 }
 
-/// The writer: takes whatever has queued up (at least one signup) and commits it together.
-async fn write_batches(store: Store, mut queue: mpsc::Receiver<Pending>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let (requests, replies): (Vec<_>, Vec<_>) = batch.drain(..).map(|pending| (pending.request, pending.reply)).unzip();
-        match store.signup_batch(&requests).await {
-            Ok(outcomes) => {
-                for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                    // The request may have gone (client disconnected); its signup stands.
-                    let _ = reply.send(outcome);
-                }
+/// The writer: takes whatever has queued up (at least one job) and commits its signups together;
+/// a flush is answered after the signups queued before it.
+async fn write_batches(store: Store, mut queue: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    let mut flushes = Vec::new();
+    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        let mut batch = Vec::with_capacity(jobs.len());
+        for job in jobs.drain(..) {
+            match job {
+                Job::Signup(pending) => batch.push(pending),
+                Job::Flush(done) => flushes.push(done),
             }
-            Err(error) => {
-                tracing::error!("newsletter: a batch of {} signups failed: {error}", replies.len());
-                for reply in replies {
-                    let _ = reply.send(Err(sqlx::Error::Protocol(format!("signup batch failed: {error}"))));
-                }
+        }
+        write_batch(&store, batch).await;
+        for done in flushes.drain(..) {
+            let _ = done.send(());
+        }
+    }
+}
+
+/// Commits one batch and answers each of its signups.
+async fn write_batch(store: &Store, batch: Vec<Pending>) {
+    if batch.is_empty() {
+        return;
+    }
+    let (requests, replies): (Vec<_>, Vec<_>) = batch.into_iter().map(|pending| (pending.request, pending.reply)).unzip();
+    match store.signup_batch(&requests).await {
+        Ok(outcomes) => {
+            for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                // The request may have gone (client disconnected); its signup stands.
+                let _ = reply.send(outcome);
+            }
+        }
+        Err(error) => {
+            tracing::error!("newsletter: a batch of {} signups failed: {error}", replies.len());
+            for reply in replies {
+                let _ = reply.send(Err(sqlx::Error::Protocol(format!("signup batch failed: {error}"))));
             }
         }
     }
 }
 
-/// The error when the writer task is not running (the runtime is shutting down).
+/// The error when the writer takes no more signups (shutdown).
 fn writer_gone() -> sqlx::Error {
     sqlx::Error::Protocol("the signup writer has stopped".into())
 }

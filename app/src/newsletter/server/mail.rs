@@ -171,10 +171,13 @@ pub struct DeliveryWorker {
 }
 
 impl DeliveryWorker {
-    /// Runs until the process ends.
+    /// Runs until [`Store::stop`], then returns after the mail in hand.
     pub async fn run(self) {
         loop {
             self.deliver_due().await;
+            if self.store.is_stopping() {
+                return;
+            }
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |elapsed| elapsed.as_secs() as i64);
@@ -186,7 +189,10 @@ impl DeliveryWorker {
                     Duration::from_secs(5)
                 }
             };
-            let _ = tokio::time::timeout(wait, self.signal.notified()).await;
+            tokio::select! {
+                _ = tokio::time::timeout(wait, self.signal.notified()) => {}
+                () = self.store.stopping() => return,
+            }
         }
     }
 
@@ -204,6 +210,10 @@ impl DeliveryWorker {
                 return;
             }
             for mail in batch {
+                // At shutdown the mail in hand is finished (sent and marked), the rest waits.
+                if self.store.is_stopping() {
+                    return;
+                }
                 let result = match self.mailer.deliver(&mail).await {
                     Ok(()) => self.store.mark_sent(mail.id).await,
                     Err(error) => {

@@ -263,3 +263,22 @@ fn unavailable(error: sqlx::Error) -> NewsletterError {
     tracing::error!("newsletter: database error: {error}");
     NewsletterError::Unavailable
 }
+
+/// Shutdown: the signup writer and the delivery worker share one switch, kept by the batcher.
+impl Store {
+    /// Refuses further signups, returns once those already queued are committed, and tells the
+    /// delivery worker to stop after the mail in hand. Close the pool after the worker returns.
+    pub async fn stop(&self) {
+        self.batcher.stop().await;
+    }
+
+    /// Whether [`Store::stop`] was called.
+    pub fn is_stopping(&self) -> bool {
+        self.batcher.is_stopped()
+    }
+
+    /// Completes once [`Store::stop`] is called.
+    pub async fn stopping(&self) {
+        self.batcher.stopping().await;
+    }
+}

@@ -1,0 +1,53 @@
+//! `/healthz` and `/readyz` for load balancers and orchestrators: plain text, never cached
+//! (`no-store` here; the page cache keeps HTML only).
+
+use app::state::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::time::Duration;
+
+/// How long `/readyz` waits for the database's write lock before calling it busy.
+const WRITE_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The two health routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+}
+
+/// The process answers.
+async fn healthz() -> Response {
+    plain(StatusCode::OK, "ok\n".into())
+}
+
+/// The content is loaded (the server does not start without it) and the database takes a
+/// write transaction; 503 with the reason otherwise.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let pool = state.newsletter.store.pool();
+    // BEGIN IMMEDIATE takes the write lock a signup needs; the rollback writes nothing.
+    let check = tokio::time::timeout(WRITE_CHECK_TIMEOUT, async {
+        let transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+        transaction.rollback().await
+    })
+    .await;
+    match check {
+        Ok(Ok(())) => plain(StatusCode::OK, format!("ready: {} articles, database writable\n", state.content.article_count())),
+        Ok(Err(sqlx::Error::PoolClosed)) => plain(StatusCode::SERVICE_UNAVAILABLE, "not ready: shutting down\n".into()),
+        Ok(Err(error)) => {
+            tracing::warn!("readyz: the database refused a write transaction: {error}");
+            plain(StatusCode::SERVICE_UNAVAILABLE, "not ready: the database is not writable\n".into())
+        }
+        Err(_) => {
+            tracing::warn!("readyz: no write lock on the database within {WRITE_CHECK_TIMEOUT:?}");
+            plain(StatusCode::SERVICE_UNAVAILABLE, "not ready: the database is busy\n".into())
+        }
+    }
+}
+
+fn plain(status: StatusCode, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
