@@ -81,7 +81,8 @@ async fn run() -> ExitCode {
     }
     tracing::info!(articles = content.article_count(), "content loaded");
 
-    let newsletter = match start_newsletter(&config).await {
+    let production = leptos_options.env == leptos::config::Env::PROD;
+    let newsletter = match start_newsletter(&config, production).await {
         Ok(newsletter) => newsletter,
         Err(error) => {
             eprintln!("error: {error}");
@@ -123,8 +124,9 @@ async fn run() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Opens the newsletter database and starts delivering its outbox.
-async fn start_newsletter(config: &Config) -> Result<Arc<Newsletter>, String> {
+/// Opens the newsletter database and starts delivering its outbox. In `production` a missing
+/// SMTP setting is warned about: readers would never get their confirmation mail.
+async fn start_newsletter(config: &Config, production: bool) -> Result<Arc<Newsletter>, String> {
     let pool = open_database(&config.data_dir)
         .await
         .map_err(|error| format!("cannot open the database in {}: {error}", config.data_dir.display()))?;
@@ -135,7 +137,14 @@ async fn start_newsletter(config: &Config) -> Result<Arc<Newsletter>, String> {
         }
         None => {
             let outbox = config.data_dir.join("outbox");
-            tracing::info!("no SMTP configured (NV_SMTP_HOST): newsletter mail is written to {}", outbox.display());
+            if production {
+                tracing::warn!(
+                    "NO MAIL IS SENT: no SMTP server is configured (NV_SMTP_HOST), so newsletter mail is only written to files in {}. Readers will not get their confirmation links.",
+                    outbox.display()
+                );
+            } else {
+                tracing::info!("no SMTP configured (NV_SMTP_HOST): newsletter mail is written to {}", outbox.display());
+            }
             Mailer::Files(outbox)
         }
     };
@@ -144,7 +153,7 @@ async fn start_newsletter(config: &Config) -> Result<Arc<Newsletter>, String> {
         store: store.clone(),
         limiter: RateLimiter::new(config.signup_limit, std::time::Duration::from_secs(600)),
         outbox_signal: Arc::default(),
-        trust_forwarded_for: config.trust_forwarded_for,
+        trusted_proxy_hops: config.trusted_proxy_hops,
     });
     let worker = DeliveryWorker { store, mailer, signal: newsletter.outbox_signal.clone() };
     tokio::spawn(worker.run());
