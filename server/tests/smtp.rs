@@ -35,7 +35,7 @@ impl SmtpServer {
         let child = Command::new(python)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c"])
             .args(handler)
-            .env("PYTHONPATH", Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"))
+            .env("PYTHONPATH", python_path())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -60,6 +60,13 @@ impl Drop for SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `PYTHONPATH` with this folder (for smtp_picky.py) in front of whatever was set.
+fn python_path() -> std::ffi::OsString {
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let inherited = std::env::var_os("PYTHONPATH").map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>()).unwrap_or_default();
+    std::env::join_paths(std::iter::once(ours).chain(inherited)).expect("paths without separators")
 }
 
 fn free_port() -> u16 {
