@@ -13,7 +13,6 @@ mod tokens;
 pub use db::open_database;
 pub use mail::{DeliveryWorker, Mailer, SmtpSettings, SmtpTls};
 pub use rate_limit::{client_key, forwarded_client, RateLimiter};
-pub use retry::{backoff_secs, classify, next_step, Failure, NextStep, GIVE_UP_AFTER_SECS};
 pub use store::{Clock, SignupOutcome, Store};
 pub use tokens::{hash_token, new_token, tokens_match};
 
