@@ -157,3 +157,27 @@ test.describe("without JavaScript", () => {
     await expect(page.locator(".token-status")).toHaveText(/invalid or has expired/);
   });
 });
+
+test("a signup form on another site is refused with a page that says why", async ({ page, baseURL }) => {
+  // A page elsewhere that posts our signup form: the browser marks the post as cross-site.
+  await page.route("http://elsewhere.example/**", (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!DOCTYPE html><html lang="en"><title>Win a prize</title>
+        <form method="post" action="${new URL("/api/newsletter/subscribe", baseURL)}">
+          <input type="hidden" name="email" value="${uniqueAddress("forged")}">
+          <input type="hidden" name="form" value="community">
+          <button>Claim your prize</button>
+        </form></html>`,
+    }),
+  );
+  await page.goto("http://elsewhere.example/");
+  const [response] = await Promise.all([
+    page.waitForResponse("**/api/newsletter/subscribe"),
+    page.getByRole("button", { name: "Claim your prize" }).click(),
+  ]);
+  expect(response.status()).toBe(403);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Form not accepted");
+  await expect(page.getByText("This form was sent from another website")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Go to NourishVibes" })).toHaveAttribute("href", "/");
+});

@@ -18,8 +18,10 @@ pub struct Config {
     pub signup_limit: usize,
     /// Show drafts and scheduled articles (`NV_SHOW_DRAFTS=true`, for development only).
     pub show_drafts: bool,
-    /// Rate-limit on the last `X-Forwarded-For` hop (`NV_TRUST_FORWARDED_FOR=true`, only behind a proxy you run).
-    pub trust_forwarded_for: bool,
+    /// Reverse proxies of our own in front of the server (`NV_TRUSTED_PROXY_HOPS`, default 0):
+    /// the rate limiter reads the client address that many entries from the right of
+    /// `X-Forwarded-For`. The older `NV_TRUST_FORWARDED_FOR=true` means 1.
+    pub trusted_proxy_hops: usize,
 }
 
 impl Config {
@@ -63,10 +65,20 @@ impl Config {
             None => 5,
             Some(limit) => limit.parse().map_err(|_| format!("NV_SIGNUP_LIMIT must be a whole number, not {limit:?}"))?,
         };
-        let trust_forwarded_for = match var("NV_TRUST_FORWARDED_FOR").as_deref() {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(other) => return Err(format!("NV_TRUST_FORWARDED_FOR must be true or false, not {other:?}")),
+        let trusted_proxy_hops = match (var("NV_TRUSTED_PROXY_HOPS"), var("NV_TRUST_FORWARDED_FOR")) {
+            (Some(_), Some(_)) => {
+                return Err("set NV_TRUSTED_PROXY_HOPS only: NV_TRUST_FORWARDED_FOR is its older form (true = 1 hop)".into())
+            }
+            (Some(hops), None) => match hops.parse::<usize>() {
+                Ok(hops) if hops <= 16 => hops,
+                _ => return Err(format!("NV_TRUSTED_PROXY_HOPS must be the number of proxies in front (0 to 16), not {hops:?}")),
+            },
+            (None, Some(old)) => match old.as_str() {
+                "false" | "0" => 0,
+                "true" | "1" => 1,
+                other => return Err(format!("NV_TRUST_FORWARDED_FOR must be true or false, not {other:?} (better: NV_TRUSTED_PROXY_HOPS=1)")),
+            },
+            (None, None) => 0,
         };
         let show_drafts = match var("NV_SHOW_DRAFTS").as_deref() {
             None | Some("false") | Some("0") => false,
@@ -83,7 +95,7 @@ impl Config {
             data_dir: var("NV_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
             smtp,
             signup_limit,
-            trust_forwarded_for,
+            trusted_proxy_hops,
         })
     }
 }
@@ -104,7 +116,19 @@ mod tests {
         assert_eq!(config.site_url, "http://127.0.0.1:3000");
         assert!(config.smtp.is_none());
         assert_eq!(config.signup_limit, 5);
-        assert!(!config.trust_forwarded_for);
+        assert_eq!(config.trusted_proxy_hops, 0);
+    }
+
+    #[test]
+    fn proxy_hops_and_their_older_spelling() {
+        assert_eq!(config(&[("NV_TRUSTED_PROXY_HOPS", "2")]).unwrap().trusted_proxy_hops, 2);
+        assert_eq!(config(&[("NV_TRUST_FORWARDED_FOR", "true")]).unwrap().trusted_proxy_hops, 1);
+        assert_eq!(config(&[("NV_TRUST_FORWARDED_FOR", "false")]).unwrap().trusted_proxy_hops, 0);
+        for bad in ["-1", "two", "99"] {
+            assert!(config(&[("NV_TRUSTED_PROXY_HOPS", bad)]).unwrap_err().contains("NV_TRUSTED_PROXY_HOPS"), "{bad}");
+        }
+        let both = config(&[("NV_TRUSTED_PROXY_HOPS", "1"), ("NV_TRUST_FORWARDED_FOR", "true")]).unwrap_err();
+        assert!(both.contains("NV_TRUSTED_PROXY_HOPS only"), "{both}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod config;
+pub mod cross_site;
 pub mod feeds;
 pub mod health;
 pub mod html_cache;
@@ -52,6 +53,7 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
         leptos::prelude::provide_context(route_state.clone())
     });
     let leptos_options = state.leptos_options.clone();
+    let site_origin = cross_site::SiteOrigin::new(&state.config.site_url);
     let share_images = share_image::ShareImages::new(&state.content, content_dir);
     let share_routes = Router::new()
         .route("/{file}", axum::routing::get(share_image::serve))
@@ -71,6 +73,8 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
         // Inside compression: pages are stored uncompressed and compressed once by the cache.
         .layer(axum::middleware::from_fn_with_state(cache.clone(), html_cache::store_rendered))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Posts from other sites are refused before anything reads them.
+        .layer(axum::middleware::from_fn_with_state(site_origin, cross_site::refuse_cross_site))
         // Whatever is not cached already compressed is compressed cheaply per response.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .with_state(state);

@@ -88,7 +88,8 @@ async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (newsletter, worker) = match start_newsletter(&config).await {
+    let production = leptos_options.env == leptos::config::Env::PROD;
+    let (newsletter, worker) = match start_newsletter(&config, production).await {
         Ok(started) => started,
         Err(error) => {
             eprintln!("error: {error}");
@@ -142,8 +143,9 @@ async fn run() -> ExitCode {
 }
 
 /// Opens the newsletter database and starts delivering its outbox (the worker's task, which
-/// returns after [`Store::stop`]).
-async fn start_newsletter(config: &Config) -> Result<(Arc<Newsletter>, tokio::task::JoinHandle<()>), String> {
+/// returns after [`Store::stop`]). In `production` a missing SMTP setting is warned about:
+/// readers would never get their confirmation mail.
+async fn start_newsletter(config: &Config, production: bool) -> Result<(Arc<Newsletter>, tokio::task::JoinHandle<()>), String> {
     let pool = open_database(&config.data_dir)
         .await
         .map_err(|error| format!("cannot open the database in {}: {error}", config.data_dir.display()))?;
@@ -154,7 +156,14 @@ async fn start_newsletter(config: &Config) -> Result<(Arc<Newsletter>, tokio::ta
         }
         None => {
             let outbox = config.data_dir.join("outbox");
-            tracing::info!("no SMTP configured (NV_SMTP_HOST): newsletter mail is written to {}", outbox.display());
+            if production {
+                tracing::warn!(
+                    "NO MAIL IS SENT: no SMTP server is configured (NV_SMTP_HOST), so newsletter mail is only written to files in {}. Readers will not get their confirmation links.",
+                    outbox.display()
+                );
+            } else {
+                tracing::info!("no SMTP configured (NV_SMTP_HOST): newsletter mail is written to {}", outbox.display());
+            }
             Mailer::Files(outbox)
         }
     };
@@ -163,7 +172,7 @@ async fn start_newsletter(config: &Config) -> Result<(Arc<Newsletter>, tokio::ta
         store: store.clone(),
         limiter: RateLimiter::new(config.signup_limit, std::time::Duration::from_secs(600)),
         outbox_signal: Arc::default(),
-        trust_forwarded_for: config.trust_forwarded_for,
+        trusted_proxy_hops: config.trusted_proxy_hops,
     });
     let worker = DeliveryWorker { store, mailer, signal: newsletter.outbox_signal.clone() };
     Ok((newsletter, tokio::spawn(worker.run())))

@@ -20,10 +20,22 @@ struct SmtpServer {
 
 impl SmtpServer {
     fn start(port: u16, maildir: &Path) -> SmtpServer {
+        SmtpServer::start_with(port, maildir, &["aiosmtpd.handlers.Mailbox".as_ref(), maildir.as_os_str()])
+    }
+
+    /// A server that refuses `refused*` recipients with 550 and `later*` ones with 451, and logs
+    /// every RCPT to `log` (see smtp_picky.py).
+    fn start_picky(port: u16, maildir: &Path, log: &Path) -> SmtpServer {
+        SmtpServer::start_with(port, maildir, &["smtp_picky.Picky".as_ref(), maildir.as_os_str(), log.as_os_str()])
+    }
+
+    /// aiosmtpd with `handler` (its class, then its arguments).
+    fn start_with(port: u16, maildir: &Path, handler: &[&std::ffi::OsStr]) -> SmtpServer {
         let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
         let child = Command::new(python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(maildir)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c"])
+            .args(handler)
+            .env("PYTHONPATH", python_path())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -48,6 +60,13 @@ impl Drop for SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `PYTHONPATH` with this folder (for smtp_picky.py) in front of whatever was set.
+fn python_path() -> std::ffi::OsString {
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let inherited = std::env::var_os("PYTHONPATH").map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>()).unwrap_or_default();
+    std::env::join_paths(std::iter::once(ours).chain(inherited)).expect("paths without separators")
 }
 
 fn free_port() -> u16 {
@@ -136,4 +155,99 @@ async fn mail_queued_while_the_smtp_server_is_down_is_delivered_when_it_is_back(
     worker.deliver_due().await;
     assert_eq!(smtp.messages().len(), 1);
     assert!(unfold(&smtp.messages()[0]).contains("To: patient@example.com"));
+}
+
+/// The RCPT lines the picky server logged for addresses starting with `prefix`.
+fn tries(log: &Path, prefix: &str) -> usize {
+    std::fs::read_to_string(log).unwrap_or_default().lines().filter(|line| line.starts_with(&format!("RCPT {prefix}"))).count()
+}
+
+async fn outbox_row(store: &Store, recipient: &str) -> (i64, Option<i64>, Option<i64>, Option<String>, Option<String>, i64) {
+    sqlx::query_as("SELECT attempts, sent_at, failed_at, body, last_error, next_attempt_at FROM outbox WHERE recipient = ?")
+        .bind(recipient)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_refused_recipient_fails_at_once_a_busy_one_backs_off_and_is_given_up_after_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("rcpt.log");
+    let smtp = SmtpServer::start_picky(free_port(), &dir.path().join("maildir"), &log);
+    let start = 1_800_000_000;
+    let (clock, now) = manual_clock(start);
+    let store = Store::new(open_database(&dir.path().join("data")).await.unwrap(), common::SITE_URL, Some(clock));
+    for address in ["refused@example.com", "later@example.com", "welcome@example.com"] {
+        store.signup(address, "footer", "privacy@2026-02-15").await.unwrap();
+    }
+    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(smtp.port), signal: Arc::default() };
+    worker.deliver_due().await;
+
+    // Delivered: the others' failures do not hold it up.
+    assert_eq!(smtp.messages().len(), 1);
+    assert!(unfold(&smtp.messages()[0]).contains("To: welcome@example.com"));
+    // 550: failed for good at once, its tokens forgotten, and the address kept out of the error.
+    let (attempts, sent, failed, body, error, _) = outbox_row(&store, "refused@example.com").await;
+    assert_eq!((attempts, sent, failed, body), (1, None, Some(start), None));
+    let error = error.expect("the reason is kept");
+    assert!(error.contains("550") && !error.contains("refused@example.com"), "{error}");
+    // 451: tried again after a minute, then two, ...
+    let (attempts, _, failed, body, _, next) = outbox_row(&store, "later@example.com").await;
+    assert_eq!((attempts, failed, body.is_some(), next), (1, None, true, start + 60));
+
+    now.fetch_add(59, Ordering::SeqCst);
+    worker.deliver_due().await;
+    assert_eq!(tries(&log, "later"), 1, "not before the backoff");
+    now.fetch_add(1, Ordering::SeqCst);
+    worker.deliver_due().await;
+    assert_eq!(tries(&log, "later"), 2);
+    let (attempts, _, _, _, _, next) = outbox_row(&store, "later@example.com").await;
+    assert_eq!((attempts, next), (2, start + 60 + 120));
+
+    // Three days after it was queued, the next failure gives it up.
+    now.store(start + 3 * 24 * 3600, Ordering::SeqCst);
+    worker.deliver_due().await;
+    let (attempts, _, failed, body, _, _) = outbox_row(&store, "later@example.com").await;
+    assert_eq!((attempts, failed, body), (3, Some(start + 3 * 24 * 3600), None));
+
+    // Nothing is tried again, however long the worker runs.
+    now.fetch_add(7 * 24 * 3600, Ordering::SeqCst);
+    worker.deliver_due().await;
+    assert_eq!((tries(&log, "refused"), tries(&log, "later"), tries(&log, "welcome")), (1, 3, 1));
+    assert_eq!(smtp.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn a_mail_the_server_accepted_is_not_sent_again_when_recording_it_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let store = Store::new(open_database(&dir.path().join("data")).await.unwrap(), common::SITE_URL, None);
+    store.signup("once@example.com", "footer", "privacy@2026-02-15").await.unwrap();
+    // The database refuses to record the delivery, as a full disk or a lock held elsewhere would.
+    sqlx::query("CREATE TRIGGER sent_fails BEFORE UPDATE OF sent_at ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        .execute(store.pool())
+        .await
+        .unwrap();
+
+    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(smtp.port), signal: Arc::default() };
+    let delivering = tokio::spawn(async move { worker.deliver_due().await });
+    let started = Instant::now();
+    while smtp.messages().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(15), "the mail never arrived");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The worker keeps retrying the record meanwhile, not the send.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(smtp.messages().len(), 1, "sent again while the delivery was not recorded");
+    assert!(!delivering.is_finished(), "the worker went on without recording the delivery");
+    let (_, sent, _, _, _, _) = outbox_row(&store, "once@example.com").await;
+    assert_eq!(sent, None);
+
+    sqlx::query("DROP TRIGGER sent_fails").execute(store.pool()).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(15), delivering).await.expect("recorded once the database works").unwrap();
+    let (_, sent, failed, body, _, _) = outbox_row(&store, "once@example.com").await;
+    assert!(sent.is_some());
+    assert_eq!((failed, body), (None, None));
+    assert_eq!(smtp.messages().len(), 1, "delivered exactly once");
 }

@@ -44,6 +44,9 @@ pub enum NewsletterError {
     /// The request could not be read (a tampered or truncated form).
     #[error("We couldn't read that form. Please reload the page and try again.")]
     Malformed,
+    /// The form was posted from another website (cross-site request forgery); nothing was done.
+    #[error("This form was sent from another website, so we didn't accept it and nothing was changed. To subscribe, confirm or unsubscribe, use the form on the NourishVibes site itself.")]
+    CrossSite,
     /// The browser could not reach the server.
     #[error("We couldn't reach NourishVibes. Check your connection and try again.")]
     Network,
@@ -60,6 +63,7 @@ impl NewsletterError {
             NewsletterError::RateLimited => 429,
             NewsletterError::InvalidLink => 404,
             NewsletterError::Malformed => 400,
+            NewsletterError::CrossSite => 403,
             NewsletterError::Network | NewsletterError::Unavailable => 503,
         }
     }
@@ -71,6 +75,7 @@ impl NewsletterError {
             NewsletterError::RateLimited => "rate-limited".into(),
             NewsletterError::InvalidLink => "invalid-link".into(),
             NewsletterError::Malformed => "malformed".into(),
+            NewsletterError::CrossSite => "cross-site".into(),
             NewsletterError::Network | NewsletterError::Unavailable => "unavailable".into(),
         }
     }
@@ -84,6 +89,7 @@ impl NewsletterError {
             "rate-limited" => NewsletterError::RateLimited,
             "invalid-link" => NewsletterError::InvalidLink,
             "malformed" => NewsletterError::Malformed,
+            "cross-site" => NewsletterError::CrossSite,
             _ => NewsletterError::Unavailable,
         }
     }

@@ -75,7 +75,7 @@ async fn state_with_options(
         store: Store::new(pool, SITE_URL, None),
         limiter: RateLimiter::new(signup_limit, Duration::from_secs(600)),
         outbox_signal: Arc::default(),
-        trust_forwarded_for: false,
+        trusted_proxy_hops: 0,
     });
     let state = AppState {
         leptos_options,

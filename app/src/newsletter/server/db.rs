@@ -28,3 +28,94 @@ pub async fn open_database(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::migrate::Migrator;
+
+    async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(pool).await.unwrap_or_else(|error| panic!("{sql}: {error}"))
+    }
+
+    /// A database as the first release left it: only the first migration applied.
+    async fn database_before_case_merge(data_dir: &Path) -> SqlitePool {
+        let first = tempfile::tempdir().unwrap();
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/0001_newsletter.sql");
+        std::fs::copy(source, first.path().join("0001_newsletter.sql")).unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(data_dir.join("nourishvibes.sqlite3"))
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+        Migrator::new(first.path()).await.unwrap().run(&pool).await.unwrap();
+        pool
+    }
+
+    #[tokio::test]
+    async fn spellings_of_one_address_are_merged_keeping_the_latest_decision_and_all_history() {
+        let data = tempfile::tempdir().unwrap();
+        let old = database_before_case_merge(data.path()).await;
+        let rows = [
+            // Ann confirmed, then signed up again under another spelling: that pending signup is newer.
+            "(1, 'Ann@Example.com', 'confirmed', 100, 200, NULL, 100)",
+            "(2, 'ann@example.com', 'pending', 300, NULL, NULL, 300)",
+            // Bob confirmed one spelling, then unsubscribed with the other: he stays unsubscribed.
+            "(3, 'BOB@example.com', 'unsubscribed', 100, 150, 500, 100)",
+            "(4, 'bob@example.com', 'confirmed', 200, 250, NULL, 200)",
+            "(5, 'Carol@example.com', 'pending', 100, NULL, NULL, 100)",
+        ];
+        let insert = format!(
+            "INSERT INTO subscribers (id, email, status, created_at, confirmed_at, unsubscribed_at, last_confirmation_mail_at) VALUES {}",
+            rows.join(", ")
+        );
+        sqlx::query(&insert).execute(&old).await.unwrap();
+        for id in 1..=5 {
+            sqlx::query("INSERT INTO consent_events (subscriber_id, event, at, source) VALUES (?, 'signup', 100, 'footer')")
+                .bind(id)
+                .execute(&old)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO tokens (hash, subscriber_id, purpose, created_at) VALUES (?, ?, 'unsubscribe', 100)")
+                .bind(vec![id as u8; 32])
+                .bind(id)
+                .execute(&old)
+                .await
+                .unwrap();
+        }
+        sqlx::query(
+            "INSERT INTO outbox (subscriber_id, recipient, subject, body, list_unsubscribe, created_at, next_attempt_at)
+             VALUES (4, 'bob@example.com', 'Confirm', 'token inside', 'https://x/one-click', 200, 200)",
+        )
+        .execute(&old)
+        .await
+        .unwrap();
+        old.close().await;
+
+        let pool = open_database(data.path()).await.expect("the migration runs");
+        let subscribers: Vec<(i64, String, String, Option<i64>)> =
+            sqlx::query_as("SELECT id, email, status, last_confirmation_mail_at FROM subscribers ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        let expected = [
+            (2, "ann@example.com".to_string(), "pending".to_string(), Some(300)),
+            (3, "bob@example.com".to_string(), "unsubscribed".to_string(), Some(200)),
+            (5, "carol@example.com".to_string(), "pending".to_string(), Some(100)),
+        ];
+        assert_eq!(subscribers, expected);
+        // The whole history and every token is kept, now on the surviving rows.
+        assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM consent_events").await, 5);
+        assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM consent_events WHERE subscriber_id = 2").await, 2);
+        assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM tokens WHERE subscriber_id = 3").await, 2);
+        // Mail queued for the unsubscribed reader under the other spelling is not sent.
+        let (owner, failed, body): (i64, Option<i64>, Option<String>) =
+            sqlx::query_as("SELECT subscriber_id, failed_at, body FROM outbox").fetch_one(&pool).await.unwrap();
+        assert_eq!((owner, failed.is_some(), body), (3, true, None));
+        // And the database refuses a second spelling from now on.
+        let again = sqlx::query("INSERT INTO subscribers (email, status, created_at) VALUES ('ANN@example.com', 'pending', 1)")
+            .execute(&pool)
+            .await;
+        assert!(again.is_err(), "a second spelling was stored");
+    }
+}

@@ -1,11 +1,13 @@
 //! Composing newsletter mail and delivering the outbox: SMTP through lettre when configured,
-//! otherwise `.eml` files under the data dir plus a log line with the link (development).
+//! otherwise `.eml` files under the data dir (development; the link is logged at debug level).
 
+use super::retry::{classify, Failure, NextStep};
 use super::store::Store;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +39,27 @@ pub struct OutboxMail {
     pub list_unsubscribe: String,
     /// Failed attempts so far.
     pub attempts: i64,
+    /// When it was queued (seconds since the epoch).
+    pub created_at: i64,
+}
+
+/// Why a mail was not delivered: how (see [`classify`]) and the error, without the address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryError {
+    /// Whether trying again may help.
+    pub failure: Failure,
+    /// What went wrong, for the log and the outbox row.
+    pub message: String,
+}
+
+impl DeliveryError {
+    fn transient(message: impl ToString) -> DeliveryError {
+        DeliveryError { failure: Failure::Transient, message: message.to_string() }
+    }
+
+    fn permanent(message: impl ToString) -> DeliveryError {
+        DeliveryError { failure: Failure::Permanent, message: message.to_string() }
+    }
 }
 
 /// The double opt-in mail: a link to the confirmation page (whose button confirms) and the
@@ -118,26 +141,61 @@ impl Mailer {
         Ok(Mailer::Smtp { transport: builder.build(), from })
     }
 
-    /// Delivers one mail.
-    async fn deliver(&self, mail: &OutboxMail) -> Result<(), String> {
+    /// Delivers one mail. Errors never carry the address: mail servers often quote it in
+    /// their replies, and these end up in the log.
+    async fn deliver(&self, mail: &OutboxMail) -> Result<(), DeliveryError> {
+        self.deliver_unredacted(mail).await.map_err(|error| DeliveryError {
+            message: redact(&error.message, &mail.recipient),
+            ..error
+        })
+    }
+
+    async fn deliver_unredacted(&self, mail: &OutboxMail) -> Result<(), DeliveryError> {
         let body = mail.body.clone().unwrap_or_default();
         match self {
             Mailer::Smtp { transport, from } => {
-                let message = build_message(from.clone(), mail, body)?;
-                transport.send(message).await.map(|_| ()).map_err(|error| error.to_string())
+                let message = build_message(from.clone(), mail, body).map_err(DeliveryError::permanent)?;
+                transport.send(message).await.map(|_| ()).map_err(|error| {
+                    let code = error
+                        .status()
+                        .map(|code| code.severity as u16 * 100 + code.category as u16 * 10 + code.detail as u16);
+                    DeliveryError { failure: classify(code), message: error.to_string() }
+                })
             }
             Mailer::Files(dir) => {
-                let from: Mailbox = "NourishVibes <newsletter@localhost>".parse().map_err(|error| format!("{error}"))?;
-                let message = build_message(from, mail, body.clone())?;
-                tokio::fs::create_dir_all(dir).await.map_err(|error| error.to_string())?;
+                let from: Mailbox = "NourishVibes <newsletter@localhost>".parse().map_err(DeliveryError::permanent)?;
+                let message = build_message(from, mail, body.clone()).map_err(DeliveryError::permanent)?;
+                tokio::fs::create_dir_all(dir).await.map_err(DeliveryError::transient)?;
                 let path = dir.join(format!("{:06}.eml", mail.id));
-                tokio::fs::write(&path, message.formatted()).await.map_err(|error| error.to_string())?;
+                tokio::fs::write(&path, message.formatted()).await.map_err(DeliveryError::transient)?;
+                tracing::info!("newsletter: no SMTP configured; mail {} written to {}", mail.id, path.display());
+                // The link holds a live token: only for a developer who asks for debug logs.
                 let link = body.split_whitespace().find(|word| word.contains("/newsletter/confirm?token=")).unwrap_or("");
-                tracing::info!("newsletter: no SMTP configured; mail to {} saved as {} (confirm at {link})", mail.recipient, path.display());
+                tracing::debug!("newsletter: mail {} to {} confirms at {link}", mail.id, mail.recipient);
                 Ok(())
             }
         }
     }
+}
+
+/// `text` with every spelling of `address` (any letter case) replaced by `<recipient>`.
+fn redact(text: &str, address: &str) -> String {
+    if address.is_empty() {
+        return text.to_string();
+    }
+    let (lower_text, lower_address) = (text.to_ascii_lowercase(), address.to_ascii_lowercase());
+    let mut redacted = String::with_capacity(text.len());
+    let mut rest = 0;
+    // ASCII lowercasing keeps byte offsets, so positions in the lowercase copy fit the original.
+    for (start, _) in lower_text.match_indices(&lower_address) {
+        if start >= rest {
+            redacted.push_str(&text[rest..start]);
+            redacted.push_str("<recipient>");
+            rest = start + address.len();
+        }
+    }
+    redacted.push_str(&text[rest..]);
+    redacted
 }
 
 fn build_message(from: Mailbox, mail: &OutboxMail, body: String) -> Result<Message, String> {
@@ -196,7 +254,9 @@ impl DeliveryWorker {
         }
     }
 
-    /// Sends every mail that is due now.
+    /// Sends every mail that is due now. A mail the server accepted is never sent again: if
+    /// recording that fails (the database is locked or full), the worker keeps retrying the
+    /// record, not the send.
     pub async fn deliver_due(&self) {
         loop {
             let batch = match self.store.due_mail(20).await {
@@ -214,19 +274,58 @@ impl DeliveryWorker {
                 if self.store.is_stopping() {
                     return;
                 }
-                let result = match self.mailer.deliver(&mail).await {
-                    Ok(()) => self.store.mark_sent(mail.id).await,
-                    Err(error) => {
-                        tracing::warn!("newsletter: delivery of mail {} failed (attempt {}): {error}", mail.id, mail.attempts + 1);
-                        self.store.mark_attempt_failed(mail.id, mail.attempts, &error).await
+                match self.mailer.deliver(&mail).await {
+                    Ok(()) => {
+                        until_recorded(mail.id, || self.store.mark_sent(mail.id)).await;
+                        tracing::debug!("newsletter: mail {} delivered", mail.id);
                     }
-                };
-                if let Err(error) = result {
-                    tracing::error!("newsletter: updating the outbox failed: {error}");
-                    return;
+                    Err(error) => {
+                        let step = until_recorded(mail.id, || self.store.mark_attempt_failed(&mail, error.failure, &error.message)).await;
+                        log_failure(&mail, &error, step);
+                    }
                 }
             }
         }
+    }
+}
+
+/// Runs `record` until it succeeds, waiting 100 ms after the first failure and doubling the
+/// wait up to 30 s, with an error logged each time.
+async fn until_recorded<T, F, Fut>(mail_id: i64, mut record: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, sqlx::Error>>,
+{
+    let mut wait = Duration::from_millis(100);
+    loop {
+        match record().await {
+            Ok(value) => return value,
+            Err(error) => {
+                tracing::error!("newsletter: recording the outcome of mail {mail_id} failed, retrying in {wait:?}: {error}");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(30));
+            }
+        }
+    }
+}
+
+fn log_failure(mail: &OutboxMail, error: &DeliveryError, step: NextStep) {
+    let attempt = mail.attempts + 1;
+    match (step, error.failure) {
+        (NextStep::RetryAt(at), _) => tracing::warn!(
+            "newsletter: delivery of mail {} failed (attempt {attempt}), next try at {at}: {}",
+            mail.id,
+            error.message
+        ),
+        (NextStep::GiveUp, Failure::Permanent) => {
+            tracing::error!("newsletter: mail {} refused for good by the mail server, given up: {}", mail.id, error.message)
+        }
+        (NextStep::GiveUp, Failure::Transient) => tracing::error!(
+            "newsletter: mail {} given up after {attempt} attempts over {} days: {}",
+            mail.id,
+            super::retry::GIVE_UP_AFTER_SECS / 86_400,
+            error.message
+        ),
     }
 }
 
@@ -240,5 +339,15 @@ mod tests {
         assert!(mail.body.contains("https://nv.example/newsletter/confirm?token=c0ffee"));
         assert!(mail.body.contains("https://nv.example/newsletter/unsubscribe?token=beef"));
         assert_eq!(mail.list_unsubscribe, "https://nv.example/newsletter/unsubscribe/one-click?token=beef");
+    }
+
+    #[test]
+    fn addresses_are_taken_out_of_error_messages() {
+        let reply = "permanent error (550): 5.1.1 <Reader@Example.com>: Recipient address rejected; reader@example.com unknown";
+        assert_eq!(
+            redact(reply, "reader@example.com"),
+            "permanent error (550): 5.1.1 <<recipient>>: Recipient address rejected; <recipient> unknown"
+        );
+        assert_eq!(redact("connection refused", "reader@example.com"), "connection refused");
     }
 }

@@ -4,13 +4,15 @@ mod batch;
 mod db;
 mod mail;
 mod rate_limit;
+mod retry;
+pub mod return_to;
 mod signup_rows;
 mod store;
 mod tokens;
 
 pub use db::open_database;
 pub use mail::{DeliveryWorker, Mailer, SmtpSettings, SmtpTls};
-pub use rate_limit::{client_key, RateLimiter};
+pub use rate_limit::{client_key, forwarded_client, RateLimiter};
 pub use store::{Clock, SignupOutcome, Store};
 pub use tokens::{hash_token, new_token, tokens_match};
 
@@ -33,8 +35,9 @@ pub struct Newsletter {
     pub limiter: RateLimiter,
     /// Woken whenever mail is queued, so delivery starts at once.
     pub outbox_signal: Arc<Notify>,
-    /// Use the last `X-Forwarded-For` hop instead of the peer address (behind a trusted proxy).
-    pub trust_forwarded_for: bool,
+    /// How many reverse proxies of our own stand in front of the server: the client address is
+    /// read that many entries from the right of `X-Forwarded-For` (0: the peer address).
+    pub trusted_proxy_hops: usize,
 }
 
 /// Sets the status of the error response being built (also for errors the function body never
@@ -57,7 +60,8 @@ pub struct FormRequest {
 }
 
 impl FormRequest {
-    /// Reads the request from the context; `return_to` is used only when it is a local path.
+    /// Reads the request from the context; `return_to` is kept only as a path on this site
+    /// (see [`return_to::resolve`]), otherwise the reader goes back to `/`.
     pub fn current(return_to: &str) -> FormRequest {
         let plain_form = use_context::<Parts>().is_some_and(|parts| {
             parts
@@ -66,7 +70,8 @@ impl FormRequest {
                 .and_then(|value| value.to_str().ok())
                 .is_some_and(|accept| accept.contains("text/html"))
         });
-        FormRequest { plain_form, return_to: local_path(return_to).unwrap_or("/newsletter").to_string() }
+        let site_url = app_state().map(|state| state.config.site_url.clone()).unwrap_or_default();
+        FormRequest { plain_form, return_to: return_to::resolve(&site_url, return_to) }
     }
 
     /// Turns a result into the response: JSON with the right status for the hydrated form, or a
@@ -98,12 +103,6 @@ impl FormRequest {
     }
 }
 
-/// `path` without query or fragment when it is a path on this site (not `//host` or a URL).
-fn local_path(path: &str) -> Option<&str> {
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    (path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && path.is_ascii()).then_some(path)
-}
-
 /// The newsletter service of this server.
 fn newsletter() -> Result<Arc<Newsletter>, NewsletterError> {
     app_state().map(|state| state.newsletter).map_err(|_| NewsletterError::Unavailable)
@@ -112,13 +111,8 @@ fn newsletter() -> Result<Arc<Newsletter>, NewsletterError> {
 /// The address the request came from, as the rate limiter sees it.
 fn client_address(newsletter: &Newsletter) -> Option<IpAddr> {
     let parts = use_context::<Parts>()?;
-    if newsletter.trust_forwarded_for {
-        let forwarded = parts.headers.get("x-forwarded-for").and_then(|value| value.to_str().ok());
-        if let Some(address) = forwarded.and_then(|list| list.rsplit(',').next()).and_then(|hop| hop.trim().parse().ok()) {
-            return Some(address);
-        }
-    }
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    forwarded_client(&parts.headers, peer, newsletter.trusted_proxy_hops)
 }
 
 /// Signs an address up: validation, honeypot, rate limit, then one write transaction.

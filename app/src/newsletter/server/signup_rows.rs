@@ -41,7 +41,7 @@ pub(super) async fn write_signups(
     let mut mails = Vec::new();
     let mut outcomes = Vec::with_capacity(signups.len());
     for signup in signups {
-        let subscriber = known.get_mut(&signup.email).ok_or_else(|| missing(&signup.email))?;
+        let subscriber = known.get_mut(&signup.email).ok_or_else(missing)?;
         if subscriber.status == "confirmed" {
             outcomes.push(SignupOutcome::NothingSent);
             continue;
@@ -194,9 +194,10 @@ fn queued_mail(subscriber: i64, email: &str) -> Result<QueuedMail<'_>, sqlx::Err
     Ok(QueuedMail { subscriber, email, confirm, unsubscribe })
 }
 
-/// The error if an address of the batch is neither stored nor inserted (cannot happen).
-fn missing(email: &str) -> sqlx::Error {
-    sqlx::Error::Protocol(format!("signup batch: no subscriber row for {email}"))
+/// The error if an address of the batch is neither stored nor inserted (cannot happen). It
+/// does not name the address: errors end up in the log.
+fn missing() -> sqlx::Error {
+    sqlx::Error::Protocol("signup batch: an address has no subscriber row".into())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The newsletter's transactions: signup, confirmation, unsubscribe and the outbox.
 
 use super::mail::OutboxMail;
+use super::retry::{next_step, Failure, NextStep};
 use super::signup_rows::write_signups;
 use super::tokens::{hash_token, tokens_match};
 use crate::newsletter::api::NewsletterError;
@@ -24,8 +25,6 @@ pub fn system_clock() -> Clock {
 pub const CONFIRMATION_TTL_SECS: i64 = 48 * 3600;
 /// At most one confirmation mail per address in this time.
 pub const MAIL_INTERVAL_SECS: i64 = 3600;
-/// Delivery attempts before a mail is given up.
-pub const MAX_ATTEMPTS: i64 = 12;
 
 /// What a signup did (never shown to the reader: every signup gets the same answer).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +55,7 @@ impl Store {
         &self.pool
     }
 
-    fn now(&self) -> i64 {
+    pub(super) fn now(&self) -> i64 {
         (self.clock)()
     }
 
@@ -192,7 +191,7 @@ impl Store {
     /// Mail whose next attempt is due, oldest first.
     pub async fn due_mail(&self, limit: i64) -> Result<Vec<OutboxMail>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT id, recipient, subject, body, list_unsubscribe, attempts FROM outbox
+            "SELECT id, recipient, subject, body, list_unsubscribe, attempts, created_at FROM outbox
              WHERE sent_at IS NULL AND failed_at IS NULL AND body IS NOT NULL AND next_attempt_at <= ?
              ORDER BY id LIMIT ?",
         )
@@ -220,23 +219,25 @@ impl Store {
         tx.commit().await
     }
 
-    /// Records a failed attempt: retried later with exponential backoff, given up after
-    /// [`MAX_ATTEMPTS`].
-    pub async fn mark_attempt_failed(&self, id: i64, attempts_before: i64, error: &str) -> Result<(), sqlx::Error> {
+    /// Records that attempt `mail.attempts + 1` of `mail` failed, and what happens next (see
+    /// [`next_step`]): it is tried again later, or given up, and then its body, which holds raw
+    /// tokens, is forgotten.
+    pub async fn mark_attempt_failed(&self, mail: &OutboxMail, failure: Failure, error: &str) -> Result<NextStep, sqlx::Error> {
         let now = self.now();
-        let attempts = attempts_before + 1;
-        let backoff = (30i64 << attempts.min(10)).min(6 * 3600);
-        let failed_at = (attempts >= MAX_ATTEMPTS).then_some(now);
+        let attempts = mail.attempts + 1;
+        let step = next_step(failure, attempts, mail.created_at, now);
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, failed_at = ? WHERE id = ?")
-            .bind(attempts)
-            .bind(now + backoff)
-            .bind(error)
-            .bind(failed_at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
+        let query = match step {
+            NextStep::RetryAt(at) => {
+                sqlx::query("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?").bind(attempts).bind(at)
+            }
+            NextStep::GiveUp => sqlx::query("UPDATE outbox SET attempts = ?, failed_at = ?, body = NULL, last_error = ? WHERE id = ?")
+                .bind(attempts)
+                .bind(now),
+        };
+        query.bind(error).bind(mail.id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(step)
     }
 }
 
