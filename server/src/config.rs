@@ -1,5 +1,6 @@
 //! Settings from the environment, with defaults that run the site from a fresh clone.
 
+use crate::html_cache::CacheSettings;
 use app::newsletter::server::{SmtpSettings, SmtpTls};
 use std::path::PathBuf;
 
@@ -20,6 +21,9 @@ pub struct Config {
     pub show_drafts: bool,
     /// Rate-limit on the last `X-Forwarded-For` hop (`NV_TRUST_FORWARDED_FOR=true`, only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    /// The page cache's budget (`NV_PAGE_CACHE_MB`) and whether `x-nv-bypass-cache` is honoured
+    /// (`NV_ALLOW_CACHE_BYPASS=true`, for benchmarks only).
+    pub page_cache: CacheSettings,
 }
 
 impl Config {
@@ -73,7 +77,18 @@ impl Config {
             Some("true") | Some("1") => true,
             Some(other) => return Err(format!("NV_SHOW_DRAFTS must be true or false, not {other:?}")),
         };
+        let mut page_cache = CacheSettings::default();
+        page_cache.allow_bypass = match var("NV_ALLOW_CACHE_BYPASS").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => return Err(format!("NV_ALLOW_CACHE_BYPASS must be true or false, not {other:?}")),
+        };
+        if let Some(megabytes) = var("NV_PAGE_CACHE_MB") {
+            let megabytes: usize = megabytes.parse().map_err(|_| format!("NV_PAGE_CACHE_MB must be a whole number, not {megabytes:?}"))?;
+            page_cache.max_bytes = megabytes.saturating_mul(1024 * 1024);
+        }
         Ok(Config {
+            page_cache,
             show_drafts,
             site_url: var("NV_SITE_URL")
                 .unwrap_or_else(|| format!("http://{address}"))
@@ -105,6 +120,16 @@ mod tests {
         assert!(config.smtp.is_none());
         assert_eq!(config.signup_limit, 5);
         assert!(!config.trust_forwarded_for);
+        assert!(!config.page_cache.allow_bypass, "the bypass header is ignored unless asked for");
+    }
+
+    #[test]
+    fn page_cache_settings() {
+        let cache = config(&[("NV_ALLOW_CACHE_BYPASS", "true"), ("NV_PAGE_CACHE_MB", "64")]).unwrap().page_cache;
+        assert!(cache.allow_bypass);
+        assert_eq!(cache.max_bytes, 64 * 1024 * 1024);
+        assert!(config(&[("NV_ALLOW_CACHE_BYPASS", "yes")]).unwrap_err().contains("NV_ALLOW_CACHE_BYPASS"));
+        assert!(config(&[("NV_PAGE_CACHE_MB", "lots")]).unwrap_err().contains("NV_PAGE_CACHE_MB"));
     }
 
     #[test]

@@ -97,7 +97,8 @@ async fn run() -> ExitCode {
         assets: Arc::new(AssetUrls::plain("pkg", "nourishvibes")),
     };
     // Served without an outer router: cache hits are answered before any routing.
-    let app = server::build_app(state, &config.content_dir);
+    let cache = Arc::new(server::html_cache::HtmlCache::new(config.page_cache));
+    let app = server::build_app_with_cache(state, &config.content_dir, cache);
     let router = ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<std::net::SocketAddr>(app);
 
     let listener = match tokio::net::TcpListener::bind(address).await {
