@@ -78,6 +78,25 @@ async fn only_canonical_urls_of_real_pages_make_entries() {
 }
 
 #[tokio::test]
+async fn head_requests_are_answered_like_gets_and_store_nothing() {
+    let (cache, router) = app_and_cache(HtmlCache::default()).await;
+    let head = |uri: &str| Request::head(uri).body(Body::empty()).unwrap();
+    let (status, headers, _) = send(&router, head("/articles/vitamin-d3-k2?utm_source=x")).await;
+    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(headers.get(header::LOCATION).unwrap(), "/articles/vitamin-d3-k2");
+    // A miss: rendered, and the router drops the body of a `HEAD` answer.
+    let (status, _, _) = send(&router, head("/articles/vitamin-d3-k2")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(cache.keys().is_empty(), "a body-less answer is not kept as the page");
+    let (_, cached, page) = send(&router, get("/articles/vitamin-d3-k2")).await;
+    assert!(page.contains("<h1"), "the page stored by the GET is whole");
+    // A hit: the cached answer (the HTTP server sends its headers only).
+    let (status, headers, _) = send(&router, head("/articles/vitamin-d3-k2")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get(header::ETAG), cached.get(header::ETAG), "answered from the cache");
+}
+
+#[tokio::test]
 async fn a_page_within_a_list_is_kept_and_the_one_past_its_end_is_a_404() {
     // 2 fitness articles plus 15 copies: 17, two pages of 12.
     let dir = tempfile::tempdir().unwrap();

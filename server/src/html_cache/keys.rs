@@ -39,9 +39,11 @@ impl Lookup<'_> {
     }
 }
 
-/// How the cache treats `request`; `allow_bypass` honours [`BYPASS_HEADER`].
+/// How the cache treats `request`; `allow_bypass` honours [`BYPASS_HEADER`]. `HEAD` is looked
+/// up as `GET` is (answered from the cache, redirected), so it cannot force renders either.
 pub(super) fn lookup(request: &Request, allow_bypass: bool) -> Lookup<'_> {
-    if request.method() != Method::GET || (allow_bypass && request.headers().contains_key(BYPASS_HEADER)) {
+    let method = request.method();
+    if (method != Method::GET && method != Method::HEAD) || (allow_bypass && request.headers().contains_key(BYPASS_HEADER)) {
         return Lookup::Pass;
     }
     let uri = request.uri();
@@ -262,6 +264,8 @@ mod tests {
         assert_eq!(key("/api/newsletter/subscribe"), None);
         let post = Request::post("/articles/x").body(Body::empty()).unwrap();
         assert_eq!(lookup(&post, true), Lookup::Pass);
+        let head = Request::head("/articles/x").body(Body::empty()).unwrap();
+        assert_eq!(lookup(&head, false), Lookup::Page("/articles/x"));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use super::document::{CachedPage, Offered};
 use super::keys::lookup;
 use super::{utc_day, HtmlCache};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -17,6 +17,10 @@ const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
 /// offers ready-made (feeds) are kept as they are. Errors (404 for a made-up path or a page
 /// past the end of a list) are never kept.
 pub async fn store_rendered(State(cache): State<Arc<HtmlCache>>, request: Request, next: Next) -> Response {
+    if request.method() != Method::GET {
+        // A `HEAD` response comes back without its body: nothing to keep.
+        return next.run(request).await;
+    }
     let key = lookup(&request, cache.settings.allow_bypass).key().map(|(key, kind)| (Box::<str>::from(key), kind));
     let Some((key, kind)) = key else {
         return next.run(request).await;
