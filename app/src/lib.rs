@@ -60,7 +60,7 @@ fn page_assets(options: &LeptosOptions) -> layout::AssetUrls {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // The tip of the day and the footer's signup block.
-    let (tip, community) = pages::read_now(content::api::get_site_chrome()).ok().map(|chrome| (chrome.tip, chrome.community)).unzip();
+    let (tip, community) = content::api::get_site_chrome().ok().map(|chrome| (chrome.tip, chrome.community)).unzip();
 
     view! {
         <Title formatter=|title: String| {

@@ -1,5 +1,6 @@
 //! Settings from the environment, with defaults that run the site from a fresh clone.
 
+use crate::html_cache::CacheSettings;
 use app::newsletter::server::{SmtpSettings, SmtpTls};
 use std::path::PathBuf;
 
@@ -22,6 +23,9 @@ pub struct Config {
     /// the rate limiter reads the client address that many entries from the right of
     /// `X-Forwarded-For`. The older `NV_TRUST_FORWARDED_FOR=true` means 1.
     pub trusted_proxy_hops: usize,
+    /// The page cache's budget (`NV_PAGE_CACHE_MB`) and whether `x-nv-bypass-cache` is honoured
+    /// (`NV_ALLOW_CACHE_BYPASS=true`, for benchmarks only).
+    pub page_cache: CacheSettings,
 }
 
 impl Config {
@@ -85,7 +89,18 @@ impl Config {
             Some("true") | Some("1") => true,
             Some(other) => return Err(format!("NV_SHOW_DRAFTS must be true or false, not {other:?}")),
         };
+        let mut page_cache = CacheSettings::default();
+        page_cache.allow_bypass = match var("NV_ALLOW_CACHE_BYPASS").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => return Err(format!("NV_ALLOW_CACHE_BYPASS must be true or false, not {other:?}")),
+        };
+        if let Some(megabytes) = var("NV_PAGE_CACHE_MB") {
+            let megabytes: usize = megabytes.parse().map_err(|_| format!("NV_PAGE_CACHE_MB must be a whole number, not {megabytes:?}"))?;
+            page_cache.max_bytes = megabytes.saturating_mul(1024 * 1024);
+        }
         Ok(Config {
+            page_cache,
             show_drafts,
             site_url: var("NV_SITE_URL")
                 .unwrap_or_else(|| format!("http://{address}"))
@@ -117,6 +132,7 @@ mod tests {
         assert!(config.smtp.is_none());
         assert_eq!(config.signup_limit, 5);
         assert_eq!(config.trusted_proxy_hops, 0);
+        assert!(!config.page_cache.allow_bypass, "the bypass header is ignored unless asked for");
     }
 
     #[test]
@@ -129,6 +145,15 @@ mod tests {
         }
         let both = config(&[("NV_TRUSTED_PROXY_HOPS", "1"), ("NV_TRUST_FORWARDED_FOR", "true")]).unwrap_err();
         assert!(both.contains("NV_TRUSTED_PROXY_HOPS only"), "{both}");
+    }
+
+    #[test]
+    fn page_cache_settings() {
+        let cache = config(&[("NV_ALLOW_CACHE_BYPASS", "true"), ("NV_PAGE_CACHE_MB", "64")]).unwrap().page_cache;
+        assert!(cache.allow_bypass);
+        assert_eq!(cache.max_bytes, 64 * 1024 * 1024);
+        assert!(config(&[("NV_ALLOW_CACHE_BYPASS", "yes")]).unwrap_err().contains("NV_ALLOW_CACHE_BYPASS"));
+        assert!(config(&[("NV_PAGE_CACHE_MB", "lots")]).unwrap_err().contains("NV_PAGE_CACHE_MB"));
     }
 
     #[test]

@@ -96,29 +96,33 @@ pub fn xml_escape(text: &str) -> String {
 }
 
 /// An Atom feed of `cards` (newest first) titled `title`, at `self_path`, linking to `page_path`.
+/// Every value written into it is escaped, the site URL and the content's keys too.
 fn atom(site: &str, title: &str, self_path: &str, page_path: &str, cards: &[&ArticleCard]) -> String {
     let updated = cards.iter().map(|card| card.updated.iso.as_str()).max().unwrap_or("2026-01-01");
+    let self_url = xml_escape(&format!("{site}{self_path}"));
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
          <title>{}</title>\n<subtitle>Evidence-based nutrition and health, reviewed by professionals.</subtitle>\n\
-         <link rel=\"self\" type=\"application/atom+xml\" href=\"{site}{self_path}\"/>\n\
-         <link rel=\"alternate\" type=\"text/html\" href=\"{site}{page_path}\"/>\n\
-         <id>{site}{self_path}</id>\n<updated>{updated}T00:00:00Z</updated>\n",
-        xml_escape(title)
+         <link rel=\"self\" type=\"application/atom+xml\" href=\"{self_url}\"/>\n\
+         <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
+         <id>{self_url}</id>\n<updated>{}T00:00:00Z</updated>\n",
+        xml_escape(title),
+        xml_escape(&format!("{site}{page_path}")),
+        xml_escape(updated),
     );
     for card in cards {
-        let url = format!("{site}/articles/{}", card.slug);
+        let url = xml_escape(&format!("{site}/articles/{}", card.slug));
         xml.push_str(&format!(
             "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{url}</id>\n\
              <published>{}T00:00:00Z</published>\n<updated>{}T00:00:00Z</updated>\n\
-             <author><name>{}</name><uri>{site}/authors/{}</uri></author>\n\
+             <author><name>{}</name><uri>{}</uri></author>\n\
              <category term=\"{}\" label=\"{}\"/>\n<summary>{}</summary>\n</entry>\n",
             xml_escape(&card.title),
-            card.published.iso,
-            card.updated.iso,
+            xml_escape(&card.published.iso),
+            xml_escape(&card.updated.iso),
             xml_escape(&card.author_name),
-            card.author_id,
-            card.category,
+            xml_escape(&format!("{site}/authors/{}", card.author_id)),
+            xml_escape(&card.category),
             xml_escape(&card.category_name),
             xml_escape(&card.description),
         ));
@@ -204,11 +208,16 @@ fn sitemap_xml(state: &AppState, today: Date) -> String {
             entries.push((format!("/{slug}"), Some(page.updated.iso.clone())));
         }
     }
+    urlset(site, &entries)
+}
+
+/// A sitemap of `entries` (path, last change) under `site`, every value escaped.
+fn urlset(site: &str, entries: &[(String, Option<String>)]) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (path, lastmod) in entries {
         xml.push_str(&format!("<url><loc>{}</loc>", xml_escape(&format!("{site}{path}"))));
         if let Some(lastmod) = lastmod {
-            xml.push_str(&format!("<lastmod>{lastmod}</lastmod>"));
+            xml.push_str(&format!("<lastmod>{}</lastmod>", xml_escape(lastmod)));
         }
         xml.push_str("</url>\n");
     }
@@ -224,4 +233,63 @@ pub async fn robots(State(state): State<AppState>) -> Response {
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::content::api::{DateView, HeroImage};
+
+    /// Every character XML gives a meaning to.
+    const NASTY: &str = "Fish & <chips> \"quoted\" 'too'";
+
+    fn nasty_card() -> ArticleCard {
+        let date = DateView { iso: "2026-01-02".into(), display: "Jan 2, 2026".into() };
+        ArticleCard {
+            slug: format!("a&b<c>\"'"),
+            title: NASTY.into(),
+            description: NASTY.into(),
+            category: "k&<>\"'".into(),
+            category_name: NASTY.into(),
+            tags: Vec::new(),
+            hero: HeroImage { src: String::new(), alt: String::new(), width: 1, height: 1 },
+            author_id: "id&<>\"'".into(),
+            author_name: NASTY.into(),
+            published: date.clone(),
+            updated: date,
+            reading_minutes: 3,
+        }
+    }
+
+    #[test]
+    fn every_value_in_a_feed_is_escaped() {
+        let site = "https://example.org/x?a=1&b='2'";
+        let card = nasty_card();
+        let xml = atom(site, NASTY, "/topics/k&<>/feed.xml", "/topics/k&<>", &[&card]);
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|error| panic!("{error}:\n{xml}"));
+        // URLs as written (feed-rs would normalise them).
+        let hrefs: Vec<&str> = doc.descendants().filter(|node| node.has_tag_name("link")).filter_map(|node| node.attribute("href")).collect();
+        assert_eq!(hrefs, [format!("{site}/topics/k&<>/feed.xml"), format!("{site}/topics/k&<>"), format!("{site}/articles/{}", card.slug)]);
+        let uri = doc.descendants().find(|node| node.has_tag_name("uri")).and_then(|node| node.text());
+        assert_eq!(uri, Some(format!("{site}/authors/{}", card.author_id).as_str()));
+        let feed = feed_rs::parser::parse(xml.as_bytes()).expect("a valid Atom feed");
+        assert_eq!(feed.title.unwrap().content, NASTY);
+        let entry = &feed.entries[0];
+        assert_eq!(entry.title.as_ref().unwrap().content, NASTY);
+        assert_eq!(entry.authors[0].name, NASTY);
+        assert_eq!(entry.categories[0].term, card.category);
+        assert_eq!(entry.categories[0].label.as_deref(), Some(NASTY));
+        assert_eq!(entry.summary.as_ref().unwrap().content, NASTY);
+    }
+
+    #[test]
+    fn every_value_in_the_sitemap_is_escaped() {
+        let site = "https://example.org/x?a=1&b='2'";
+        let entries = vec![("/a&b<c>\"'".to_string(), Some("2026-01-02&<>".to_string())), ("/".to_string(), None)];
+        let xml = urlset(site, &entries);
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|error| panic!("{error}:\n{xml}"));
+        let text = |name: &str| doc.descendants().find(|node| node.has_tag_name(name)).and_then(|node| node.text()).map(str::to_string);
+        assert_eq!(text("loc"), Some(format!("{site}/a&b<c>\"'")));
+        assert_eq!(text("lastmod").as_deref(), Some("2026-01-02&<>"));
+    }
 }

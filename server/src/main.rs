@@ -105,7 +105,8 @@ async fn run() -> ExitCode {
         assets: Arc::new(AssetUrls::plain("pkg", "nourishvibes")),
     };
     // Served without an outer router: cache hits are answered before any routing.
-    let app = server::build_app(state, &config.content_dir);
+    let cache = Arc::new(server::html_cache::HtmlCache::new(config.page_cache));
+    let app = server::build_app_with_cache(state, &config.content_dir, cache);
 
     let listener = match tokio::net::TcpListener::bind(address).await {
         Ok(listener) => listener,

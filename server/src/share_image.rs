@@ -1,11 +1,13 @@
 //! Link-preview images: most networks ignore SVG, so each article gets a 1200×630 PNG made from
 //! its hero art and title with resvg. Rendered on the first request for it, one at a time, and
-//! kept in memory up to a limit.
+//! kept in memory up to a limit. Only public articles have one: the image of a draft or of an
+//! article scheduled for later is a 404 (its title is not out yet), unless drafts are shown.
 //!
 //! Not rendered ahead: for a 1,000-article catalogue that took 52-54 s of CPU after every start
 //! (a core taken from the requests arriving then, or at the lowest priority still 350 MB more
 //! resident memory), for images only link-preview crawlers ask for, once per shared article.
 
+use app::content::dates::Date;
 use app::content::store::ContentStore;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -67,6 +69,8 @@ impl Kept {
 /// The share images of the articles: their sources, and the PNGs rendered so far.
 #[derive(Clone)]
 pub struct ShareImages {
+    /// What is public, asked on each request: a scheduled article becomes public on its day.
+    content: Arc<ContentStore>,
     sources: Arc<HashMap<String, Source>>,
     kept: Arc<RwLock<Kept>>,
     /// Held while rendering: a burst of requests for new images takes one core, not every core.
@@ -76,7 +80,7 @@ pub struct ShareImages {
 
 impl ShareImages {
     /// Prepares images for every article in `content`; hero paths are relative to `content_dir`.
-    pub fn new(content: &ContentStore, content_dir: &std::path::Path) -> ShareImages {
+    pub fn new(content: &Arc<ContentStore>, content_dir: &std::path::Path) -> ShareImages {
         let sources = content
             .pages()
             .map(|page| {
@@ -94,7 +98,13 @@ impl ShareImages {
         if fonts.is_empty() {
             tracing::warn!("no system fonts found: share images will have no title text");
         }
-        ShareImages { sources: Arc::new(sources), kept: Arc::default(), rendering: Arc::default(), fonts: Arc::new(fonts) }
+        ShareImages {
+            content: content.clone(),
+            sources: Arc::new(sources),
+            kept: Arc::default(),
+            rendering: Arc::default(),
+            fonts: Arc::new(fonts),
+        }
     }
 
     /// The image for `slug` if it is rendered and kept.
@@ -137,6 +147,9 @@ pub async fn serve(State(images): State<ShareImages>, Path(file): Path<String>, 
     let Some(slug) = file.strip_suffix(".png").map(str::to_string) else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    if !images.content.is_public(&slug, Date::today_utc()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let image = match images.kept(&slug) {
         Some(image) => Some(image),
         None => tokio::task::spawn_blocking(move || images.image(&slug)).await.ok().flatten(),

@@ -1,5 +1,7 @@
 //! Router-level tests of the HTML cache: ETag and 304, compressed copies, the requests that
 //! must never be served from the cache, search pages (keyed by normal form, bounded) and feeds.
+//! Admission (only canonical URLs of real pages are kept), eviction and the bypass switch are
+//! in `cache_admission.rs`.
 
 mod common;
 
@@ -8,7 +10,7 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use common::{app, app_with_cache};
 use http_body_util::BodyExt;
-use server::html_cache::{HtmlCache, SearchLimits};
+use server::html_cache::{CacheSettings, HtmlCache, SearchLimits};
 use std::io::Read;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -64,10 +66,6 @@ async fn reader_specific_pages_are_rendered_each_time() {
     assert!(headers.get(header::ETAG).is_none());
     assert!(String::from_utf8_lossy(&body).contains("An email address needs an @"));
     assert!(!String::from_utf8_lossy(&plain).contains("An email address needs an @"));
-    let bypass = Request::get("/articles/vitamin-d3-k2").header("x-nv-bypass-cache", "1").body(Body::empty()).unwrap();
-    let (status, headers, _) = send(&router, bypass).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(headers.get(header::ETAG).is_none(), "a fresh render");
     let (status, _, _) = send(&router, Request::get("/articles/no-such-thing").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "errors are not cached as pages");
 }
@@ -107,9 +105,14 @@ fn search_keys(cache: &HtmlCache) -> Vec<String> {
     cache.keys().into_iter().filter(|key| key.starts_with("/search")).collect()
 }
 
+/// A cache that renders afresh for the bypass header, to compare cached pages with renders.
+fn bypassable() -> HtmlCache {
+    HtmlCache::new(CacheSettings { allow_bypass: true, ..CacheSettings::default() })
+}
+
 #[tokio::test]
 async fn a_search_is_rendered_once_then_served_from_the_cache_like_an_article() {
-    let (cache, router) = app_and_cache(HtmlCache::default()).await;
+    let (cache, router) = app_and_cache(bypassable()).await;
     let (status, headers, first) = send(&router, get("/search?q=magnesium")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(marks(&first, "magnesium"));
@@ -144,7 +147,7 @@ async fn a_search_is_rendered_once_then_served_from_the_cache_like_an_article() 
 
 #[tokio::test]
 async fn different_searches_differ_and_other_spellings_lead_to_the_same_page() {
-    let (cache, router) = app_and_cache(HtmlCache::default()).await;
+    let (cache, router) = app_and_cache(bypassable()).await;
     let (_, magnesium, magnesium_page) = send(&router, get("/search?q=magnesium")).await;
     let (_, fiber, fiber_page) = send(&router, get("/search?q=fiber")).await;
     assert_ne!(magnesium.get(header::ETAG), fiber.get(header::ETAG));
@@ -169,13 +172,42 @@ async fn different_searches_differ_and_other_spellings_lead_to_the_same_page() {
 }
 
 #[tokio::test]
-async fn searches_with_other_parameters_are_rendered_each_time() {
+async fn searches_with_other_parameters_are_redirected_or_rendered_for_the_reader() {
     let (cache, router) = app_and_cache(HtmlCache::default()).await;
-    for uri in ["/search?q=magnesium&page=2", "/search?q=magnesium&q=fiber", "/search?q=magnesium&result=ok&form=footer"] {
+    // The page reads `q` only: anything else is dropped by a redirect, not stored under a key.
+    for (uri, to) in [
+        ("/search?q=magnesium&page=2", "/search?q=magnesium"),
+        ("/search?q=fiber&q=magnesium", "/search?q=magnesium"),
+        ("/search?utm_source=x", "/search?q="),
+    ] {
         let (status, headers, _) = send(&router, get(uri)).await;
-        assert_eq!(status, StatusCode::OK, "{uri}");
-        assert!(headers.get(header::ETAG).is_none(), "{uri} is not cached");
+        assert_eq!(status, StatusCode::MOVED_PERMANENTLY, "{uri}");
+        assert_eq!(headers.get(header::LOCATION).unwrap(), to, "{uri}");
     }
+    assert!(search_keys(&cache).is_empty(), "a redirect renders and keeps nothing");
+    // The outcome of a signup without JavaScript is the reader's own: rendered, never kept.
+    let (status, headers, page) = send(&router, get("/search?q=magnesium&result=ok&form=footer")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get(header::ETAG).is_none());
+    assert!(marks(&page, "magnesium"));
+    assert!(search_keys(&cache).is_empty());
+}
+
+#[tokio::test]
+async fn the_search_page_echoes_at_most_a_hundred_characters_of_the_query() {
+    let (cache, router) = app_and_cache(HtmlCache::default()).await;
+    let long = format!("{}{}", "a".repeat(100), "b".repeat(5_000));
+    // A long query in normal form is sent to its first hundred characters.
+    let (status, headers, _) = send(&router, get(&format!("/search?q={long}"))).await;
+    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+    let cut = format!("/search?q={}", "a".repeat(100));
+    assert_eq!(headers.get(header::LOCATION).unwrap().to_str().unwrap(), cut);
+    // Rendered for the reader (not through the cache), the page still shows no more than that.
+    let (status, _, page) = send(&router, get(&format!("/search?q={long}&result=ok&form=footer"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8_lossy(&page);
+    assert!(!page.contains(&"b".repeat(50)), "the tail is not echoed");
+    assert_eq!(page.matches(&"a".repeat(100)).count(), 3, "title, field and heading, each cut to 100 characters");
     assert!(search_keys(&cache).is_empty());
 }
 

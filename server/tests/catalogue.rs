@@ -7,9 +7,8 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
-use common::{app, app_on, content_dir, SITE_URL};
+use common::{app, app_on, content_dir, copy_dir, SITE_URL};
 use http_body_util::BodyExt;
-use std::path::Path;
 use tower::ServiceExt;
 
 async fn get_from(router: &Router, path: &str) -> (StatusCode, String) {
@@ -130,19 +129,6 @@ async fn the_sitemap_lists_every_public_page_with_its_lastmod() {
     assert!(robots.contains(&format!("Sitemap: {SITE_URL}/sitemap.xml")));
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[tokio::test]
 async fn drafts_are_not_shown_listed_fed_or_mapped() {
     let dir = tempfile::tempdir().unwrap();
@@ -153,13 +139,26 @@ async fn drafts_are_not_shown_listed_fed_or_mapped() {
         .replacen("slug = \"walking-and-step-counts\"", "slug = \"secret-draft\"\ndraft = true", 1)
         .replacen("title = \"", "title = \"Secret Draft: ", 1);
     std::fs::write(content.join("articles/secret-draft.md"), draft).unwrap();
+    // Scheduled: published on a day to come.
+    let scheduled = source
+        .replacen("slug = \"walking-and-step-counts\"", "slug = \"future-piece\"", 1)
+        .replacen("title = \"", "title = \"Future Piece: ", 1)
+        .replacen("published = 2026-02-16", "published = 2999-01-01", 1)
+        .replacen("updated = 2026-02-27", "updated = 2999-01-01", 1);
+    std::fs::write(content.join("articles/future-piece.md"), scheduled).unwrap();
     let (router, _) = app_on(&content, &dir.path().join("data"), 5).await;
 
     assert_eq!(get_from(&router, "/articles/secret-draft").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get_from(&router, "/articles/future-piece").await.0, StatusCode::NOT_FOUND);
+    // Nor a share image, which would carry the title.
+    assert_eq!(get_from(&router, "/share/secret-draft.png").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get_from(&router, "/share/future-piece.png").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get_from(&router, "/share/walking-and-step-counts.png").await.0, StatusCode::OK, "public articles have one");
     for path in ["/", "/topics/fitness", "/authors/james-okafor", "/feed.xml", "/topics/fitness/feed.xml", "/sitemap.xml"] {
         let (status, body) = get_from(&router, path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(!body.contains("secret-draft") && !body.contains("Secret Draft"), "{path} leaks the draft");
+        assert!(!body.contains("future-piece") && !body.contains("Future Piece"), "{path} leaks the scheduled article");
     }
 }
 

@@ -8,7 +8,7 @@ mod trust;
 
 use crate::content::api::{get_article, ArticlePage};
 use crate::newsletter::NewsletterCta;
-use crate::pages::{read_now, LoadFailed, NotFound};
+use crate::pages::{LoadFailed, NotFound};
 use crate::share::ShareRow;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
@@ -18,7 +18,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ArticleRoute() -> impl IntoView {
     let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
-    match read_now(get_article(slug)) {
+    match get_article(&slug) {
         Ok(Some(page)) => view! { <ArticleView page/> }.into_any(),
         Ok(None) => view! { <NotFound/> }.into_any(),
         Err(_) => view! { <LoadFailed/> }.into_any(),

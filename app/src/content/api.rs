@@ -1,7 +1,8 @@
-//! What the browser and the server share about content: page data and the server functions
-//! that serve it. Everything here is plain data, already rendered on the server.
+//! What pages show of the content, and the reads that get it during a server render (plain
+//! functions, not server functions: no browser code asks for page data, so none of it is an
+//! endpoint). Everything here is plain data, already rendered on the server.
 
-use leptos::prelude::*;
+use crate::pages::PageDataError;
 use serde::{Deserialize, Serialize};
 
 /// A date as the page shows it: ISO for `<time datetime>`, plus the reader-facing text.
@@ -261,13 +262,26 @@ pub struct SearchResults {
     pub hits: Vec<SearchHit>,
 }
 
-/// Searches titles, descriptions, summaries and bodies; at most 20 results.
-#[server]
-pub async fn search_articles(q: String) -> Result<SearchResults, ServerFnError> {
-    let content = crate::state::content_store()?;
-    let query: String = q.trim().chars().take(200).collect();
-    let hits = content.search(&query, super::dates::Date::today_utc(), 20);
-    Ok(SearchResults { query, hits })
+/// Longest search query, in characters, that the search page searches and shows (in its title,
+/// field and heading); the rest is cut off. Real queries are a few words.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// Searches titles, descriptions, summaries and bodies for `q` (cut to [`MAX_QUERY_CHARS`]);
+/// at most 20 results.
+pub fn search_articles(q: &str) -> Result<SearchResults, PageDataError> {
+    #[cfg(feature = "ssr")]
+    {
+        let state = crate::pages::render_state()?;
+        let query: String = q.trim().chars().take(MAX_QUERY_CHARS).collect();
+        let query = query.trim_end().to_string();
+        let hits = state.content.search(&query, super::dates::Date::today_utc(), 20);
+        Ok(SearchResults { query, hits })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = q;
+        Err(PageDataError::NotOnServer)
+    }
 }
 
 /// A topic (category).
@@ -314,33 +328,43 @@ pub struct SiteChrome {
     pub community: CommunityBlock,
 }
 
-/// The article for a slug, or `None` when there is no such article.
-#[server]
-pub async fn get_article(slug: String) -> Result<Option<ArticlePage>, ServerFnError> {
-    let content = crate::state::content_store()?;
-    Ok(content.visible_article(&slug, super::dates::Date::today_utc()))
+/// The article for a slug, or `None` when there is no such article (or it is not public).
+pub fn get_article(slug: &str) -> Result<Option<ArticlePage>, PageDataError> {
+    #[cfg(feature = "ssr")]
+    {
+        let state = crate::pages::render_state()?;
+        Ok(state.content.visible_article(slug, super::dates::Date::today_utc()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = slug;
+        Err(PageDataError::NotOnServer)
+    }
 }
-
 
 /// The site page at `/{slug}`, or `None`.
-#[server]
-pub async fn get_static_page(slug: String) -> Result<Option<StaticPage>, ServerFnError> {
-    let content = crate::state::content_store()?;
-    Ok(content.static_page(&slug).cloned())
-}
-
-/// Every published article, newest first.
-#[server]
-pub async fn list_articles() -> Result<Vec<ArticleCard>, ServerFnError> {
-    let content = crate::state::content_store()?;
-    Ok(content.article_cards())
+pub fn get_static_page(slug: &str) -> Result<Option<StaticPage>, PageDataError> {
+    #[cfg(feature = "ssr")]
+    {
+        let state = crate::pages::render_state()?;
+        Ok(state.content.static_page(slug).cloned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = slug;
+        Err(PageDataError::NotOnServer)
+    }
 }
 
 /// The tip of the day and the other site-wide texts.
-#[server]
-pub async fn get_site_chrome() -> Result<SiteChrome, ServerFnError> {
-    let content = crate::state::content_store()?;
-    Ok(content.site_chrome(super::dates::Date::today_utc()))
+pub fn get_site_chrome() -> Result<SiteChrome, PageDataError> {
+    #[cfg(feature = "ssr")]
+    {
+        let state = crate::pages::render_state()?;
+        Ok(state.content.site_chrome(super::dates::Date::today_utc()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    Err(PageDataError::NotOnServer)
 }
 
 /// A card with the given slug and placeholder fields, for tests of lists and search.

@@ -1,7 +1,7 @@
 //! Lists of articles: the home page, topic pages and author pages, paginated on the server.
 
 use super::api::{ArticleCard, AuthorView, CategoryView};
-use leptos::prelude::*;
+use crate::pages::PageDataError;
 use serde::{Deserialize, Serialize};
 
 /// Cards per page on topic and author pages.
@@ -21,13 +21,16 @@ pub struct Paged {
 }
 
 impl Paged {
-    /// Page `page` (from 1, clamped) of `cards`.
-    pub fn of(cards: Vec<ArticleCard>, page: usize) -> Paged {
+    /// Page `page` (from 1) of `cards`, or `None` past the last page: a URL for a page that
+    /// does not exist is a 404, not a copy of another page.
+    pub fn of(cards: Vec<ArticleCard>, page: usize) -> Option<Paged> {
         let total = cards.len();
         let pages = total.div_ceil(PAGE_SIZE).max(1);
-        let page = page.clamp(1, pages);
+        if !(1..=pages).contains(&page) {
+            return None;
+        }
         let cards = cards.into_iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
-        Paged { cards, page, pages, total }
+        Some(Paged { cards, page, pages, total })
     }
 }
 
@@ -78,24 +81,42 @@ pub struct AuthorPage {
 }
 
 /// The home page lists.
-#[server]
-pub async fn get_home() -> Result<HomeData, ServerFnError> {
-    let state = crate::state::app_state()?;
-    Ok(server::home(&state.content, &state.config.site_url, super::dates::Date::today_utc()))
+pub fn get_home() -> Result<HomeData, PageDataError> {
+    #[cfg(feature = "ssr")]
+    {
+        let state = crate::pages::render_state()?;
+        Ok(server::home(&state.content, &state.config.site_url, super::dates::Date::today_utc()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    Err(PageDataError::NotOnServer)
 }
 
-/// Page `page` of the topic `category`, or `None` if there is no such topic.
-#[server]
-pub async fn get_topic(category: String, page: usize) -> Result<Option<TopicPage>, ServerFnError> {
-    let state = crate::state::app_state()?;
-    Ok(server::topic(&state.content, &state.config.site_url, &category, page, super::dates::Date::today_utc()))
+/// Page `page` of the topic `category`, or `None` if there is no such topic or page.
+pub fn get_topic(category: &str, page: usize) -> Result<Option<TopicPage>, PageDataError> {
+    #[cfg(feature = "ssr")]
+    {
+        let state = crate::pages::render_state()?;
+        Ok(server::topic(&state.content, &state.config.site_url, category, page, super::dates::Date::today_utc()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = (category, page);
+        Err(PageDataError::NotOnServer)
+    }
 }
 
-/// Page `page` of the author `author`'s articles, or `None` if there is no such author.
-#[server]
-pub async fn get_author(author: String, page: usize) -> Result<Option<AuthorPage>, ServerFnError> {
-    let state = crate::state::app_state()?;
-    Ok(server::author(&state.content, &state.config.site_url, &author, page, super::dates::Date::today_utc()))
+/// Page `page` of the author `author`'s articles, or `None` if there is no such author or page.
+pub fn get_author(author: &str, page: usize) -> Result<Option<AuthorPage>, PageDataError> {
+    #[cfg(feature = "ssr")]
+    {
+        let state = crate::pages::render_state()?;
+        Ok(server::author(&state.content, &state.config.site_url, author, page, super::dates::Date::today_utc()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = (author, page);
+        Err(PageDataError::NotOnServer)
+    }
 }
 
 /// The lists, worked out from the content store for a given day.
@@ -126,16 +147,17 @@ pub mod server {
         }
     }
 
-    /// Page `page` of a topic on `today`.
+    /// Page `page` of a topic on `today`; `None` for an unknown topic or a page past the end.
     pub fn topic(content: &ContentStore, site_url: &str, key: &str, page: usize, today: Date) -> Option<TopicPage> {
         let category = content.categories().iter().find(|category| category.key == key)?.clone();
         let cards = content.visible_cards(today).filter(|card| card.category == key).cloned().collect();
-        let articles = Paged::of(cards, page);
+        let articles = Paged::of(cards, page)?;
         let canonical_url = paged_url(&format!("{site_url}/topics/{key}"), articles.page);
         Some(TopicPage { canonical_url, category, articles })
     }
 
-    /// Page `page` of an author's articles on `today`.
+    /// Page `page` of an author's articles on `today`; `None` for an unknown author or a page
+    /// past the end.
     pub fn author(content: &ContentStore, site_url: &str, key: &str, page: usize, today: Date) -> Option<AuthorPage> {
         let author = content.authors().iter().find(|author| author.id == key)?.clone();
         let cards = content.visible_cards(today).filter(|card| card.author_id == key).cloned().collect();
@@ -146,7 +168,7 @@ pub mod server {
             }))
             .cloned()
             .collect();
-        let articles = Paged::of(cards, page);
+        let articles = Paged::of(cards, page)?;
         let canonical_url = paged_url(&format!("{site_url}/authors/{key}"), articles.page);
         Some(AuthorPage { canonical_url, author, articles, reviewed })
     }
@@ -173,11 +195,12 @@ mod tests {
     #[test]
     fn lists_paginate_beyond_twelve() {
         let cards: Vec<ArticleCard> = (0..25).map(card).collect();
-        let second = Paged::of(cards.clone(), 2);
+        let second = Paged::of(cards.clone(), 2).unwrap();
         assert_eq!((second.page, second.pages, second.total, second.cards.len()), (2, 3, 25, 12));
         assert_eq!(second.cards[0].slug, "a12");
-        assert_eq!(Paged::of(cards.clone(), 3).cards.len(), 1);
-        assert_eq!(Paged::of(cards, 99).page, 3, "past the end clamps to the last page");
-        assert_eq!(Paged::of(Vec::new(), 1).pages, 1);
+        assert_eq!(Paged::of(cards.clone(), 3).unwrap().cards.len(), 1);
+        assert_eq!(Paged::of(cards.clone(), 4), None, "past the end is no page");
+        assert_eq!(Paged::of(cards, 0), None);
+        assert_eq!(Paged::of(Vec::new(), 1).unwrap().pages, 1, "an empty list still has its first page");
     }
 }

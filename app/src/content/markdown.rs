@@ -92,7 +92,17 @@ pub fn render(markdown: &str) -> Result<RenderedBody, Vec<String>> {
                     problems.push(format!("link to `{dest_url}` uses a scheme that is not allowed"));
                 }
             }
-            Event::Start(Tag::Heading { level, id, .. }) => {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                // `## Title {#id .class}` is allowed; any other attribute (`{onmouseover=…}`)
+                // would put markup of the editor's choosing into the page.
+                for (name, _) in attrs {
+                    problems.push(format!("heading attribute `{name}` is not allowed: only {{#id}} and {{.class}}"));
+                }
+                for name in id.iter().chain(classes) {
+                    if !is_safe_name(name) {
+                        problems.push(format!("heading id or class `{name}` may use only letters, digits, `-` and `_`"));
+                    }
+                }
                 let level = heading_level(*level);
                 if level == 1 {
                     problems.push(
@@ -161,6 +171,11 @@ fn heading_text(rest: &[Event]) -> String {
         }
     }
     text
+}
+
+/// Whether `name` is an id or class made of ASCII letters, digits, `-` and `_` only.
+fn is_safe_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -237,6 +252,19 @@ mod tests {
         assert_eq!(ids, ["what-the-research-shows", "dose-timing", "dose-timing-2", "my-id"]);
         assert_eq!(body.headings[3].level, 3);
         assert!(body.html.contains("<h2 id=\"dose-timing-2\">"));
+    }
+
+    #[test]
+    fn heading_attributes_other_than_id_and_class_are_refused() {
+        let problems = render("## Title {onmouseover=alert(1)}\n").unwrap_err();
+        assert!(problems[0].contains("onmouseover"), "{problems:?}");
+        let problems = render("## Title {#x .y style=color:red data-x}\n").unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        for unsafe_name in ["{#a\"b}", "{.c&d}", "{#a:b}"] {
+            assert!(render(&format!("## Title {unsafe_name}\n")).is_err(), "{unsafe_name}");
+        }
+        let body = render("## Title {#the-id .note .wide_box}\n").unwrap();
+        assert!(body.html.contains("<h2 id=\"the-id\" class=\"note wide_box\">Title</h2>"), "{}", body.html);
     }
 
     #[test]

@@ -167,6 +167,14 @@ impl ContentStore {
         self.show_unpublished || (!self.drafts.contains(&card.slug) && card.published.iso.as_str() <= today_iso)
     }
 
+    /// Whether the article `slug` exists and may be shown on `today` (public, or development
+    /// showing unpublished articles), without copying its page.
+    pub fn is_public(&self, slug: &str, today: Date) -> bool {
+        self.pages.get(slug).is_some_and(|page| {
+            self.show_unpublished || self.unpublished_note(slug, &page.published.iso, today).is_none()
+        })
+    }
+
     /// The rendered page for `slug`, whatever its status (share images, tests).
     pub fn article_page(&self, slug: &str) -> Option<&ArticlePage> {
         self.pages.get(slug)

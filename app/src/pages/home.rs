@@ -1,8 +1,6 @@
 //! The home page: the featured article, the latest ones and a section per topic.
 
 use super::card::Card;
-
-use super::read_now;
 use crate::content::lists::{get_home, HomeData};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
@@ -20,7 +18,7 @@ pub fn HomePage() -> impl IntoView {
             <h1 id="home-title">"Evidence-based nutrition, explained simply"</h1>
             <p>"Articles written by health professionals, with the research behind every claim."</p>
         </section>
-        {match read_now(get_home()) {
+        {match get_home() {
             Ok(home) => view! { <HomeLists home/> }.into_any(),
             Err(_) => view! {
                 <p role="alert">"Articles could not be loaded. Please try again in a moment."</p>

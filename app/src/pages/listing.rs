@@ -1,22 +1,22 @@
 //! Topic pages (`/topics/{category}`) and author pages (`/authors/{author}`).
 
 use super::card::{Card, PagedCards};
-use super::{read_now, LoadFailed, NotFound};
+use super::{LoadFailed, NotFound};
 use crate::content::lists::{get_author, get_topic};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// `?page=N`, 1 when absent or not a number.
+/// `?page=N`, 1 when absent; 0 (no such page: the list answers 404) when not a number.
 fn page_number() -> usize {
-    use_query_map().read_untracked().get("page").and_then(|page| page.parse().ok()).unwrap_or(1)
+    use_query_map().read_untracked().get("page").map_or(1, |page| page.parse().unwrap_or(0))
 }
 
-/// `/topics/:category`: the topic's articles, newest first, 12 a page.
+/// `/topics/:category`: the topic's articles, newest first, 12 a page; 404 past the last page.
 #[component]
 pub fn TopicRoute() -> impl IntoView {
     let category = use_params_map().read_untracked().get("category").unwrap_or_default();
-    match read_now(get_topic(category, page_number())) {
+    match get_topic(&category, page_number()) {
         Ok(Some(topic)) => {
             let base = format!("/topics/{}", topic.category.key);
             view! {
@@ -51,7 +51,7 @@ pub fn TopicRoute() -> impl IntoView {
 #[component]
 pub fn AuthorRoute() -> impl IntoView {
     let author = use_params_map().read_untracked().get("author").unwrap_or_default();
-    match read_now(get_author(author, page_number())) {
+    match get_author(&author, page_number()) {
         Ok(Some(page)) => {
             let person = page.author;
             let base = format!("/authors/{}", person.id);

@@ -13,5 +13,7 @@ pub use home::HomePage;
 pub use listing::{AuthorRoute, TopicRoute};
 pub use search::SearchPage;
 pub use not_found::{LoadFailed, NotFound};
-pub use page_data::read_now;
+#[cfg(feature = "ssr")]
+pub use page_data::render_state;
+pub use page_data::PageDataError;
 pub use static_page::StaticPageRoute;

@@ -1,38 +1,51 @@
 //! Reading a page's data while it renders.
+//!
+//! Pages render on the server only (islands: the browser runs the islands, never a route
+//! component), and their data is in the in-memory content store. So a page reads it with a
+//! plain function call during the render: no resource, no suspense, nothing to serialise, and
+//! no server function, which would also be a public endpoint rendering on demand.
 
-use leptos::prelude::ServerFnError;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+use std::fmt;
 
-/// The result of a page's data read, taken during the render itself.
-///
-/// Pages render on the server only (islands: the browser runs the islands, never a route
-/// component), and their reads are server functions over the in-memory content store whose
-/// bodies never wait. So the read is finished on its first poll, and the page needs no
-/// resource or suspense boundary around it: less work per render, and nothing to serialise.
-pub fn read_now<T>(read: impl Future<Output = Result<T, ServerFnError>>) -> Result<T, ServerFnError> {
-    match pin!(read).poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(result) => result,
-        Poll::Pending => {
-            leptos::logging::error!("a page read its data somewhere it has to wait: pages render on the server");
-            Err(ServerFnError::new("page data is read during the server render"))
-        }
+/// Why a page could not read its data; the page then shows [`super::LoadFailed`] (HTTP 500).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageDataError {
+    /// The render was given no server state: the server is misconfigured.
+    NoState,
+    /// Asked for outside a server render (pages are never rendered in the browser).
+    NotOnServer,
+}
+
+impl fmt::Display for PageDataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PageDataError::NoState => "the server state is missing from the render",
+            PageDataError::NotOnServer => "page data is read during the server render",
+        })
     }
 }
 
-#[cfg(test)]
+impl std::error::Error for PageDataError {}
+
+/// The server state of the render in progress.
+#[cfg(feature = "ssr")]
+pub fn render_state() -> Result<crate::state::AppState, PageDataError> {
+    leptos::prelude::use_context::<crate::state::AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        PageDataError::NoState
+    })
+}
+
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_read_that_never_waits_is_taken_at_once() {
-        assert_eq!(read_now(async { Ok::<_, ServerFnError>(7) }), Ok(7));
-    }
-
-    #[test]
-    fn a_read_that_waits_is_an_error_not_a_hang() {
-        let waits = std::future::pending::<Result<u8, ServerFnError>>();
-        assert!(read_now(waits).is_err());
+    fn without_server_state_a_page_reads_an_error_not_a_panic() {
+        let owner = leptos::prelude::Owner::new();
+        owner.with(|| {
+            assert_eq!(render_state().err(), Some(PageDataError::NoState));
+            assert_eq!(crate::content::api::get_site_chrome().err(), Some(PageDataError::NoState));
+        });
     }
 }

@@ -1,8 +1,7 @@
 //! `/search?q=…`: server-side full-text search. A plain GET form without JavaScript; once its
 //! island is hydrated, results follow the reader's typing (debounced) without a page load.
 
-use crate::content::api::{search_articles, SearchHit, SearchResults};
-use crate::pages::read_now;
+use crate::content::api::{search_articles, SearchHit, SearchResults, MAX_QUERY_CHARS};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -19,9 +18,11 @@ const UNAVAILABLE: &str = "Search is unavailable right now. Please try again in 
 /// The search page.
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    let q = use_query_map().read_untracked().get("q").unwrap_or_default();
+    // Echoed in the title, the field and the heading: bounded, so a URL cannot make the page
+    // carry (or the cache keep) a query of any length.
+    let q: String = use_query_map().read_untracked().get("q").unwrap_or_default().chars().take(MAX_QUERY_CHARS).collect();
     let title = if q.trim().is_empty() { "Search".to_string() } else { format!("Search: {}", q.trim()) };
-    let results = read_now(search_articles(q.clone()));
+    let results = search_articles(&q);
     view! {
         <Title text=title/>
         <Meta name="robots" content="noindex"/>
@@ -36,6 +37,7 @@ pub fn SearchPage() -> impl IntoView {
                             type="search"
                             name="q"
                             value=q
+                            maxlength=MAX_QUERY_CHARS
                             autocomplete="off"
                             placeholder="e.g. magnesium sleep"
                         />

@@ -2,7 +2,7 @@
 
 use crate::content::api::get_static_page;
 use crate::newsletter::SignupForm;
-use crate::pages::{read_now, LoadFailed, NotFound};
+use crate::pages::{LoadFailed, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 
@@ -10,7 +10,7 @@ use leptos_meta::{Link, Meta, Title};
 /// signup form after the text.
 #[component]
 pub fn StaticPageRoute(slug: &'static str, #[prop(optional)] signup: bool) -> impl IntoView {
-    match read_now(get_static_page(slug.to_string())) {
+    match get_static_page(slug) {
         Ok(Some(page)) => view! {
             <Title text=page.title.clone()/>
             <Link rel="canonical" href=page.canonical_url.clone()/>

@@ -22,6 +22,20 @@ pub fn content_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
 }
 
+/// Copies the folder `from` to `to`, recursively (a content folder a test can change).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// The app on the real content with a newsletter database in `data_dir` (no delivery worker,
 /// so queued mail stays in the outbox for the test to see).
 pub async fn app_with_data(data_dir: &Path) -> (axum::Router, Arc<Newsletter>) {
@@ -53,12 +67,17 @@ pub async fn app_with_options(
 
 /// The app on the real content, storing pages in `cache` so that the test can look into it.
 pub async fn app_with_cache(cache: Arc<HtmlCache>) -> axum::Router {
+    app_with_cache_on(&content_dir(), cache).await
+}
+
+/// [`app_with_cache`] on the content folder `content`.
+pub async fn app_with_cache_on(content: &Path, cache: Arc<HtmlCache>) -> axum::Router {
     let data = tempfile::tempdir().expect("temp dir");
     let options = LeptosOptions::builder().output_name("nourishvibes").build();
-    let (state, _) = state_with_options(options, &content_dir(), data.path(), 5).await;
+    let (state, _) = state_with_options(options, content, data.path(), 5).await;
     // The database file stays open; the folder may go.
     std::mem::forget(data);
-    server::build_router_with_cache(state, &content_dir(), cache).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))))
+    server::build_router_with_cache(state, content, cache).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))))
 }
 
 /// The application state the test apps are built on.

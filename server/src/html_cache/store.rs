@@ -1,0 +1,370 @@
+//! The pages of one UTC day, within a byte budget: every byte an entry holds is counted (the
+//! page, its compressed copies, its headers, its key), and past the budget the least recently
+//! used entries go, never the whole cache.
+//!
+//! A hit is answered under the read lock, so readers never wait for each other. Recency costs
+//! it one relaxed atomic load (and a store when the entry was not yet used since the last
+//! insert): the clock is a counter that only inserts advance, under the write lock, and a hit
+//! stamps its entry with it, so recency is known to within one insert (entries used between
+//! the same two inserts are equally recent). Eviction, on an insert past a budget, sorts the
+//! stamps once and drops the oldest entries down to a little under the budget, so that the
+//! next inserts do not sort again.
+
+use super::document::CachedPage;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// Bytes the cache holds at most by default: the site's pages with their compressed copies
+/// (a 1,000-article catalogue takes about 130 MB).
+const MAX_CACHED_BYTES: usize = 256 * 1024 * 1024;
+/// Search pages kept per day: a few hundred distinct queries a day is a busy site; beyond that
+/// the least recently used go first.
+const MAX_SEARCH_PAGES: usize = 1_000;
+/// Bytes of the search pages kept per day, compressed copies and keys included: a page without
+/// results is about 25 KB in all, one with 20 results about 50 KB, so 160 to 330 pages; the
+/// queries read again stay. Readers choose queries freely, so this is what a stream of made-up
+/// queries can take (20,000 of them grew a fresh server by 30 MiB with 16 MiB here).
+const MAX_SEARCH_BYTES: usize = 8 * 1024 * 1024;
+/// Heap bytes of one entry beyond its page and key: its slot in the map (counted twice: a
+/// table may be half empty right after it grew) and the reference count of the page.
+const ENTRY_BYTES: usize = 2 * (std::mem::size_of::<(Box<str>, Entry)>() + 1) + 16;
+
+/// Bounds on the search result pages cached per day. Past either, the least recently used
+/// search pages are dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchLimits {
+    /// Search pages kept at most.
+    pub pages: usize,
+    /// Bytes (pages, compressed copies, keys) of the search pages kept at most.
+    pub bytes: usize,
+}
+
+impl Default for SearchLimits {
+    fn default() -> SearchLimits {
+        SearchLimits { pages: MAX_SEARCH_PAGES, bytes: MAX_SEARCH_BYTES }
+    }
+}
+
+/// How the page cache is bounded and what it lets requests do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheSettings {
+    /// Bytes held at most, every entry counted in full.
+    pub max_bytes: usize,
+    /// The bound of the search pages within them.
+    pub search: SearchLimits,
+    /// Whether a request with [`super::BYPASS_HEADER`] is rendered afresh (the benchmark's full
+    /// render path); off, the header is ignored, so nobody outside can make every request a render.
+    pub allow_bypass: bool,
+}
+
+impl Default for CacheSettings {
+    fn default() -> CacheSettings {
+        CacheSettings { max_bytes: MAX_CACHED_BYTES, search: SearchLimits::default(), allow_bypass: false }
+    }
+}
+
+/// Which bound an entry counts against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// A page or document of the site: as many as the site has.
+    Page,
+    /// A search result page: as many as readers type queries, so bounded by [`SearchLimits`].
+    Search,
+}
+
+/// A cached page and what the budget needs to know of it.
+struct Entry {
+    page: Arc<CachedPage>,
+    kind: Kind,
+    /// Bytes counted for it: page, copies, headers, key, slot.
+    cost: usize,
+    /// The clock when it was stored or last served.
+    last_used: AtomicU64,
+}
+
+impl Entry {
+    /// Records a use at `clock`, writing only when it changes: a popular page is served from
+    /// many threads, and a store on every hit would bounce its cache line between cores.
+    fn touch(&self, clock: u64) {
+        if self.last_used.load(Ordering::Relaxed) != clock {
+            self.last_used.store(clock, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Rendered pages by day and URL.
+#[derive(Default)]
+pub struct HtmlCache {
+    inner: RwLock<CacheInner>,
+    pub(super) settings: CacheSettings,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    day: i64,
+    /// Advanced by every insert (see the module documentation).
+    clock: u64,
+    entries: HashMap<Box<str>, Entry>,
+    counts: Counts,
+}
+
+/// What the entries add up to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Counts {
+    /// Bytes counted for all entries.
+    bytes: usize,
+    /// Search entries.
+    search_pages: usize,
+    /// Bytes counted for the search entries.
+    search_bytes: usize,
+}
+
+impl Counts {
+    fn add(&mut self, cost: usize, kind: Kind) {
+        self.bytes += cost;
+        if kind == Kind::Search {
+            self.search_pages += 1;
+            self.search_bytes += cost;
+        }
+    }
+
+    fn remove(&mut self, cost: usize, kind: Kind) {
+        self.bytes = self.bytes.saturating_sub(cost);
+        if kind == Kind::Search {
+            self.search_pages = self.search_pages.saturating_sub(1);
+            self.search_bytes = self.search_bytes.saturating_sub(cost);
+        }
+    }
+}
+
+impl CacheInner {
+    /// Drops the least recently used entries (of `kind`, or of any kind) until `fits` the
+    /// counts; the entry stamped with the current clock (just stored) stays.
+    fn evict(&mut self, kind: Option<Kind>, fits: impl Fn(&Counts) -> bool) {
+        let mut stamps: Vec<(u64, &Box<str>, &Entry)> = self
+            .entries
+            .iter()
+            .filter(|(_, entry)| kind.is_none_or(|kind| entry.kind == kind))
+            .map(|(key, entry)| (entry.last_used.load(Ordering::Relaxed), key, entry))
+            .filter(|&(used, _, _)| used != self.clock)
+            .collect();
+        stamps.sort_unstable_by_key(|&(used, _, _)| used);
+        let mut after = self.counts;
+        let mut going = Vec::new();
+        for (_, key, entry) in stamps {
+            if fits(&after) {
+                break;
+            }
+            after.remove(entry.cost, entry.kind);
+            going.push(key.clone());
+        }
+        for key in going {
+            if let Some(entry) = self.entries.remove(&key) {
+                self.counts.remove(entry.cost, entry.kind);
+            }
+        }
+    }
+}
+
+/// `limit` less a sixteenth: eviction goes that far below a budget, so that the inserts after
+/// it do not each sort the entries again.
+fn low_water(limit: usize) -> usize {
+    limit - limit / 16
+}
+
+impl HtmlCache {
+    /// A cache bounded and configured by `settings`.
+    pub fn new(settings: CacheSettings) -> HtmlCache {
+        HtmlCache { inner: RwLock::default(), settings }
+    }
+
+    /// A cache with the default budget that keeps search pages within `search_limits`
+    /// (`pages: 0` caches none).
+    pub fn with_search_limits(search_limits: SearchLimits) -> HtmlCache {
+        HtmlCache::new(CacheSettings { search: search_limits, ..CacheSettings::default() })
+    }
+
+    /// Today's cache keys, sorted (for tests and diagnostics).
+    pub fn keys(&self) -> Vec<String> {
+        let Ok(inner) = self.inner.read() else { return Vec::new() };
+        if inner.day != super::utc_day() {
+            return Vec::new();
+        }
+        let mut keys: Vec<String> = inner.entries.keys().map(|key| key.to_string()).collect();
+        keys.sort();
+        keys
+    }
+
+    /// Bytes counted for everything held (for tests and diagnostics).
+    pub fn held_bytes(&self) -> usize {
+        self.inner.read().map_or(0, |inner| inner.counts.bytes)
+    }
+
+    /// The cached answer to a request for `key` on `day`, if the page is cached. Built under the
+    /// read lock: no reference count of the page is touched, and readers do not block each other.
+    pub(super) fn respond(&self, day: i64, key: &str, request_headers: &HeaderMap) -> Option<Response> {
+        let inner = self.inner.read().ok()?;
+        if inner.day != day {
+            return None;
+        }
+        let entry = inner.entries.get(key)?;
+        entry.touch(inner.clock);
+        Some(entry.page.respond(request_headers))
+    }
+
+    /// Keeps `page` under `key` for `day`, then brings the cache back within its budgets.
+    pub(super) fn insert(&self, day: i64, key: &str, page: Arc<CachedPage>, kind: Kind) {
+        let cost = page.held_bytes() + key.len() + ENTRY_BYTES;
+        let search = self.settings.search;
+        if cost > self.settings.max_bytes || (kind == Kind::Search && (search.pages == 0 || cost > search.bytes)) {
+            return;
+        }
+        let Ok(mut inner) = self.inner.write() else { return };
+        if day < inner.day {
+            // Rendered before midnight, stored after: yesterday's tip must not come back.
+            return;
+        }
+        if inner.day != day {
+            // A new day's tip: every page changes.
+            *inner = CacheInner { day, ..CacheInner::default() };
+        }
+        inner.clock += 1;
+        let entry = Entry { page, kind, cost, last_used: AtomicU64::new(inner.clock) };
+        inner.counts.add(cost, kind);
+        if let Some(previous) = inner.entries.insert(key.into(), entry) {
+            // Rendered twice at once: one entry.
+            inner.counts.remove(previous.cost, previous.kind);
+        }
+        let counts = inner.counts;
+        if kind == Kind::Search && (counts.search_pages > search.pages || counts.search_bytes > search.bytes) {
+            let (pages, bytes) = (low_water(search.pages), low_water(search.bytes));
+            inner.evict(Some(Kind::Search), |counts| counts.search_pages <= pages && counts.search_bytes <= bytes);
+        }
+        if inner.counts.bytes > self.settings.max_bytes {
+            let bytes = low_water(self.settings.max_bytes);
+            inner.evict(None, |counts| counts.bytes <= bytes);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Bytes;
+    use axum::http::HeaderValue;
+
+    fn page_of(len: usize) -> Arc<CachedPage> {
+        // Bytes that do not compress to nothing, so each page's cost is mostly its own size.
+        let text: Vec<u8> = (0..len).map(|i| b"abcdefghijklmnopqrstuvwxyz0123456789"[(i * 7 + i / 36) % 36]).collect();
+        Arc::new(CachedPage::new(Bytes::from(text), HeaderValue::from_static("text/html")))
+    }
+
+    fn cost(key: &str, page: &CachedPage) -> usize {
+        page.held_bytes() + key.len() + ENTRY_BYTES
+    }
+
+    fn cached(cache: &HtmlCache, key: &str) -> bool {
+        cache.respond(100, key, &HeaderMap::new()).is_some()
+    }
+
+    #[test]
+    fn every_byte_of_an_entry_is_counted_and_given_back() {
+        let cache = HtmlCache::default();
+        let page = page_of(5_000);
+        let expected = cost("/articles/a", &page);
+        assert!(expected > 5_000 + 1_000, "the compressed copies count too");
+        cache.insert(100, "/articles/a", page.clone(), Kind::Page);
+        assert_eq!(cache.held_bytes(), expected);
+        cache.insert(100, "/articles/a", page, Kind::Page);
+        assert_eq!(cache.held_bytes(), expected, "stored twice, counted once");
+        cache.insert(101, "/articles/b", page_of(10), Kind::Page);
+        assert_eq!(cache.held_bytes(), cost("/articles/b", &page_of(10)), "a new day starts from nothing");
+    }
+
+    /// Whether `key` is cached, without using it (a hit would make it recent).
+    fn kept(cache: &HtmlCache, key: &str) -> bool {
+        cache.inner.read().unwrap().entries.contains_key(key)
+    }
+
+    #[test]
+    fn past_the_budget_the_least_recently_used_go_not_everything() {
+        let one = cost("/articles/0", &page_of(1_000));
+        let cache = HtmlCache::new(CacheSettings { max_bytes: 4 * one + one / 2, ..CacheSettings::default() });
+        for i in 0..4 {
+            cache.insert(100, &format!("/articles/{i}"), page_of(1_000), Kind::Page);
+        }
+        assert!((0..4).all(|i| kept(&cache, &format!("/articles/{i}"))));
+        // Reading 0 makes 1 the least recently used.
+        assert!(cached(&cache, "/articles/0"));
+        cache.insert(100, "/articles/4", page_of(1_000), Kind::Page);
+        assert!(!kept(&cache, "/articles/1"), "the least recently used went");
+        for key in ["/articles/0", "/articles/2", "/articles/3", "/articles/4"] {
+            assert!(kept(&cache, key), "{key} stays");
+        }
+        assert!(cache.held_bytes() <= 4 * one + one / 2);
+        // A page larger than the whole budget is served but never kept, and pushes nothing out.
+        cache.insert(100, "/articles/huge", page_of(10 * one), Kind::Page);
+        assert!(!kept(&cache, "/articles/huge"));
+        assert_eq!(cache.inner.read().unwrap().entries.len(), 4);
+    }
+
+    #[test]
+    fn search_pages_have_their_own_budget_and_pages_are_not_pushed_out_by_them() {
+        let cache = HtmlCache::with_search_limits(SearchLimits { pages: 3, bytes: 1 << 20 });
+        cache.insert(100, "/articles/a", page_of(10), Kind::Page);
+        for i in 0..5 {
+            cache.insert(100, &format!("/search?q={i}"), page_of(10), Kind::Search);
+        }
+        assert!(!kept(&cache, "/search?q=0") && !kept(&cache, "/search?q=1"), "the oldest went first");
+        assert!(kept(&cache, "/search?q=2") && kept(&cache, "/search?q=3") && kept(&cache, "/search?q=4"));
+        assert!(kept(&cache, "/articles/a"), "pages do not count against the search limit");
+        // Used again, 2 is kept; 3 is now the least recently used.
+        cache.insert(100, "/search?q=4", page_of(10), Kind::Search);
+        assert!(cached(&cache, "/search?q=2"));
+        cache.insert(100, "/search?q=5", page_of(10), Kind::Search);
+        assert!(kept(&cache, "/search?q=2") && !kept(&cache, "/search?q=3"));
+        assert!(kept(&cache, "/search?q=4") && kept(&cache, "/search?q=5"));
+
+        // The byte limit counts compressed copies and keys.
+        let big = page_of(4_000);
+        // Two fit below the low-water mark, a sixteenth under the limit; three do not.
+        let bytes = 2 * cost("/search?q=big-0", &big) * 16 / 15 + 100;
+        let cache = HtmlCache::with_search_limits(SearchLimits { pages: 100, bytes });
+        for i in 0..3 {
+            cache.insert(100, &format!("/search?q=big-{i}"), big.clone(), Kind::Search);
+        }
+        assert!(!kept(&cache, "/search?q=big-0"));
+        assert!(kept(&cache, "/search?q=big-1") && kept(&cache, "/search?q=big-2"));
+        assert!(cache.held_bytes() <= bytes);
+    }
+
+    #[test]
+    fn no_search_pages_with_a_zero_limit_and_none_left_from_yesterday() {
+        let off = HtmlCache::with_search_limits(SearchLimits { pages: 0, bytes: 1_000_000 });
+        off.insert(100, "/search?q=a", page_of(10), Kind::Search);
+        assert!(!cached(&off, "/search?q=a"));
+        let cache = HtmlCache::default();
+        cache.insert(100, "/search?q=a", page_of(10), Kind::Search);
+        cache.insert(101, "/search?q=b", page_of(10), Kind::Search);
+        let inner = cache.inner.read().unwrap();
+        assert_eq!(inner.entries.keys().map(|key| key.to_string()).collect::<Vec<_>>(), ["/search?q=b"]);
+        assert_eq!(inner.counts.search_pages, 1);
+    }
+
+    #[test]
+    fn a_day_starts_afresh_and_yesterday_never_returns() {
+        let cache = HtmlCache::default();
+        let none = HeaderMap::new();
+        cache.insert(100, "/", page_of(10), Kind::Page);
+        assert!(cache.respond(100, "/", &none).is_some());
+        assert!(cache.respond(101, "/", &none).is_none(), "a new day misses");
+        cache.insert(101, "/a", page_of(10), Kind::Page);
+        assert!(cache.respond(101, "/", &none).is_none(), "the old day's pages are gone");
+        cache.insert(100, "/", page_of(10), Kind::Page);
+        assert!(cache.respond(100, "/", &none).is_none(), "a late render of yesterday is not kept");
+        assert!(cache.respond(101, "/a", &none).is_some());
+    }
+}
