@@ -372,9 +372,9 @@ def hostile_rows(h):
             "0", t.get("lost") == 0 and t.get("integrity") == "ok")
     u = h.get("urls")
     if u:
-        growth = u.get("rss_growth_kb")
-        add(f"Hostile: resident memory added by {fmt(u.get('urls'))} distinct URLs", f"{growth / 1024:.1f} MiB" if growth is not None else "n/a",
-            "≤ 32 MiB", growth is not None and growth <= 32 * 1024)
+        growth = u.get("rss_growth_mib")
+        add(f"Hostile: resident memory added by {fmt(u.get('urls'))} distinct URLs (`?page=N`, `/search?q=…`)",
+            f"{growth:.1f} MiB" if growth is not None else "n/a", "≤ 32 MiB", growth is not None and growth <= 32)
     c = h.get("crash")
     if c:
         add(f"Hostile: acknowledged signups lost across {c['crash_kills']} × kill -9 under {c['crash_loops']} signup loops",
