@@ -106,7 +106,7 @@ async fn run() -> ExitCode {
     // Served without an outer router: cache hits are answered before any routing.
     let app = server::build_app(state, &config.content_dir);
 
-    let listener = match tokio::net::TcpListener::bind(address).await {
+    let listener = match server::serve::listen(address) {
         Ok(listener) => listener,
         Err(error) => {
             eprintln!("error: cannot listen on {address}: {error}");
