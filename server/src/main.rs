@@ -108,7 +108,7 @@ async fn run() -> ExitCode {
     let cache = Arc::new(server::html_cache::HtmlCache::new(config.page_cache));
     let app = server::build_app_with_cache(state, &config.content_dir, cache);
 
-    let listener = match tokio::net::TcpListener::bind(address).await {
+    let listener = match server::serve::listen(address) {
         Ok(listener) => listener,
         Err(error) => {
             eprintln!("error: cannot listen on {address}: {error}");

@@ -72,13 +72,15 @@ fn a_request_body_that_does_not_arrive_in_time_ends_the_request() {
 #[test]
 fn at_the_connection_cap_newcomers_are_refused_and_the_server_recovers() {
     let server = Server::start(&[("NV_MAX_CONNECTIONS", "4"), ("NV_HEADER_TIMEOUT_SECS", "600"), ("NV_IDLE_TIMEOUT_SECS", "600")]);
-    let held = open_sockets(server.addr, 4, "GET / HTTP/1.1\r\n");
-    let refused = open_sockets(server.addr, 3, "");
-    let closed = time_to_close(refused, None, TRICKLE_EVERY, PATIENCE);
-    assert!(closed.iter().all(Option::is_some), "connections over the cap were kept: {closed:?}");
+    let mut sockets = open_sockets(server.addr, 4, "GET / HTTP/1.1\r\n");
+    sockets.extend(open_sockets(server.addr, 3, ""));
+    // Which ones are refused depends on when the start-up check's connection ended (3 or 4 are
+    // kept); that no more than the cap are kept does not. Our ends close when this returns.
+    let closed = time_to_close(sockets, None, TRICKLE_EVERY, Duration::from_secs(8));
+    let kept = closed.iter().filter(|after| after.is_none()).count();
+    assert!((3..=4).contains(&kept), "{kept} of 7 connections kept with a cap of 4: {closed:?}");
     assert!(server.log().contains("refused"), "{}", server.log());
 
-    drop(held);
     let recovered = (0..300).any(|_| {
         std::thread::sleep(Duration::from_millis(100));
         answers_home(&server)
@@ -86,4 +88,25 @@ fn at_the_connection_cap_newcomers_are_refused_and_the_server_recovers() {
     assert!(recovered, "no answer after the held connections went:\n{}", server.log());
     let signup = request(server.addr, &signup_request(server.addr, "after-cap@example.com")).unwrap_or_default();
     assert!(signup.starts_with("HTTP/1.1 200"), "{signup}");
+}
+
+#[test]
+fn out_of_files_the_server_pauses_accepting_instead_of_spinning_and_recovers() {
+    // More connections allowed than files: accepting fails with EMFILE while the sockets are held.
+    let server = Server::start_limited(Some(128), &[("NV_MAX_CONNECTIONS", "1000"), ("NV_HEADER_TIMEOUT_SECS", "600"), ("NV_IDLE_TIMEOUT_SECS", "600")]);
+    let held = open_sockets(server.addr, 200, "");
+    std::thread::sleep(Duration::from_secs(1));
+    let (cpu, wall) = (server.cpu_seconds(), std::time::Instant::now());
+    std::thread::sleep(Duration::from_secs(3));
+    let busy = (server.cpu_seconds() - cpu) / wall.elapsed().as_secs_f64();
+    // Spinning on accept keeps a core busy (1.0); pausing between attempts costs next to nothing.
+    assert!(busy < 0.5, "the server used {busy:.2} of a core while out of files");
+    assert!(server.log().contains("Too many open files"), "{}", server.log());
+
+    drop(held);
+    let recovered = (0..300).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        answers_home(&server)
+    });
+    assert!(recovered, "no answer after the files were freed:\n{}", server.log());
 }

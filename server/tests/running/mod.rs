@@ -22,13 +22,26 @@ impl Server {
     /// Starts the binary with `env` added to the defaults (real content, signup limit off) and
     /// waits until `/healthz` answers.
     pub fn start(env: &[(&str, &str)]) -> Server {
+        Server::start_limited(None, env)
+    }
+
+    /// [`Server::start`] with the open-files limit (soft and hard) set to `open_files`.
+    pub fn start_limited(open_files: Option<u32>, env: &[(&str, &str)]) -> Server {
         let data = tempfile::tempdir().expect("temp dir");
         let port = TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("free port").port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let log = data.path().join("server.log");
         let log_file = std::fs::File::create(&log).expect("log file");
         let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
+        let mut command = match open_files {
+            None => Command::new(env!("CARGO_BIN_EXE_server")),
+            Some(limit) => {
+                let mut shell = Command::new("sh");
+                shell.arg("-c").arg(format!("ulimit -n {limit} && exec \"$0\"")).arg(env!("CARGO_BIN_EXE_server"));
+                shell
+            }
+        };
+        let child = command
             .env("LEPTOS_SITE_ADDR", addr.to_string())
             .env("LEPTOS_SITE_ROOT", data.path().join("site"))
             .env("NV_SITE_URL", format!("http://{addr}"))
@@ -58,6 +71,15 @@ impl Server {
     /// What the server logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// CPU time the process has used so far, in seconds (Linux).
+    pub fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).expect("/proc/PID/stat");
+        // The fields after the command name, which is in parentheses and may contain spaces.
+        let fields: Vec<&str> = stat.rsplit_once(')').expect("stat format").1.split_whitespace().collect();
+        let ticks: f64 = fields[11].parse::<f64>().expect("utime") + fields[12].parse::<f64>().expect("stime");
+        ticks / 100.0
     }
 
     /// Sends SIGTERM.
