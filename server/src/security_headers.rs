@@ -14,12 +14,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-/// Browser features the site never uses, all denied. Web Share and the clipboard stay allowed
-/// (the share buttons use them); only names Chromium knows, since it logs an error per unknown one.
+/// Powerful browser features the site never uses, all denied. Web Share and the clipboard stay
+/// allowed (the share buttons use them). Only names Chromium knows: it logs an error for any other.
 const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), \
-encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), \
-magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), \
-publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()";
+geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), \
+serial=(), usb=(), xr-spatial-tracking=()";
 
 /// Browsers keep to HTTPS for a year once they have seen the site over it. Subdomains are left
 /// out: they are the operator's, not the site's.
