@@ -66,7 +66,9 @@ pub async fn app_for_site(site_url: &str) -> axum::Router {
     let data = tempfile::tempdir().expect("temp dir");
     let options = LeptosOptions::builder().output_name("nourishvibes").build();
     let (mut state, _) = state_with_options(options, &content_dir(), data.path(), 5).await;
-    state.config = Arc::new(SiteConfig { site_url: site_url.into(), ..(*state.config).clone() });
+    let mut config = (*state.config).clone();
+    config.site_url = site_url.into();
+    state.config = Arc::new(config);
     // The database file stays open; the folder may go.
     std::mem::forget(data);
     server::build_router(state, &content_dir()).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))))
