@@ -41,6 +41,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The text of every inline script the shell puts in a page, exactly as rendered: the theme
+/// script, the navigation and hydration scripts, and in development (`cargo leptos watch`) the
+/// live-reload script. The server's Content-Security-Policy allows these by hash, and no other.
+#[cfg(feature = "ssr")]
+pub fn inline_scripts(options: &LeptosOptions, assets: &layout::AssetUrls) -> Vec<String> {
+    let mut scripts = vec![layout::THEME_SCRIPT.to_string()];
+    scripts.extend(layout::asset_scripts(assets));
+    scripts.extend(live_reload_script(options));
+    scripts
+}
+
+/// The script `AutoReload` renders, when it renders one (only under `cargo leptos watch`).
+#[cfg(feature = "ssr")]
+fn live_reload_script(options: &LeptosOptions) -> Option<String> {
+    let options = options.clone();
+    let html = Owner::new().with(|| view! { <AutoReload options/> }.to_html());
+    let (_, rest) = html.split_once("<script")?;
+    let (_, body) = rest.split_once('>')?;
+    let (script, _) = body.rsplit_once("</script>")?;
+    Some(script.to_string())
+}
+
 /// The asset URLs the server chose at start-up (versioned in production).
 #[cfg(feature = "ssr")]
 fn page_assets(options: &LeptosOptions) -> layout::AssetUrls {

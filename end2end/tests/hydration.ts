@@ -1,4 +1,4 @@
-import { expect, Page } from "@playwright/test";
+import { expect, Page } from "./fixtures";
 
 // How long a test waits for the page to become interactive. The test build's WASM is the debug
 // build (about 8 MB), fetched only after the page's `load` event; on a busy 2-core CI machine

@@ -1,4 +1,4 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect, Page } from "./fixtures";
 import { waitForHydration, watchErrors } from "./hydration";
 
 // Pages are rendered on the server only; just their islands (theme toggle, overview, share

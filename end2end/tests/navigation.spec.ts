@@ -1,4 +1,4 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect, Page } from "./fixtures";
 import { HYDRATION_TIMEOUT } from "./hydration";
 
 async function hydrated(page: Page) {

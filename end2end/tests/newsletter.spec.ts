@@ -1,4 +1,4 @@
-import { test, expect, Page, Locator } from "@playwright/test";
+import { test, expect, Page, Locator } from "./fixtures";
 import { HYDRATION_TIMEOUT } from "./hydration";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 
 for (const path of ["/articles/no-such-article", "/no/such/page"]) {
   test(`${path} shows a helpful 404 page`, async ({ page }) => {

@@ -1,4 +1,4 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect, Page } from "./fixtures";
 import { HYDRATION_TIMEOUT } from "./hydration";
 
 const ARTICLE = "/articles/vitamin-d3-k2";

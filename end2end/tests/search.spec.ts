@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { HYDRATION_TIMEOUT } from "./hydration";
 
 test("results update as the reader types, without a page load", async ({ page }) => {

@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { HYDRATION_TIMEOUT } from "./hydration";
 
 test("the dark theme toggle persists across a reload, applied before the first paint", async ({ page }) => {

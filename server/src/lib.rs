@@ -9,14 +9,17 @@ pub mod health;
 pub mod html_cache;
 pub mod newsletter;
 pub mod serve;
+pub mod render;
+pub mod security_headers;
 pub mod share_image;
 
 use app::state::AppState;
-use app::{shell, App};
+use app::App;
 use axum::routing::get;
 use axum::Router;
 use html_cache::{CachedPages, HtmlCache};
-use leptos_axum::{generate_route_list_with_exclusions_and_ssg_and_context, LeptosRoutes};
+use leptos_axum::generate_route_list_with_exclusions_and_ssg_and_context;
+use security_headers::{SecurityHeaders, SecurityHeadersLayer, SecurityPolicy};
 use std::sync::Arc;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -35,31 +38,34 @@ pub fn build_router_with_cache(state: AppState, content_dir: &std::path::Path, c
     Router::new().fallback_service(build_app_with_cache(state, content_dir, cache))
 }
 
-/// The application as the server runs it: cached pages are answered in front of everything
-/// (no routing, compression, body limit or handler runs for a hit); every other request goes
-/// to the router with its layers, where rendered pages are stored into the cache.
-pub fn build_app(state: AppState, content_dir: &std::path::Path) -> CachedPages<Router> {
+/// The application as the server runs it: the security headers around everything; cached pages
+/// answered in front of the rest (no routing, compression, body limit or handler runs for a
+/// hit); every other request goes to the router with its layers, where rendered pages are
+/// stored into the cache.
+pub fn build_app(state: AppState, content_dir: &std::path::Path) -> Site {
     build_app_with_cache(state, content_dir, Arc::new(HtmlCache::default()))
 }
 
+/// The whole application, as [`build_app`] makes it.
+pub type Site = SecurityHeaders<CachedPages<Router>>;
+
 /// [`build_app`] with the page cache given.
-pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, cache: Arc<HtmlCache>) -> CachedPages<Router> {
+pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, cache: Arc<HtmlCache>) -> Site {
     // Pages link to the built files under the versions read here.
     let pkg = assets::PkgAssets::new(&state.leptos_options);
     state.assets = Arc::new(pkg.urls());
+    let security = security_policy(&state);
     // The app reads its state while the route list is walked, as it does in every render.
     let route_state = state.clone();
     let (routes, _) = generate_route_list_with_exclusions_and_ssg_and_context(App, None, move || {
         leptos::prelude::provide_context(route_state.clone())
     });
-    let leptos_options = state.leptos_options.clone();
     let site_origin = cross_site::SiteOrigin::new(&state.config.site_url);
     let share_images = share_image::ShareImages::new(&state.content, content_dir);
     let share_routes = Router::new()
         .route("/{file}", axum::routing::get(share_image::serve))
         .with_state(share_images);
-    let router = Router::new()
-        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+    let router = render::page_routes(Router::new(), routes)
         .nest("/pkg", pkg.router())
         .nest_service("/images", assets::content_images(&content_dir.join("images")))
         .nest_service("/share", share_routes)
@@ -69,7 +75,7 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
             "/newsletter/unsubscribe/one-click",
             get(newsletter::one_click_page).post(newsletter::one_click),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(render::file_or_page)
         // Inside compression: pages are stored uncompressed and compressed once by the cache.
         .layer(axum::middleware::from_fn_with_state(cache.clone(), html_cache::store_rendered))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -78,5 +84,17 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
         // Whatever is not cached already compressed is compressed cheaply per response.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .with_state(state);
-    CachedPages::new(cache, router)
+    tower::Layer::layer(&SecurityHeadersLayer::new(&security), CachedPages::new(cache, router))
+}
+
+/// The security headers for the site's URL and the inline scripts its pages carry.
+fn security_policy(state: &AppState) -> SecurityPolicy {
+    let options = &state.leptos_options;
+    let scripts = app::inline_scripts(options, &state.assets);
+    let mut policy = SecurityPolicy::new(&state.config.site_url, scripts);
+    // `cargo leptos watch` (which sets LEPTOS_WATCH) serves live reload on a port of its own.
+    if std::env::var_os("LEPTOS_WATCH").is_some() {
+        policy.reload_port = Some(options.reload_external_port.unwrap_or(options.reload_port));
+    }
+    policy
 }

@@ -45,7 +45,7 @@ async fn article_page_is_complete_in_the_first_response() {
         "Dr. Sarah Johnson",
         r#"<time datetime="2026-02-15">Feb 15, 2026</time>"#,
         r#"<time datetime="2026-02-24">Feb 24, 2026</time>"#,
-        "2<!> min read",
+        "2 min read",
         "Quick Summary / AI Overview",
         "Share:",
         "Key Takeaways",

@@ -49,7 +49,7 @@ pub fn ArticleHeader(
                         {show_updated.then(|| view! {
                             <span>"Updated " <time datetime=updated.iso>{updated.display}</time></span>
                         })}
-                        <span>{reading_minutes} " min read"</span>
+                        <span>{format!("{reading_minutes} min read")}</span>
                     </p>
                     {review.map(|review| view! {
                         <p class="reviewed-by">

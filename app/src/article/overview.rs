@@ -25,10 +25,6 @@ pub fn Overview(sentences: Vec<SourcedText>, generated: bool) -> impl IntoView {
                         .collect_view()}
                 </p>
             </OverviewDisclosure>
-            // Without JavaScript the button cannot work: show the whole overview instead.
-            <noscript>
-                <style>".overview-text{display:block;-webkit-line-clamp:none;max-height:none}.overview-toggle{display:none}"</style>
-            </noscript>
         </section>
     }
 }

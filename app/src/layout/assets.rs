@@ -59,6 +59,12 @@ impl AssetUrls {
     }
 }
 
+/// The inline scripts [`PageAssets`] puts in the page, exactly as rendered: the navigation
+/// script and the hydration script. The server's Content-Security-Policy allows them by hash.
+pub fn asset_scripts(assets: &AssetUrls) -> [String; 2] {
+    [super::navigation::NAVIGATION_SCRIPT.to_string(), assets.hydration_script()]
+}
+
 /// The stylesheet link and the deferred hydration script for the `<head>`.
 #[component]
 pub fn PageAssets(
@@ -70,11 +76,11 @@ pub fn PageAssets(
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
-    let script = assets.hydration_script();
+    let [navigation, hydration] = asset_scripts(&assets);
     view! {
         <link rel="stylesheet" id="leptos" href=assets.css/>
-        <script inner_html=super::navigation::NAVIGATION_SCRIPT></script>
-        <script type="module" inner_html=script></script>
+        <script inner_html=navigation></script>
+        <script type="module" inner_html=hydration></script>
     }
 }
 
@@ -89,6 +95,15 @@ mod tests {
         assert!(script.contains(r#"import("/pkg/a.js?v=2")"#), "{script}");
         assert!(script.contains(r#"module_or_path:"/pkg/a.wasm?v=3""#), "{script}");
         assert!(script.contains("addEventListener('load'"), "{script}");
+    }
+
+    #[test]
+    fn scripts_hold_no_hydration_marker() {
+        // The server rewrites `<!>` markers everywhere in a page, which must not change a script.
+        let urls = AssetUrls::plain("pkg", "nourishvibes");
+        for script in asset_scripts(&urls).iter().chain([&crate::layout::THEME_SCRIPT.to_string()]) {
+            assert!(!script.contains("<!>"), "{script}");
+        }
     }
 
     #[test]

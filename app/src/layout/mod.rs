@@ -7,7 +7,7 @@ mod navigation;
 mod theme;
 mod tip_banner;
 
-pub use assets::{AssetUrls, PageAssets};
+pub use assets::{asset_scripts, AssetUrls, PageAssets};
 pub use footer::SiteFooter;
 pub use header::SiteHeader;
 pub use theme::{ThemeToggle, THEME_SCRIPT};

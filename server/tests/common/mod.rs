@@ -80,6 +80,19 @@ pub async fn app_with_cache_on(content: &Path, cache: Arc<HtmlCache>) -> axum::R
     server::build_router_with_cache(state, content, cache).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))))
 }
 
+/// The app on the real content for a site at `site_url` instead of [`SITE_URL`] (e.g. `http`).
+pub async fn app_for_site(site_url: &str) -> axum::Router {
+    let data = tempfile::tempdir().expect("temp dir");
+    let options = LeptosOptions::builder().output_name("nourishvibes").build();
+    let (mut state, _) = state_with_options(options, &content_dir(), data.path(), 5).await;
+    let mut config = (*state.config).clone();
+    config.site_url = site_url.into();
+    state.config = Arc::new(config);
+    // The database file stays open; the folder may go.
+    std::mem::forget(data);
+    server::build_router(state, &content_dir()).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))))
+}
+
 /// The application state the test apps are built on.
 async fn state_with_options(
     leptos_options: LeptosOptions,
