@@ -6,30 +6,19 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
-use leptos::config::{Env, LeptosOptions};
 use tower::ServiceExt;
 
 const JS: &[u8] = b"export default function init() {}";
 
 /// A production app whose site root holds a small built `/pkg`, with a brotli copy of the JS.
 async fn production_app() -> axum::Router {
-    let site = tempfile::tempdir().expect("temp dir");
-    let pkg = site.path().join("pkg");
-    std::fs::create_dir_all(&pkg).expect("pkg dir");
-    std::fs::write(pkg.join("nourishvibes.css"), "body{}").expect("css");
-    std::fs::write(pkg.join("nourishvibes.js"), JS).expect("js");
-    std::fs::write(pkg.join("nourishvibes.js.br"), b"pretend-brotli").expect("js.br");
-    std::fs::write(pkg.join("nourishvibes.wasm"), b"\0asm").expect("wasm");
-    let options = LeptosOptions::builder()
-        .output_name("nourishvibes")
-        .site_root(site.path().to_string_lossy().to_string())
-        .env(Env::PROD)
-        .build();
-    let data = tempfile::tempdir().expect("temp dir");
-    let (router, _) = common::app_with_options(options, &common::content_dir(), data.path(), 5).await;
-    // The files must outlive this function; the folders are removed with the process.
-    std::mem::forget((site, data));
-    router
+    common::production_app_with(&[
+        ("pkg/nourishvibes.css", b"body{}"),
+        ("pkg/nourishvibes.js", JS),
+        ("pkg/nourishvibes.js.br", b"pretend-brotli"),
+        ("pkg/nourishvibes.wasm", b"\0asm"),
+    ])
+    .await
 }
 
 async fn get(router: &axum::Router, uri: &str, accept_encoding: Option<&str>) -> axum::response::Response {

@@ -8,9 +8,8 @@ use app::newsletter::api::{NewsletterError, ERROR_HEADER, SIGNUP_ACCEPTED};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use common::{app_with_limit, SITE_URL};
+use common::{app_with_limit, count, status_of, tokens_in_mail, SITE_URL};
 use http_body_util::BodyExt;
-use sqlx::SqlitePool;
 use tower::ServiceExt;
 
 /// A response, read whole.
@@ -63,14 +62,6 @@ async fn post(router: &Router, path: &str, fields: &[(&str, &str)], via: Via, he
 
 fn signup(email: &str) -> [(&str, &str); 4] {
     [("email", email), ("form", "community"), ("company", ""), ("return_to", "/articles/vitamin-d3-k2")]
-}
-
-async fn count(pool: &SqlitePool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.expect(sql)
-}
-
-async fn status_of(pool: &SqlitePool, email: &str) -> Option<String> {
-    sqlx::query_scalar("SELECT status FROM subscribers WHERE email = ?").bind(email).fetch_optional(pool).await.unwrap()
 }
 
 const EVIL: &str = "https://evil.example";
@@ -138,20 +129,6 @@ async fn same_origin_posts_with_and_without_javascript_and_non_browser_posts_go_
         assert_eq!(plain.location.as_deref(), Some("/articles/vitamin-d3-k2?result=ok&form=community#community"));
         assert_eq!(status_of(pool, &email).await.as_deref(), Some("pending"));
     }
-}
-
-/// The confirmation and unsubscribe tokens in the newest queued mail for `email`.
-async fn tokens_in_mail(pool: &SqlitePool, email: &str) -> (String, String) {
-    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1")
-        .bind(email)
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let token_after = |marker: &str| {
-        let start = body.find(marker).unwrap_or_else(|| panic!("{marker} in {body}")) + marker.len();
-        body[start..start + 64].to_string()
-    };
-    (token_after("/newsletter/confirm?token="), token_after("/newsletter/unsubscribe?token="))
 }
 
 #[tokio::test]

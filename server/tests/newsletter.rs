@@ -7,9 +7,8 @@ use app::newsletter::api::{NewsletterError, ERROR_HEADER, SIGNUP_ACCEPTED};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use common::{app_with_data, app_with_limit};
+use common::{app_with_data, app_with_limit, count, status_of, tokens_in_mail};
 use http_body_util::BodyExt;
-use sqlx::SqlitePool;
 use tower::ServiceExt;
 
 /// The message a reader sees for an error response of a server function: the form island reads
@@ -72,28 +71,6 @@ async fn subscribe(router: &Router, email: &str) -> Reply {
         true,
     )
     .await
-}
-
-async fn count(pool: &SqlitePool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.expect(sql)
-}
-
-async fn status_of(pool: &SqlitePool, email: &str) -> Option<String> {
-    sqlx::query_scalar("SELECT status FROM subscribers WHERE email = ?").bind(email).fetch_optional(pool).await.unwrap()
-}
-
-/// The confirmation and unsubscribe tokens in the newest queued mail for `email`.
-async fn tokens_in_mail(pool: &SqlitePool, email: &str) -> (String, String) {
-    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1")
-        .bind(email)
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let token_after = |marker: &str| {
-        let start = body.find(marker).unwrap_or_else(|| panic!("{marker} in {body}")) + marker.len();
-        body[start..start + 64].to_string()
-    };
-    (token_after("/newsletter/confirm?token="), token_after("/newsletter/unsubscribe?token="))
 }
 
 #[tokio::test]

@@ -10,7 +10,6 @@ use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::response::Response;
 use base64::Engine;
 use http_body_util::BodyExt;
-use leptos::config::{Env, LeptosOptions};
 use server::html_cache::HtmlCache;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -113,23 +112,13 @@ fn inline_script_hashes(html: &str) -> BTreeSet<String> {
 /// A production app (versioned asset URLs, so the hydration script differs from a debug one)
 /// whose site root holds a small built `/pkg` and a favicon.
 async fn production_app() -> axum::Router {
-    let site = tempfile::tempdir().expect("temp dir");
-    let pkg = site.path().join("pkg");
-    std::fs::create_dir_all(&pkg).expect("pkg dir");
-    std::fs::write(pkg.join("nourishvibes.css"), "body{}").expect("css");
-    std::fs::write(pkg.join("nourishvibes.js"), "export default function init() {}").expect("js");
-    std::fs::write(pkg.join("nourishvibes.wasm"), b"\0asm").expect("wasm");
-    std::fs::write(site.path().join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").expect("favicon");
-    let options = LeptosOptions::builder()
-        .output_name("nourishvibes")
-        .site_root(site.path().to_string_lossy().to_string())
-        .env(Env::PROD)
-        .build();
-    let data = tempfile::tempdir().expect("temp dir");
-    let (router, _) = common::app_with_options(options, &common::content_dir(), data.path(), 5).await;
-    // The files must outlive this function; the folders are removed with the process.
-    std::mem::forget((site, data));
-    router
+    common::production_app_with(&[
+        ("pkg/nourishvibes.css", b"body{}"),
+        ("pkg/nourishvibes.js", b"export default function init() {}"),
+        ("pkg/nourishvibes.wasm", b"\0asm"),
+        ("favicon.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+    ])
+    .await
 }
 
 #[tokio::test]

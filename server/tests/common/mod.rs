@@ -127,3 +127,47 @@ pub async fn app() -> axum::Router {
     router
 }
 
+/// The confirmation and unsubscribe tokens in the newest queued mail for `email`.
+pub async fn tokens_in_mail(pool: &sqlx::SqlitePool, email: &str) -> (String, String) {
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1")
+        .bind(email)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let token_after = |marker: &str| {
+        let start = body.find(marker).unwrap_or_else(|| panic!("{marker} in {body}")) + marker.len();
+        body[start..start + 64].to_string()
+    };
+    (token_after("/newsletter/confirm?token="), token_after("/newsletter/unsubscribe?token="))
+}
+
+/// The single number `sql` selects (a count).
+pub async fn count(pool: &sqlx::SqlitePool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.expect(sql)
+}
+
+/// The subscription status stored for `email`, if the address is known.
+pub async fn status_of(pool: &sqlx::SqlitePool, email: &str) -> Option<String> {
+    sqlx::query_scalar("SELECT status FROM subscribers WHERE email = ?").bind(email).fetch_optional(pool).await.unwrap()
+}
+
+/// A production app (versioned asset URLs) whose site root holds `files` (path, bytes), e.g. a
+/// small built `/pkg`.
+pub async fn production_app_with(files: &[(&str, &[u8])]) -> axum::Router {
+    let site = tempfile::tempdir().expect("temp dir");
+    for (path, bytes) in files {
+        let path = site.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("site folder");
+        std::fs::write(path, bytes).expect("site file");
+    }
+    let options = LeptosOptions::builder()
+        .output_name("nourishvibes")
+        .site_root(site.path().to_string_lossy().to_string())
+        .env(leptos::config::Env::PROD)
+        .build();
+    let data = tempfile::tempdir().expect("temp dir");
+    let (router, _) = app_with_options(options, &content_dir(), data.path(), 5).await;
+    // The files must outlive this function; the folders are removed with the process.
+    std::mem::forget((site, data));
+    router
+}
