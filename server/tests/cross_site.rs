@@ -8,7 +8,7 @@ use app::newsletter::api::{NewsletterError, ERROR_HEADER, SIGNUP_ACCEPTED};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use common::{app_with_limit, count, status_of, tokens_in_mail, SITE_URL};
+use common::{app_with_limit, count, encode, status_of, tokens_in_mail, SITE_URL};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -26,16 +26,6 @@ struct Reply {
 enum Via {
     Island,
     PlainForm,
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (byte as char).to_string(),
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
 }
 
 /// POSTs `fields` to `path` with the browser headers `headers`.

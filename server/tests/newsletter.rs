@@ -7,7 +7,7 @@ use app::newsletter::api::{NewsletterError, ERROR_HEADER, SIGNUP_ACCEPTED};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use common::{app_with_data, app_with_limit, count, status_of, tokens_in_mail};
+use common::{app_with_data, app_with_limit, count, encode, status_of, tokens_in_mail};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -37,16 +37,6 @@ async fn send(router: &Router, request: Request<Body>) -> Reply {
     let error = response.headers().get(ERROR_HEADER).map(|value| value.to_str().unwrap().to_string());
     let bytes = response.into_body().collect().await.expect("body").to_bytes();
     Reply { status, location, set_cookie, error, body: String::from_utf8_lossy(&bytes).into_owned() }
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (byte as char).to_string(),
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
 }
 
 /// POSTs a form body to `path` as the hydrated page does (`json`) or as a plain HTML form.

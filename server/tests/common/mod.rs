@@ -171,3 +171,14 @@ pub async fn production_app_with(files: &[(&str, &[u8])]) -> axum::Router {
     std::mem::forget((site, data));
     router
 }
+
+/// `value` percent-encoded for a form body (everything but unreserved characters).
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (byte as char).to_string(),
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
