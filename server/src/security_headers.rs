@@ -166,9 +166,8 @@ where
         let mut response = std::task::ready!(this.inner.poll(cx))?;
         let headers = response.headers_mut();
         for (name, value) in this.headers.iter() {
-            if !headers.contains_key(name) {
-                headers.insert(name.clone(), value.clone());
-            }
+            // One hash and probe per header, whether it is already there or not.
+            headers.entry(name).or_insert_with(|| value.clone());
         }
         Poll::Ready(Ok(response))
     }

@@ -6,8 +6,8 @@ mod connection;
 
 use axum::body::Body;
 use axum::http::{Request, Response};
-use connection::{Activity, AppService, Watched};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use connection::{Activity, AppService, Deadlines, Watched};
+use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -121,7 +121,9 @@ where
     let permits = Arc::new(Semaphore::new(settings.max_connections));
     let (stop, stopping) = watch::channel(false);
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(settings.header_timeout);
+    // The header deadline is kept by `Watched` with one timer per connection; hyper's would
+    // register a timer per request.
+    http.header_read_timeout(None);
     let http = Arc::new(http);
     let mut refused = Throttled::default();
     let mut failed = Throttled::default();
@@ -186,7 +188,7 @@ impl Connection {
         S::Future: Send + 'static,
     {
         let activity = Arc::new(Activity::default());
-        let io = TokioIo::new(Watched::new(stream, activity.clone(), self.settings.idle_timeout));
+        let io = TokioIo::new(Watched::new(stream, activity.clone(), Deadlines { idle: self.settings.idle_timeout, header: self.settings.header_timeout }));
         let service = AppService { app, peer, activity: activity.clone(), body_timeout: self.settings.body_timeout };
         let connection = self.http.serve_connection(io, service);
         tokio::pin!(connection);
