@@ -84,7 +84,9 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
         // Whatever is not cached already compressed is compressed cheaply per response.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .with_state(state);
-    tower::Layer::layer(&SecurityHeadersLayer::new(&security), CachedPages::new(cache, router))
+    let security_headers = SecurityHeadersLayer::new(&security);
+    cache.add_to_every_copy(security_headers.headers());
+    tower::Layer::layer(&security_headers, CachedPages::new(cache, router))
 }
 
 /// The security headers for the site's URL and the inline scripts its pages carry.

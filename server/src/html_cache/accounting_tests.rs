@@ -72,8 +72,12 @@ fn page(seed: usize, words: usize) -> Bytes {
 fn the_count_covers_every_byte_the_cache_holds() {
     let content_type = HeaderValue::from_static("text/html; charset=utf-8");
     let inputs: Vec<Bytes> = (0..150).map(|seed| page(seed, 500 + seed * 37)).collect();
+    // As the server runs it: every stored copy carries the security headers too.
+    let scripts = vec!["theme();".to_string(), "navigation();".to_string(), "hydrate();".to_string()];
+    let security = crate::security_headers::SecurityHeadersLayer::new(&crate::security_headers::SecurityPolicy::new("https://x", scripts));
     let (cache, held) = net_bytes(|| {
         let cache = HtmlCache::default();
+        cache.add_to_every_copy(security.headers());
         for (i, html) in inputs.iter().enumerate() {
             let key = format!("/search?q=query-{i}-{}", "x".repeat(i % 50));
             // As a render hands it over: a buffer with spare capacity.

@@ -3,15 +3,18 @@
 
 use super::PAGE_CACHE_CONTROL;
 use axum::body::{Body, Bytes};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::sync::Arc;
 
-/// Heap bytes a small header map holds beyond its values: its index and entry tables (measured
-/// with a counting allocator, see `server/tests/cache_memory.rs`, and rounded up).
-const HEADER_MAP_BYTES: usize = 1024;
+/// Heap bytes a small header map holds beyond its values: its index and entry tables, by its
+/// number of headers (measured with a counting allocator, see `accounting_tests.rs`, and
+/// rounded up).
+fn header_map_bytes(headers: &HeaderMap) -> usize {
+    384 + 128 * headers.len()
+}
 
 /// One encoding of a page: the body and every response header, built once so that serving it
 /// is two reference-count increments and a header map copy.
@@ -90,6 +93,25 @@ impl CachedPage {
         }
     }
 
+    /// This page with `extra` added to the headers of every answer (those it has keep their value).
+    pub(super) fn with_headers(&self, extra: &[(HeaderName, HeaderValue)]) -> CachedPage {
+        let extended = |headers: &HeaderMap| {
+            let mut headers = headers.clone();
+            for (name, value) in extra {
+                headers.entry(name).or_insert_with(|| value.clone());
+            }
+            headers
+        };
+        let encoded = |encoded: &Encoded| Encoded { headers: extended(&encoded.headers), body: encoded.body.clone() };
+        CachedPage {
+            etag: self.etag.clone(),
+            identity: encoded(&self.identity),
+            gzip: self.gzip.as_ref().map(encoded),
+            brotli: self.brotli.as_ref().map(encoded),
+            not_modified: extended(&self.not_modified),
+        }
+    }
+
     /// The response for a request with these headers: 304 when its `If-None-Match` matches,
     /// else the best encoding it accepts.
     pub fn respond(&self, request_headers: &HeaderMap) -> Response {
@@ -120,9 +142,10 @@ impl CachedPage {
     pub fn held_bytes(&self) -> usize {
         let encodings = [Some(&self.identity), self.gzip.as_ref(), self.brotli.as_ref()];
         let bodies: usize = encodings.iter().flatten().map(|encoded| encoded.body.len()).sum();
-        let maps = 1 + encodings.iter().flatten().count();
+        let maps: usize = encodings.iter().flatten().map(|encoded| header_map_bytes(&encoded.headers)).sum::<usize>()
+            + header_map_bytes(&self.not_modified);
         // The ETag's bytes: one copy, shared by every map that carries it.
-        std::mem::size_of::<CachedPage>() + bodies + maps * HEADER_MAP_BYTES + self.etag.len()
+        std::mem::size_of::<CachedPage>() + bodies + maps + self.etag.len()
     }
 }
 

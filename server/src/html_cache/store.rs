@@ -11,11 +11,11 @@
 //! next inserts do not sort again.
 
 use super::document::CachedPage;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::Response;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// Bytes the cache holds at most by default: the site's pages with their compressed copies
 /// (a 1,000-article catalogue takes about 130 MB).
@@ -100,6 +100,9 @@ impl Entry {
 pub struct HtmlCache {
     inner: RwLock<CacheInner>,
     pub(super) settings: CacheSettings,
+    /// Headers every response carries (the security headers), built into each stored copy so
+    /// that a hit needs no header work (see [`HtmlCache::add_to_every_copy`]).
+    every_response: OnceLock<Arc<[(HeaderName, HeaderValue)]>>,
 }
 
 #[derive(Default)]
@@ -178,7 +181,13 @@ fn low_water(limit: usize) -> usize {
 impl HtmlCache {
     /// A cache bounded and configured by `settings`.
     pub fn new(settings: CacheSettings) -> HtmlCache {
-        HtmlCache { inner: RwLock::default(), settings }
+        HtmlCache { inner: RwLock::default(), settings, every_response: OnceLock::new() }
+    }
+
+    /// Builds `headers` into every page stored from now on (set once; the application does this
+    /// with its security headers when it is built).
+    pub fn add_to_every_copy(&self, headers: Arc<[(HeaderName, HeaderValue)]>) {
+        let _ = self.every_response.set(headers);
     }
 
     /// A cache with the default budget that keeps search pages within `search_limits`
@@ -217,6 +226,11 @@ impl HtmlCache {
 
     /// Keeps `page` under `key` for `day`, then brings the cache back within its budgets.
     pub(super) fn insert(&self, day: i64, key: &str, page: Arc<CachedPage>, kind: Kind) {
+        // Once per page per day: the header maps are copied, the bodies shared.
+        let page = match self.every_response.get() {
+            Some(headers) => Arc::new(page.with_headers(headers)),
+            None => page,
+        };
         let cost = page.held_bytes() + key.len() + ENTRY_BYTES;
         let search = self.settings.search;
         if cost > self.settings.max_bytes || (kind == Kind::Search && (search.pages == 0 || cost > search.bytes)) {
