@@ -98,13 +98,16 @@ pub(super) struct Watched<IO> {
     /// Requests started as of `waiting_since`: more means a response was handed over since.
     started: u64,
     timer: Option<Pin<Box<Sleep>>>,
+    /// The timer holds this task's waker since it was last set: until it fires, polling it
+    /// again (per read that finds no data, i.e. per request) would only register it again.
+    timer_armed: bool,
 }
 
 impl<IO> Watched<IO> {
     /// Watches `io`, which has just been accepted.
     pub(super) fn new(io: IO, activity: Arc<Activity>, deadlines: Deadlines) -> Watched<IO> {
         let now = Instant::now();
-        Watched { io, activity, deadlines, moved: false, quiet_since: now, waiting_since: Some(now), started: 0, timer: None }
+        Watched { io, activity, deadlines, moved: false, quiet_since: now, waiting_since: Some(now), started: 0, timer: None, timer_armed: false }
     }
 
     /// How often the timer checks: a quarter of the shorter deadline (at least a millisecond).
@@ -117,10 +120,17 @@ impl<IO> Watched<IO> {
     /// than for it to take what was written.
     fn poll_deadlines(&mut self, cx: &mut Context<'_>, reading: bool) -> Poll<io::Error> {
         let tick = self.tick();
-        let Watched { activity, deadlines, moved, quiet_since, waiting_since, started, timer, .. } = self;
+        let Watched { activity, deadlines, moved, quiet_since, waiting_since, started, timer, timer_armed, .. } = self;
         let timer = timer.get_or_insert_with(|| Box::pin(sleep_until(*quiet_since + tick)));
+        // The connection is one task, so the waker the timer holds is still the one to wake.
+        if *timer_armed && !timer.is_elapsed() {
+            return Poll::Pending;
+        }
         loop {
-            ready!(timer.as_mut().poll(cx));
+            if timer.as_mut().poll(cx).is_pending() {
+                *timer_armed = true;
+                return Poll::Pending;
+            }
             let now = Instant::now();
             let (busy, started_now) = activity.snapshot();
             if std::mem::take(moved) || (reading && busy) {
@@ -140,6 +150,7 @@ impl<IO> Watched<IO> {
                 return Poll::Ready(io::Error::new(io::ErrorKind::TimedOut, "request head not received in time"));
             }
             timer.as_mut().reset(now + tick);
+            *timer_armed = false;
         }
     }
 
