@@ -11,7 +11,6 @@ use axum::http::{header, HeaderName, HeaderValue, Request, Response};
 use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 /// Powerful browser features the site never uses, all denied. Web Share and the clipboard stay
@@ -105,23 +104,28 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Headers built once and kept for the life of the process: a response copies the reference,
+/// with no reference count for the server's threads to contend on per request.
+pub type HeaderSet = &'static [(HeaderName, HeaderValue)];
+
 /// Adds the policy's headers to every response of the service it wraps, unless the response
 /// already has that header; a response with a `Content-Security-Policy` is taken to carry the
 /// whole set (the page cache builds it into what it stores, see [`SecurityHeadersLayer::headers`]).
 #[derive(Clone)]
 pub struct SecurityHeadersLayer {
-    headers: Arc<[(HeaderName, HeaderValue)]>,
+    headers: HeaderSet,
 }
 
 impl SecurityHeadersLayer {
     /// The layer for `policy` (headers built here, once).
     pub fn new(policy: &SecurityPolicy) -> SecurityHeadersLayer {
-        SecurityHeadersLayer { headers: policy.headers().into() }
+        // Leaked once per application built (once per process, a few times in tests).
+        SecurityHeadersLayer { headers: Box::leak(policy.headers().into_boxed_slice()) }
     }
 
     /// The headers the layer adds, for stores that build them into responses kept for reuse.
-    pub fn headers(&self) -> Arc<[(HeaderName, HeaderValue)]> {
-        self.headers.clone()
+    pub fn headers(&self) -> HeaderSet {
+        self.headers
     }
 }
 
@@ -129,7 +133,7 @@ impl<S> tower::Layer<S> for SecurityHeadersLayer {
     type Service = SecurityHeaders<S>;
 
     fn layer(&self, inner: S) -> SecurityHeaders<S> {
-        SecurityHeaders { inner, headers: self.headers.clone() }
+        SecurityHeaders { inner, headers: self.headers }
     }
 }
 
@@ -137,7 +141,7 @@ impl<S> tower::Layer<S> for SecurityHeadersLayer {
 #[derive(Clone)]
 pub struct SecurityHeaders<S> {
     inner: S,
-    headers: Arc<[(HeaderName, HeaderValue)]>,
+    headers: HeaderSet,
 }
 
 impl<S, B, R> tower::Service<Request<B>> for SecurityHeaders<S>
@@ -153,7 +157,7 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        SecurityHeadersFuture { inner: self.inner.call(request), headers: self.headers.clone() }
+        SecurityHeadersFuture { inner: self.inner.call(request), headers: self.headers }
     }
 }
 
@@ -162,7 +166,7 @@ pin_project_lite::pin_project! {
     pub struct SecurityHeadersFuture<F> {
         #[pin]
         inner: F,
-        headers: Arc<[(HeaderName, HeaderValue)]>,
+        headers: HeaderSet,
     }
 }
 

@@ -102,7 +102,7 @@ pub struct HtmlCache {
     pub(super) settings: CacheSettings,
     /// Headers every response carries (the security headers), built into each stored copy so
     /// that a hit needs no header work (see [`HtmlCache::add_to_every_copy`]).
-    every_response: OnceLock<Arc<[(HeaderName, HeaderValue)]>>,
+    every_response: OnceLock<&'static [(HeaderName, HeaderValue)]>,
 }
 
 #[derive(Default)]
@@ -186,7 +186,7 @@ impl HtmlCache {
 
     /// Builds `headers` into every page stored from now on (set once; the application does this
     /// with its security headers when it is built).
-    pub fn add_to_every_copy(&self, headers: Arc<[(HeaderName, HeaderValue)]>) {
+    pub fn add_to_every_copy(&self, headers: &'static [(HeaderName, HeaderValue)]) {
         let _ = self.every_response.set(headers);
     }
 
