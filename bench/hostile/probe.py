@@ -22,9 +22,12 @@ BASE = sys.argv[1].rstrip("/")
 ORIGIN = urllib.parse.urlsplit(BASE)
 HOST, PORT = ORIGIN.hostname, ORIGIN.port or 80
 
-# Every response carries these; HTML also needs a CSP with frame-ancestors.
-ALWAYS = ["x-content-type-options", "referrer-policy", "cross-origin-opener-policy", "permissions-policy"]
+# Every response carries these; HTML pages also the document rules and the page policy, every
+# other response a policy that lets it run and load nothing if opened as a document.
+ALWAYS = ["x-content-type-options", "referrer-policy", "content-security-policy"]
+HTML_ONLY = ["cross-origin-opener-policy", "permissions-policy"]
 HTML_CSP_PARTS = ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]
+RESOURCE_CSP_PARTS = ["default-src 'none'", "frame-ancestors 'none'", "sandbox"]
 
 
 def request(method, path, body=None, headers=None):
@@ -39,8 +42,11 @@ def request(method, path, body=None, headers=None):
 
 def missing_headers(name, status, headers):
     missing = [h for h in ALWAYS if h not in headers]
-    if headers.get("content-type", "").startswith("text/html"):
-        csp = headers.get("content-security-policy", "")
+    csp = headers.get("content-security-policy", "")
+    if not headers.get("content-type", "").startswith("text/html"):
+        missing += [f"csp:{part}" for part in RESOURCE_CSP_PARTS if part not in csp]
+    else:
+        missing += [h for h in HTML_ONLY if h not in headers]
         missing += [f"csp:{part}" for part in HTML_CSP_PARTS if part not in csp]
         directives = {d.strip().split(" ")[0]: d.strip() for d in csp.split(";") if d.strip()}
         for directive in ("script-src", "style-src"):

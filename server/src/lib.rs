@@ -85,7 +85,7 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .with_state(state);
     let security_headers = SecurityHeadersLayer::new(&security);
-    cache.add_to_every_copy(security_headers.headers());
+    cache.add_to_every_copy(security_headers.sets());
     tower::Layer::layer(&security_headers, CachedPages::new(cache, router))
 }
 

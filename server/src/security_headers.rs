@@ -61,7 +61,8 @@ impl SecurityPolicy {
         )
     }
 
-    /// Every header of the policy, ready to be added to responses.
+    /// The headers of HTML pages: the page policy, and the rules for documents (referrer,
+    /// opener isolation, denied browser features).
     pub fn headers(&self) -> Vec<(HeaderName, HeaderValue)> {
         let policy = self.content_security_policy();
         let csp = match HeaderValue::from_str(&policy) {
@@ -83,7 +84,28 @@ impl SecurityPolicy {
         }
         headers
     }
+
+    /// The headers of everything that is not an HTML page (feeds, scripts, styles, images,
+    /// redirects, server-function answers): should one be opened as a document, it may run and
+    /// load nothing ([`RESOURCE_POLICY`]); the opener and feature rules only mean something for
+    /// HTML pages and are left out, as they would add 250 bytes to every asset and feed.
+    pub fn resource_headers(&self) -> Vec<(HeaderName, HeaderValue)> {
+        let mut headers = vec![
+            (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(RESOURCE_POLICY)),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            (header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")),
+        ];
+        if self.https {
+            headers.push((header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS)));
+        }
+        headers
+    }
 }
+
+/// The policy of responses that are not HTML pages, as GitHub serves user content: a feed or an
+/// SVG opened on its own runs no script, loads nothing and cannot be framed. Browsers ignore it
+/// where the response is a page's subresource (a script, the stylesheet, an image).
+pub const RESOURCE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 /// Standard base64 with padding, as CSP hash sources are written.
 fn base64(bytes: &[u8]) -> String {
@@ -108,24 +130,48 @@ fn base64(bytes: &[u8]) -> String {
 /// with no reference count for the server's threads to contend on per request.
 pub type HeaderSet = &'static [(HeaderName, HeaderValue)];
 
-/// Adds the policy's headers to every response of the service it wraps, unless the response
-/// already has that header; a response with a `Content-Security-Policy` is taken to carry the
-/// whole set (the page cache builds it into what it stores, see [`SecurityHeadersLayer::headers`]).
+/// The two sets of headers: for HTML pages, and for every other response.
+#[derive(Clone, Copy)]
+pub struct HeaderSets {
+    /// Added to `text/html` responses.
+    pub page: HeaderSet,
+    /// Added to every other response.
+    pub resource: HeaderSet,
+}
+
+impl HeaderSets {
+    /// The set for a response of this `Content-Type`.
+    pub fn for_content_type(&self, content_type: Option<&HeaderValue>) -> HeaderSet {
+        let is_html = content_type.is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+        if is_html {
+            self.page
+        } else {
+            self.resource
+        }
+    }
+}
+
+/// Adds the policy's headers to every response of the service it wraps (the page set to HTML,
+/// the resource set to the rest), unless the response already has that header; a response with
+/// a `Content-Security-Policy` is taken to carry its whole set (the page cache builds the sets
+/// into what it stores, see [`SecurityHeadersLayer::sets`]).
 #[derive(Clone)]
 pub struct SecurityHeadersLayer {
-    headers: HeaderSet,
+    sets: HeaderSets,
 }
 
 impl SecurityHeadersLayer {
     /// The layer for `policy` (headers built here, once).
     pub fn new(policy: &SecurityPolicy) -> SecurityHeadersLayer {
         // Leaked once per application built (once per process, a few times in tests).
-        SecurityHeadersLayer { headers: Box::leak(policy.headers().into_boxed_slice()) }
+        let page = Box::leak(policy.headers().into_boxed_slice());
+        let resource = Box::leak(policy.resource_headers().into_boxed_slice());
+        SecurityHeadersLayer { sets: HeaderSets { page, resource } }
     }
 
     /// The headers the layer adds, for stores that build them into responses kept for reuse.
-    pub fn headers(&self) -> HeaderSet {
-        self.headers
+    pub fn sets(&self) -> HeaderSets {
+        self.sets
     }
 }
 
@@ -133,7 +179,7 @@ impl<S> tower::Layer<S> for SecurityHeadersLayer {
     type Service = SecurityHeaders<S>;
 
     fn layer(&self, inner: S) -> SecurityHeaders<S> {
-        SecurityHeaders { inner, headers: self.headers }
+        SecurityHeaders { inner, sets: self.sets }
     }
 }
 
@@ -141,7 +187,7 @@ impl<S> tower::Layer<S> for SecurityHeadersLayer {
 #[derive(Clone)]
 pub struct SecurityHeaders<S> {
     inner: S,
-    headers: HeaderSet,
+    sets: HeaderSets,
 }
 
 impl<S, B, R> tower::Service<Request<B>> for SecurityHeaders<S>
@@ -157,7 +203,7 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        SecurityHeadersFuture { inner: self.inner.call(request), headers: self.headers }
+        SecurityHeadersFuture { inner: self.inner.call(request), sets: self.sets }
     }
 }
 
@@ -166,7 +212,7 @@ pin_project_lite::pin_project! {
     pub struct SecurityHeadersFuture<F> {
         #[pin]
         inner: F,
-        headers: HeaderSet,
+        sets: HeaderSets,
     }
 }
 
@@ -182,7 +228,7 @@ where
         let headers = response.headers_mut();
         // Cached pages carry the whole set already (built into their stored copies): one probe.
         if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-            for (name, value) in this.headers.iter() {
+            for (name, value) in this.sets.for_content_type(headers.get(header::CONTENT_TYPE)) {
                 headers.entry(name).or_insert_with(|| value.clone());
             }
         }

@@ -30,7 +30,18 @@ async fn text(response: Response) -> String {
     String::from_utf8(response.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8")
 }
 
-/// Asserts every security header on `headers` (a response to `what`) and returns the CSP.
+/// Asserts the headers of a response that is not an HTML page (a response to `what`): it may
+/// run and load nothing if opened as a document, is not sniffed, and keeps to HTTPS.
+fn assert_resource_headers(what: &str, headers: &HeaderMap) {
+    let value = |name: &str| headers.get(name).unwrap_or_else(|| panic!("{what}: no {name} header")).to_str().expect("ASCII header").to_string();
+    assert_eq!(value("content-security-policy"), "default-src 'none'; frame-ancestors 'none'; sandbox", "{what}");
+    assert_eq!(value("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(value("referrer-policy"), "strict-origin-when-cross-origin", "{what}");
+    assert!(value("strict-transport-security").starts_with("max-age="), "{what}");
+}
+
+/// Asserts every security header of an HTML page on `headers` (a response to `what`) and
+/// returns the CSP.
 fn assert_security_headers(what: &str, headers: &HeaderMap) -> String {
     let value = |name: &str| {
         headers
@@ -157,26 +168,31 @@ async fn every_other_kind_of_response_carries_them_too() {
             .body(Body::from(body.to_string()))
             .unwrap()
     };
+    // (what, request, status if fixed, whether it is an HTML page)
     let cases = [
-        ("asset under /pkg", get("/pkg/nourishvibes.js"), Some(StatusCode::OK)),
-        ("file of the site root", get("/favicon.svg"), Some(StatusCode::OK)),
-        ("404 page", get("/no/such/page"), Some(StatusCode::NOT_FOUND)),
-        ("article 404", get("/articles/no-such-article"), Some(StatusCode::NOT_FOUND)),
-        ("feed, built", get("/feed.xml"), Some(StatusCode::OK)),
-        ("feed, from the cache", get("/feed.xml"), Some(StatusCode::OK)),
-        ("sitemap", get("/sitemap.xml"), Some(StatusCode::OK)),
-        ("content image", get("/images/no-such-image.png"), Some(StatusCode::NOT_FOUND)),
-        ("search redirected to its normal form", get("/search?q=Vitamin%20%20D"), Some(StatusCode::MOVED_PERMANENTLY)),
-        ("newsletter page", get("/newsletter"), Some(StatusCode::OK)),
-        ("server function", same_origin_post("/api/newsletter/confirm", "token=00"), None),
+        ("asset under /pkg", get("/pkg/nourishvibes.js"), Some(StatusCode::OK), false),
+        ("file of the site root", get("/favicon.svg"), Some(StatusCode::OK), false),
+        ("404 page", get("/no/such/page"), Some(StatusCode::NOT_FOUND), true),
+        ("article 404", get("/articles/no-such-article"), Some(StatusCode::NOT_FOUND), true),
+        ("feed, built", get("/feed.xml"), Some(StatusCode::OK), false),
+        ("feed, from the cache", get("/feed.xml"), Some(StatusCode::OK), false),
+        ("sitemap", get("/sitemap.xml"), Some(StatusCode::OK), false),
+        ("content image", get("/images/no-such-image.png"), Some(StatusCode::NOT_FOUND), false),
+        ("search redirected to its normal form", get("/search?q=Vitamin%20%20D"), Some(StatusCode::MOVED_PERMANENTLY), false),
+        ("newsletter page", get("/newsletter"), Some(StatusCode::OK), true),
+        ("server function", same_origin_post("/api/newsletter/confirm", "token=00"), None, false),
     ];
-    for (what, request, status) in cases {
+    for (what, request, status, is_page) in cases {
         let response = send(&router, request).await;
         if let Some(status) = status {
             assert_eq!(response.status(), status, "{what}");
         }
         assert!(!response.status().is_server_error(), "{what}: {}", response.status());
-        assert_security_headers(what, response.headers());
+        if is_page {
+            assert_security_headers(what, response.headers());
+        } else {
+            assert_resource_headers(what, response.headers());
+        }
     }
 }
 

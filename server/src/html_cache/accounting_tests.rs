@@ -77,7 +77,7 @@ fn the_count_covers_every_byte_the_cache_holds() {
     let security = crate::security_headers::SecurityHeadersLayer::new(&crate::security_headers::SecurityPolicy::new("https://x", scripts));
     let (cache, held) = net_bytes(|| {
         let cache = HtmlCache::default();
-        cache.add_to_every_copy(security.headers());
+        cache.add_to_every_copy(security.sets());
         for (i, html) in inputs.iter().enumerate() {
             let key = format!("/search?q=query-{i}-{}", "x".repeat(i % 50));
             // As a render hands it over: a buffer with spare capacity.

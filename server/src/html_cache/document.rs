@@ -93,6 +93,11 @@ impl CachedPage {
         }
     }
 
+    /// The `Content-Type` the page is served with.
+    pub(super) fn content_type(&self) -> Option<&HeaderValue> {
+        self.identity.headers.get(header::CONTENT_TYPE)
+    }
+
     /// This page with `extra` added to the headers of every answer (those it has keep their value).
     pub(super) fn with_headers(&self, extra: &[(HeaderName, HeaderValue)]) -> CachedPage {
         let extended = |headers: &HeaderMap| {

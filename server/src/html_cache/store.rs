@@ -11,7 +11,8 @@
 //! next inserts do not sort again.
 
 use super::document::CachedPage;
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use crate::security_headers::HeaderSets;
+use axum::http::HeaderMap;
 use axum::response::Response;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -102,7 +103,7 @@ pub struct HtmlCache {
     pub(super) settings: CacheSettings,
     /// Headers every response carries (the security headers), built into each stored copy so
     /// that a hit needs no header work (see [`HtmlCache::add_to_every_copy`]).
-    every_response: OnceLock<&'static [(HeaderName, HeaderValue)]>,
+    every_response: OnceLock<HeaderSets>,
 }
 
 #[derive(Default)]
@@ -184,9 +185,9 @@ impl HtmlCache {
         HtmlCache { inner: RwLock::default(), settings, every_response: OnceLock::new() }
     }
 
-    /// Builds `headers` into every page stored from now on (set once; the application does this
+    /// Builds the set of `headers` for each stored document's type into it, from now on (set once; the application does this
     /// with its security headers when it is built).
-    pub fn add_to_every_copy(&self, headers: &'static [(HeaderName, HeaderValue)]) {
+    pub fn add_to_every_copy(&self, headers: HeaderSets) {
         let _ = self.every_response.set(headers);
     }
 
@@ -228,7 +229,7 @@ impl HtmlCache {
     pub(super) fn insert(&self, day: i64, key: &str, page: Arc<CachedPage>, kind: Kind) {
         // Once per page per day: the header maps are copied, the bodies shared.
         let page = match self.every_response.get() {
-            Some(headers) => Arc::new(page.with_headers(headers)),
+            Some(sets) => Arc::new(page.with_headers(sets.for_content_type(page.content_type()))),
             None => page,
         };
         let cost = page.held_bytes() + key.len() + ENTRY_BYTES;
