@@ -40,3 +40,11 @@ test("every spec runs under the shared CSP fixture", () => {
   const direct = specs.filter((name) => /^\s*import\b[^;]*\bfrom\s+["']@playwright\/test["']/m.test(readFileSync(`${__dirname}/${name}`, "utf8")));
   expect(direct, "specs importing @playwright/test instead of ./fixtures").toEqual([]);
 });
+
+test("the feed opened on its own shows in the browser's viewer, runs nothing and breaks no policy", async ({ page }) => {
+  // Responses that are not pages carry the resource policy (no scripts, nothing loaded, a
+  // sandbox); Chromium's XML viewer styles the tree inline, which it must still be allowed to do.
+  const response = await page.goto("/feed.xml");
+  expect(response!.headers()["content-security-policy"]).toContain("sandbox");
+  await expect(page.getByText("NourishVibes", { exact: false }).first()).toBeVisible();
+});

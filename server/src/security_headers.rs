@@ -103,9 +103,11 @@ impl SecurityPolicy {
 }
 
 /// The policy of responses that are not HTML pages, as GitHub serves user content: a feed or an
-/// SVG opened on its own runs no script, loads nothing and cannot be framed. Browsers ignore it
-/// where the response is a page's subresource (a script, the stylesheet, an image).
-pub const RESOURCE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
+/// SVG opened on its own runs no script, loads nothing and cannot be framed. Inline styles stay
+/// allowed because Chromium's XML viewer styles the tree it shows for a feed with them (harmless
+/// in a sandbox that runs nothing). Browsers ignore the policy where the response is a page's
+/// subresource (a script, the stylesheet, an image).
+pub const RESOURCE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox";
 
 /// Standard base64 with padding, as CSP hash sources are written.
 fn base64(bytes: &[u8]) -> String {

@@ -34,7 +34,7 @@ async fn text(response: Response) -> String {
 /// run and load nothing if opened as a document, is not sniffed, and keeps to HTTPS.
 fn assert_resource_headers(what: &str, headers: &HeaderMap) {
     let value = |name: &str| headers.get(name).unwrap_or_else(|| panic!("{what}: no {name} header")).to_str().expect("ASCII header").to_string();
-    assert_eq!(value("content-security-policy"), "default-src 'none'; frame-ancestors 'none'; sandbox", "{what}");
+    assert_eq!(value("content-security-policy"), "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox", "{what}");
     assert_eq!(value("x-content-type-options"), "nosniff", "{what}");
     assert_eq!(value("referrer-policy"), "strict-origin-when-cross-origin", "{what}");
     assert!(value("strict-transport-security").starts_with("max-age="), "{what}");
