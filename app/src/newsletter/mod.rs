@@ -8,6 +8,8 @@ mod pages;
 mod submit;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod weekly;
 
 pub use cta::NewsletterCta;
 pub use form::SignupForm;
