@@ -42,6 +42,8 @@ CREATE TABLE newsletter_issues (
     mail_text TEXT NOT NULL,
     -- The issue as a page of the site (no per-recipient links).
     web_html TEXT NOT NULL,
+    -- The sender's display name from site.toml when the issue was composed.
+    sender_name TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     -- Set once every confirmed subscriber has a delivery row: sending again does nothing.
     queued_at INTEGER,

@@ -63,15 +63,27 @@ pub struct Issue {
 }
 
 /// Composes the issue for `week`, going out on `send_date`; `None` if the note says `skip`.
-/// `content` decides what is visible (production hides drafts; development previews them).
-pub fn compose(content: &ContentStore, note: Option<&EditorNote>, week: IsoWeek, send_date: Date, site_url: &str) -> Option<Issue> {
+/// Only articles public on `send_date` count, unless `include_unpublished` (a development
+/// preview whose content store shows drafts).
+pub fn compose(
+    content: &ContentStore,
+    note: Option<&EditorNote>,
+    week: IsoWeek,
+    send_date: Date,
+    site_url: &str,
+    include_unpublished: bool,
+) -> Option<Issue> {
     if note.is_some_and(|note| note.skip) {
         return None;
     }
     let site_url = site_url.trim_end_matches('/');
     let first = send_date.days_since_epoch() - 7;
     let (from, to) = (Date::from_days_since_epoch(first).iso(), Date::from_days_since_epoch(first + 6).iso());
-    let visible: Vec<&ArticleCard> = content.visible_cards(send_date).collect();
+    // A store showing drafts lists them as visible; what is really public has no note.
+    let public = |card: &ArticleCard| {
+        include_unpublished || content.visible_article(&card.slug, send_date).is_some_and(|page| page.unpublished_note.is_none())
+    };
+    let visible: Vec<&ArticleCard> = content.visible_cards(send_date).filter(|card| public(card)).collect();
     let mut chosen: Vec<&ArticleCard> = Vec::new();
     for slug in note.map(|note| note.featured.as_slice()).unwrap_or_default() {
         match visible.iter().find(|card| &card.slug == slug) {

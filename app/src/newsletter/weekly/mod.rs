@@ -67,18 +67,22 @@ pub struct RenderedIssue {
     pub mail_text: String,
     /// The archive page's body.
     pub web_html: String,
+    /// The sender's display name from site.toml.
+    pub sender_name: String,
 }
 
-/// Composes and renders `week`'s issue from `content` and the editors' files on disk.
-pub fn prepare(settings: &WeeklySettings, content: &ContentStore, week: IsoWeek) -> Result<RenderedIssue, IssueError> {
+/// Composes and renders `week`'s issue from `content` and the editors' files on disk. Drafts
+/// and scheduled articles count only with `include_unpublished` (the development preview).
+pub fn prepare(settings: &WeeklySettings, content: &ContentStore, week: IsoWeek, include_unpublished: bool) -> Result<RenderedIssue, IssueError> {
     let notes = notes::load_notes(&settings.content_dir, content).map_err(IssueError::Content)?;
     let identity = notes::mail_identity(&settings.content_dir).map_err(|error| IssueError::Content(vec![error]))?;
     let send_date = settings.send_time.send_date(week);
-    let issue = compose(content, notes.get(&week), week, send_date, &settings.site_url).ok_or(IssueError::Skipped(week))?;
+    let issue = compose(content, notes.get(&week), week, send_date, &settings.site_url, include_unpublished).ok_or(IssueError::Skipped(week))?;
     Ok(RenderedIssue {
         mail_html: render::mail_html(&issue, &identity),
         mail_text: render::mail_text(&issue, &identity),
         web_html: render::web_html(&issue),
+        sender_name: identity.sender_name,
         issue,
     })
 }

@@ -40,7 +40,7 @@ fn week(text: &str) -> IsoWeek {
 fn an_issue_carries_the_week_s_articles_tips_and_absolute_links() {
     // Two articles were published on Monday 2026-05-11; the issue of the next Monday has them.
     let (dir, content) = content_with(&[]);
-    let rendered = prepare(&settings(dir.path()), &content, week("2026-W21")).unwrap();
+    let rendered = prepare(&settings(dir.path()), &content, week("2026-W21"), false).unwrap();
     let issue = &rendered.issue;
     assert_eq!(issue.send_date, Date::parse("2026-05-18").unwrap());
     assert!(!issue.from_archive);
@@ -71,7 +71,7 @@ fn an_issue_carries_the_week_s_articles_tips_and_absolute_links() {
 fn the_editor_s_note_sets_subject_preheader_intro_and_leads_with_featured() {
     let note = "+++\nsubject = \"Sleep, salt and you\"\npreheader = \"Three reads for a calmer week\"\nfeatured = [\"dietary-fiber-guide\", \"blood-pressure-and-salt\"]\n+++\n\nHello readers, see [our standards](/editorial-standards).\n";
     let (dir, content) = content_with(&[("2026-W21.md", note)]);
-    let rendered = prepare(&settings(dir.path()), &content, week("2026-W21")).unwrap();
+    let rendered = prepare(&settings(dir.path()), &content, week("2026-W21"), false).unwrap();
     let issue = &rendered.issue;
     assert_eq!(issue.subject, "Sleep, salt and you");
     assert_eq!(issue.preheader, "Three reads for a calmer week");
@@ -87,9 +87,9 @@ fn the_editor_s_note_sets_subject_preheader_intro_and_leads_with_featured() {
 #[test]
 fn skip_sends_nothing_and_an_empty_week_offers_the_archive() {
     let (dir, content) = content_with(&[("2026-W21.md", "+++\nskip = true\n+++\n")]);
-    assert!(matches!(prepare(&settings(dir.path()), &content, week("2026-W21")), Err(IssueError::Skipped(_))));
+    assert!(matches!(prepare(&settings(dir.path()), &content, week("2026-W21"), false), Err(IssueError::Skipped(_))));
     // No article was published in the seven days before 2026-11-23.
-    let rendered = prepare(&settings(dir.path()), &content, week("2026-W48")).unwrap();
+    let rendered = prepare(&settings(dir.path()), &content, week("2026-W48"), false).unwrap();
     let issue = &rendered.issue;
     assert!(issue.from_archive);
     assert!(!issue.articles.is_empty() && issue.articles.len() <= 3);
