@@ -1,31 +1,11 @@
--- no-transaction
 -- The weekly newsletter: one row per sent issue, one delivery row per (issue, subscriber), the
--- outbox rows that carry an issue, and a `bounced` subscriber status.
---
--- SQLite cannot change a CHECK constraint in place, so `subscribers` is rebuilt with the
--- documented procedure (https://www.sqlite.org/lang_altertable.html#otheralter): foreign keys
--- off outside the transaction, copy, drop, rename, check, on again. That needs this migration
--- to run outside sqlx's own transaction (first line); it opens its own.
-PRAGMA foreign_keys = OFF;
+-- outbox rows that carry an issue, and bounces.
 
-BEGIN IMMEDIATE;
-
-CREATE TABLE subscribers_new (
-    id INTEGER PRIMARY KEY,
-    email TEXT NOT NULL UNIQUE,
-    -- `bounced`: the mail server refused mail to this address for good on several issues.
-    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'unsubscribed', 'bounced')),
-    created_at INTEGER NOT NULL,
-    confirmed_at INTEGER,
-    unsubscribed_at INTEGER,
-    last_confirmation_mail_at INTEGER,
-    bounced_at INTEGER
-) STRICT;
-INSERT INTO subscribers_new (id, email, status, created_at, confirmed_at, unsubscribed_at, last_confirmation_mail_at)
-SELECT id, email, status, created_at, confirmed_at, unsubscribed_at, last_confirmation_mail_at FROM subscribers;
-DROP TABLE subscribers;
-ALTER TABLE subscribers_new RENAME TO subscribers;
-CREATE UNIQUE INDEX subscribers_email_lower ON subscribers (lower(email));
+-- Set when the mail server refused this address for good on several issues: it is `bounced`
+-- (shown so by the commands) and gets no more issues. A column rather than a new `status`
+-- value: SQLite cannot change the status CHECK without rebuilding the table every other
+-- table refers to.
+ALTER TABLE subscribers ADD COLUMN bounced_at INTEGER;
 -- Queueing an issue walks the confirmed subscribers in id order.
 CREATE INDEX subscribers_status_id ON subscribers (status, id);
 
@@ -65,7 +45,3 @@ ALTER TABLE outbox ADD COLUMN issue_id INTEGER REFERENCES newsletter_issues (id)
 ALTER TABLE outbox ADD COLUMN permanent INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX outbox_issue ON outbox (issue_id) WHERE issue_id IS NOT NULL;
 CREATE INDEX outbox_subscriber ON outbox (subscriber_id);
-
-COMMIT;
-
-PRAGMA foreign_keys = ON;

@@ -29,7 +29,8 @@ pub struct Erased {
 impl Store {
     /// The newsletter at a glance.
     pub async fn status(&self) -> Result<Status, sqlx::Error> {
-        let subscribers = sqlx::query_as("SELECT status, COUNT(*) FROM subscribers GROUP BY status ORDER BY status")
+        let subscribers = sqlx::query_as("SELECT CASE WHEN bounced_at IS NOT NULL THEN 'bounced' ELSE status END AS shown, COUNT(*)
+             FROM subscribers GROUP BY shown ORDER BY shown")
             .fetch_all(self.pool())
             .await?;
         let issues = sqlx::query_as(
@@ -53,7 +54,7 @@ impl Store {
     pub async fn export(&self, email: &str) -> Result<Option<Value>, sqlx::Error> {
         type Row = (i64, String, String, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
         let row: Option<Row> = sqlx::query_as(
-            "SELECT id, email, status, created_at, confirmed_at, unsubscribed_at, last_confirmation_mail_at, bounced_at
+            "SELECT id, email, CASE WHEN bounced_at IS NOT NULL THEN 'bounced' ELSE status END, created_at, confirmed_at, unsubscribed_at, last_confirmation_mail_at, bounced_at
              FROM subscribers WHERE email = lower(?)",
         )
         .bind(email)

@@ -1,5 +1,6 @@
 //! Bounces: an address whose issue mail the mail server refused for good (5xx) on
-//! [`BOUNCE_AFTER_ISSUES`] different issues becomes `bounced` and gets no further issues.
+//! [`BOUNCE_AFTER_ISSUES`] different issues becomes `bounced` (`bounced_at` set) and gets no
+//! further issues.
 //! One refusal can be a passing fault at the receiver; several in different weeks mean the
 //! mailbox is gone, and mailing it anyway hurts the sender's reputation with every provider.
 
@@ -15,8 +16,8 @@ pub const BOUNCE_AFTER_ISSUES: i64 = 3;
 pub(super) async fn record_permanent_failure(conn: &mut SqliteConnection, mail: &OutboxMail, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE outbox SET permanent = 1 WHERE id = ?").bind(mail.id).execute(&mut *conn).await?;
     let bounced = sqlx::query(
-        "UPDATE subscribers SET status = 'bounced', bounced_at = ?
-         WHERE id = ? AND status = 'confirmed'
+        "UPDATE subscribers SET bounced_at = ?
+         WHERE id = ? AND bounced_at IS NULL
            AND (SELECT COUNT(DISTINCT issue_id) FROM outbox WHERE subscriber_id = ? AND permanent = 1 AND issue_id IS NOT NULL) >= ?",
     )
     .bind(now)

@@ -85,7 +85,7 @@ impl Store {
         loop {
             let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
             let chunk: Vec<(i64, String)> =
-                sqlx::query_as("SELECT id, email FROM subscribers WHERE status = 'confirmed' AND id > ? ORDER BY id LIMIT ?")
+                sqlx::query_as("SELECT id, email FROM subscribers WHERE status = 'confirmed' AND bounced_at IS NULL AND id > ? ORDER BY id LIMIT ?")
                     .bind(after)
                     .bind(QUEUE_CHUNK)
                     .fetch_all(&mut *tx)

@@ -46,7 +46,7 @@ pub(super) async fn write_signups(
             outcomes.push(SignupOutcome::NothingSent);
             continue;
         }
-        if subscriber.status == "unsubscribed" || subscriber.status == "bounced" {
+        if subscriber.status == "unsubscribed" {
             subscriber.status = "pending".into();
             reactivated.push(subscriber.id);
         }

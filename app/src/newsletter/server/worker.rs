@@ -41,6 +41,10 @@ impl Default for Pace {
     }
 }
 
+/// How often an idle worker looks into the outbox: mail queued by a command (another
+/// process, which cannot wake this one) goes out within this time.
+const IDLE_POLL_SECS: i64 = 5;
+
 /// Default mails per second: below the caps of the common providers (Amazon SES starts at 14).
 pub const DEFAULT_RATE: f64 = 10.0;
 /// Default mails sent at once.
@@ -87,8 +91,8 @@ impl DeliveryWorker {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |elapsed| elapsed.as_secs() as i64);
             let wait = match self.store.next_due_at().await {
-                Ok(Some(due)) => Duration::from_secs(due.saturating_sub(now).clamp(1, 60) as u64),
-                Ok(None) => Duration::from_secs(60),
+                Ok(Some(due)) => Duration::from_secs(due.saturating_sub(now).clamp(1, IDLE_POLL_SECS) as u64),
+                Ok(None) => Duration::from_secs(IDLE_POLL_SECS as u64),
                 Err(error) => {
                     tracing::error!("newsletter: reading the outbox failed: {error}");
                     Duration::from_secs(5)
