@@ -190,7 +190,7 @@ async fn start_newsletter(
     // The weekly issue (issue 14): stops with the store, like the worker.
     match config.newsletter_schedule.0 {
         Some(schedule) => {
-            tracing::info!("newsletter: weekly issue scheduled {schedule:?} (UTC); mail paced at {:?}", config.mail_pace);
+            tracing::info!("newsletter: weekly issue scheduled {schedule:?} (UTC), delivery paced at {:?}", config.mail_pace);
             let scheduler = Scheduler {
                 store,
                 content: content.clone(),
