@@ -185,6 +185,12 @@ async fn start_newsletter(
         limiter: RateLimiter::new(config.signup_limit, std::time::Duration::from_secs(600)),
         outbox_signal: Arc::default(),
         trusted_proxy_hops: config.trusted_proxy_hops,
+        preview: config.show_drafts.then(|| WeeklySettings {
+            content_dir: config.content_dir.clone(),
+            site_url: config.site_url.clone(),
+            schedule: config.newsletter_schedule.0,
+            send_time: config.newsletter_schedule.1,
+        }),
     });
     let worker = DeliveryWorker { store: store.clone(), mailer, signal: newsletter.outbox_signal.clone(), pace: config.mail_pace };
     // The weekly issue (issue 14): stops with the store, like the worker.

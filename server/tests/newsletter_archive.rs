@@ -40,8 +40,49 @@ async fn sent_issues_are_listed_and_shown_as_site_pages() {
     assert!(page.contains("Daily tips for the week ahead"));
     assert!(!page.contains("{{token}}"), "no per-reader link on the public page");
 
+    let (_, sitemap) = get(&app, "/sitemap.xml").await;
+    let document = roxmltree::Document::parse(&sitemap).expect("the sitemap is XML");
+    let locations: Vec<&str> = document.descendants().filter(|node| node.has_tag_name("loc")).filter_map(|node| node.text()).collect();
+    assert!(locations.contains(&"https://nourishvibes.example/newsletter/issues"), "{locations:?}");
+    assert!(locations.contains(&"https://nourishvibes.example/newsletter/issues/2026-w21"), "{locations:?}");
+
     let (status, _) = get(&app, "/newsletter/issues/2026-w22").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "an issue never sent");
     let (status, _) = get(&app, "/newsletter/issues/nonsense").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn with_drafts_shown_the_coming_issue_is_previewed_and_in_production_it_is_not() {
+    use app::newsletter::server::{Newsletter, RateLimiter};
+    use std::sync::Arc;
+    let data = tempfile::tempdir().unwrap();
+    let options = leptos::prelude::LeptosOptions::builder().output_name("nourishvibes").build();
+    let (mut state, newsletter) = common::state_with_options(options, &common::content_dir(), data.path(), 5).await;
+    let settings = WeeklySettings { content_dir: common::content_dir(), site_url: common::SITE_URL.into(), schedule: None, send_time: Schedule::default() };
+    state.newsletter = Arc::new(Newsletter {
+        store: newsletter.store.clone(),
+        limiter: RateLimiter::new(5, std::time::Duration::from_secs(600)),
+        outbox_signal: Arc::default(),
+        trusted_proxy_hops: 0,
+        preview: Some(settings),
+    });
+    let app = server::build_router(state, &common::content_dir());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let coming = Schedule::default().coming_week(now).slug();
+
+    let (status, list) = get(&app, "/newsletter/issues").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("Preview (not sent yet)"), "{list}");
+    assert!(list.contains(&format!("href=\"/newsletter/issues/{coming}\"")), "{list}");
+    let (status, page) = get(&app, &format!("/newsletter/issues/{coming}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("has not been sent yet"), "{page}");
+    assert!(page.contains("Daily tips for the week ahead"));
+
+    // The production app (no preview) has no such page.
+    let production = tempfile::tempdir().unwrap();
+    let (app, _) = common::app_with_data(production.path()).await;
+    let (status, _) = get(&app, &format!("/newsletter/issues/{coming}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -18,6 +18,8 @@ pub struct IssueSummary {
     pub subject: String,
     /// Preview line.
     pub preheader: String,
+    /// Not sent yet: the coming week's issue, previewed in development.
+    pub preview: bool,
 }
 
 /// One sent issue as a page.
@@ -31,6 +33,8 @@ pub struct IssuePage {
     pub preheader: String,
     /// Sanitised HTML the server rendered from the content when the issue was sent.
     pub body_html: String,
+    /// Not sent yet: the coming week's issue, previewed in development.
+    pub preview: bool,
 }
 
 /// Every sent issue, newest first.
@@ -41,10 +45,48 @@ pub async fn list_issues() -> Result<Vec<IssueSummary>, ServerFnError> {
         tracing::error!("newsletter archive: {error}");
         ServerFnError::new("The archive is unavailable.")
     })?;
-    Ok(issues
-        .into_iter()
-        .map(|issue| IssueSummary { slug: issue.week.to_ascii_lowercase(), week: issue.week, subject: issue.subject, preheader: issue.preheader })
-        .collect())
+    let mut list: Vec<IssueSummary> = Vec::with_capacity(issues.len() + 1);
+    if let Some(coming) = ssr::preview(&state) {
+        if !issues.iter().any(|issue| issue.week == coming.week) {
+            list.push(IssueSummary { slug: coming.week.to_ascii_lowercase(), week: coming.week, subject: coming.subject, preheader: coming.preheader, preview: true });
+        }
+    }
+    list.extend(issues.into_iter().map(|issue| IssueSummary {
+        slug: issue.week.to_ascii_lowercase(),
+        week: issue.week,
+        subject: issue.subject,
+        preheader: issue.preheader,
+        preview: false,
+    }));
+    Ok(list)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::IssuePage;
+    use crate::newsletter::weekly::{prepare, IssueError};
+    use crate::state::AppState;
+
+    /// The coming week's issue, if this server previews it (development) and it is not skipped.
+    pub fn preview(state: &AppState) -> Option<IssuePage> {
+        let settings = state.newsletter.preview.as_ref()?;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs() as i64);
+        let week = settings.send_time.coming_week(now);
+        match prepare(settings, &state.content, week, true) {
+            Ok(rendered) => Some(IssuePage {
+                week: week.to_string(),
+                subject: rendered.issue.subject,
+                preheader: rendered.issue.preheader,
+                body_html: rendered.web_html,
+                preview: true,
+            }),
+            Err(IssueError::Skipped(_)) => None,
+            Err(error) => {
+                tracing::warn!("newsletter preview: {error}");
+                None
+            }
+        }
+    }
 }
 
 /// The sent issue at `slug` (`2026-w48`), if any.
@@ -57,7 +99,10 @@ pub async fn get_issue(slug: String) -> Result<Option<IssuePage>, ServerFnError>
         tracing::error!("newsletter archive: {error}");
         ServerFnError::new("The archive is unavailable.")
     })?;
-    Ok(issue.map(|issue| IssuePage { week: issue.week, subject: issue.subject, preheader: issue.preheader, body_html: issue.web_html }))
+    if let Some(issue) = issue {
+        return Ok(Some(IssuePage { week: issue.week, subject: issue.subject, preheader: issue.preheader, body_html: issue.web_html, preview: false }));
+    }
+    Ok(ssr::preview(&state).filter(|coming| coming.week == week.to_string()))
 }
 
 /// `/newsletter/issues`.
@@ -76,6 +121,7 @@ pub fn IssuesPage() -> impl IntoView {
                         <ul class="issue-list">
                             {issues.into_iter().map(|issue| view! {
                                 <li>
+                                    {issue.preview.then_some("Preview (not sent yet): ")}
                                     <a href=format!("/newsletter/issues/{}", issue.slug)>{issue.subject}</a>
                                     " (" {issue.week} ") " <span>{issue.preheader}</span>
                                 </li>
@@ -104,6 +150,9 @@ pub fn IssueRoute() -> impl IntoView {
                     <article class="article site-page" aria-labelledby="page-title">
                         <h1 id="page-title">{issue.subject}</h1>
                         <p class="article-meta">"Weekly issue " {issue.week}</p>
+                        {issue.preview.then(|| view! {
+                            <p class="notice notice-draft" role="note">"Preview: this issue has not been sent yet. Only development builds show it."</p>
+                        })}
                         <div class="prose" inner_html=issue.body_html></div>
                         <p><a href="/newsletter/issues">"All issues"</a></p>
                     </article>

@@ -46,6 +46,9 @@ pub struct Newsletter {
     /// How many reverse proxies of our own stand in front of the server: the client address is
     /// read that many entries from the right of `X-Forwarded-For` (0: the peer address).
     pub trusted_proxy_hops: usize,
+    /// Development only (drafts shown): the archive previews the coming week's issue, composed
+    /// with these settings. `None` in production.
+    pub preview: Option<crate::newsletter::weekly::WeeklySettings>,
 }
 
 /// Sets the status of the error response being built (also for errors the function body never
