@@ -226,3 +226,39 @@ fn kill_9_mid_delivery_and_a_restart_miss_no_one() {
     let duplicates = messages.len() - 1000;
     assert!(duplicates <= concurrency, "{duplicates} duplicates, more than the {concurrency} sends in flight");
 }
+
+#[test]
+fn an_issue_due_a_minute_ago_goes_out_when_the_server_starts_and_reads_in_the_browser() {
+    // The schedule: a minute before now (UTC), so the issue is late and caught up at start.
+    let due = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 - 60;
+    let weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((due.div_euclid(86_400) + 3).rem_euclid(7)) as usize];
+    let schedule = format!("{weekday} {:02}:{:02}", due.rem_euclid(86_400) / 3600, due.rem_euclid(3600) / 60);
+    let data = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async { app::newsletter::server::open_database(data.path()).await.unwrap().close().await });
+    add_subscribers(&data.path().join("nourishvibes.sqlite3"));
+
+    let sink = Sink::start();
+    let mut env: Vec<(String, String)> = sink.env();
+    env.extend([
+        ("NV_DATA_DIR".to_string(), data.path().display().to_string()),
+        ("NV_NEWSLETTER_SCHEDULE".to_string(), schedule.clone()),
+        ("NV_MAIL_RATE".to_string(), "0".to_string()),
+    ]);
+    let env: Vec<(&str, &str)> = env.iter().map(|(key, value)| (key.as_str(), value.as_str())).collect();
+    let server = Server::start(&env);
+    let messages = sink.wait_for(1000, Duration::from_secs(240));
+    assert_eq!(recipients(&messages).len(), 1000, "schedule {schedule}");
+
+    // "View in browser" leads to the issue on the site.
+    let text = messages[0].replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+    let marker = format!("http://{}/newsletter/issues/", server.addr);
+    let start = text.find(&marker).expect("a View in browser link");
+    let path: String = text[start + format!("http://{}", server.addr).len()..]
+        .chars()
+        .take_while(|character| !character.is_whitespace() && *character != '"')
+        .collect();
+    let page = request(server.addr, &format!("GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")).unwrap();
+    assert!(page.starts_with("HTTP/1.1 200"), "{path}: {}", &page[..page.len().min(300)]);
+    assert!(page.contains("Daily tips for the week ahead"));
+}
