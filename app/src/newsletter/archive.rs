@@ -37,35 +37,55 @@ pub struct IssuePage {
     pub preview: bool,
 }
 
-/// Every sent issue, newest first.
-#[server]
+/// Every sent issue, newest first. Read in the server render only (like the content reads,
+/// not a server function: the pages are not islands).
 pub async fn list_issues() -> Result<Vec<IssueSummary>, ServerFnError> {
-    let state = crate::state::app_state()?;
-    let issues = state.newsletter.store.sent_issues().await.map_err(|error| {
-        tracing::error!("newsletter archive: {error}");
-        ServerFnError::new("The archive is unavailable.")
-    })?;
-    let mut list: Vec<IssueSummary> = Vec::with_capacity(issues.len() + 1);
-    if let Some(coming) = ssr::preview(&state) {
-        if !issues.iter().any(|issue| issue.week == coming.week) {
-            list.push(IssueSummary { slug: coming.week.to_ascii_lowercase(), week: coming.week, subject: coming.subject, preheader: coming.preheader, preview: true });
-        }
-    }
-    list.extend(issues.into_iter().map(|issue| IssueSummary {
-        slug: issue.week.to_ascii_lowercase(),
-        week: issue.week,
-        subject: issue.subject,
-        preheader: issue.preheader,
-        preview: false,
-    }));
-    Ok(list)
+    #[cfg(not(feature = "ssr"))]
+    return Err(ServerFnError::new("server only"));
+    #[cfg(feature = "ssr")]
+    ssr::list_issues().await
+}
+
+/// The sent issue at `slug` (`2026-w48`), if any (or, in development, the coming one).
+pub async fn get_issue(slug: String) -> Result<Option<IssuePage>, ServerFnError> {
+    #[cfg(not(feature = "ssr"))]
+    return {
+        let _ = slug;
+        Err(ServerFnError::new("server only"))
+    };
+    #[cfg(feature = "ssr")]
+    ssr::get_issue(slug).await
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::IssuePage;
-    use crate::newsletter::weekly::{prepare, IssueError};
+    use super::{IssuePage, IssueSummary};
+    use crate::newsletter::weekly::{prepare, IsoWeek, IssueError};
     use crate::state::AppState;
+    use leptos::prelude::ServerFnError;
+
+    /// Every sent issue, newest first, after the previewed coming one.
+    pub async fn list_issues() -> Result<Vec<IssueSummary>, ServerFnError> {
+        let state = crate::state::app_state()?;
+        let issues = state.newsletter.store.sent_issues().await.map_err(|error| {
+            tracing::error!("newsletter archive: {error}");
+            ServerFnError::new("The archive is unavailable.")
+        })?;
+        let mut list: Vec<IssueSummary> = Vec::with_capacity(issues.len() + 1);
+        if let Some(coming) = preview(&state) {
+            if !issues.iter().any(|issue| issue.week == coming.week) {
+                list.push(IssueSummary { slug: coming.week.to_ascii_lowercase(), week: coming.week, subject: coming.subject, preheader: coming.preheader, preview: true });
+            }
+        }
+        list.extend(issues.into_iter().map(|issue| IssueSummary {
+            slug: issue.week.to_ascii_lowercase(),
+            week: issue.week,
+            subject: issue.subject,
+            preheader: issue.preheader,
+            preview: false,
+        }));
+        Ok(list)
+    }
 
     /// The coming week's issue, if this server previews it (development) and it is not skipped.
     pub fn preview(state: &AppState) -> Option<IssuePage> {
@@ -87,22 +107,20 @@ mod ssr {
             }
         }
     }
-}
 
-/// The sent issue at `slug` (`2026-w48`), if any.
-#[server]
-pub async fn get_issue(slug: String) -> Result<Option<IssuePage>, ServerFnError> {
-    use crate::newsletter::weekly::IsoWeek;
-    let Some(week) = IsoWeek::parse(&slug).filter(|week| week.slug() == slug) else { return Ok(None) };
-    let state = crate::state::app_state()?;
-    let issue = state.newsletter.store.sent_issue(week).await.map_err(|error| {
-        tracing::error!("newsletter archive: {error}");
-        ServerFnError::new("The archive is unavailable.")
-    })?;
-    if let Some(issue) = issue {
-        return Ok(Some(IssuePage { week: issue.week, subject: issue.subject, preheader: issue.preheader, body_html: issue.web_html, preview: false }));
+    /// The sent issue at `slug`, or the previewed coming one.
+    pub async fn get_issue(slug: String) -> Result<Option<IssuePage>, ServerFnError> {
+        let Some(week) = IsoWeek::parse(&slug).filter(|week| week.slug() == slug) else { return Ok(None) };
+        let state = crate::state::app_state()?;
+        let issue = state.newsletter.store.sent_issue(week).await.map_err(|error| {
+            tracing::error!("newsletter archive: {error}");
+            ServerFnError::new("The archive is unavailable.")
+        })?;
+        if let Some(issue) = issue {
+            return Ok(Some(IssuePage { week: issue.week, subject: issue.subject, preheader: issue.preheader, body_html: issue.web_html, preview: false }));
+        }
+        Ok(preview(&state).filter(|coming| coming.week == week.to_string()))
     }
-    Ok(ssr::preview(&state).filter(|coming| coming.week == week.to_string()))
 }
 
 /// `/newsletter/issues`.
