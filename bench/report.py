@@ -229,6 +229,8 @@ def build(parts, notes):
     hostile = {name: parts[f"hostile.{name}"] for name in ("probe", "slow", "sigterm", "urls", "crash") if f"hostile.{name}" in parts}
     if hostile:
         res["hostile"] = hostile
+    if "newsletter" in parts:
+        res["newsletter"] = parts["newsletter"]
     if "lighthouse" in parts:
         res["lighthouse"] = parts["lighthouse"]
     if "lighthouse.blocked_wasm" in parts:
@@ -339,7 +341,23 @@ def rows_for(res):
     if lb and lb.get("lcp_ms") is not None:
         add("Lighthouse with `*.wasm` blocked: LCP (perf score)", f"{fmt(lb.get('lcp_ms'))} ms ({fmt(lb.get('performance'))})")
     rows += hostile_rows(res.get("hostile"))
+    rows += newsletter_rows(res.get("newsletter"))
     return rows
+
+
+def newsletter_rows(n):
+    """Rows of the newsletter section (bench/newsletter.py)."""
+    if not n:
+        return [("Newsletter", "not measured", "", None)]
+    seconds = n.get("queue_seconds")
+    return [
+        (f"Newsletter: queueing one issue to {fmt(n.get('subscribers'))} confirmed subscribers (`server newsletter send`)",
+         f"{fmt(seconds, 1)} s, peak {fmt(n.get('queue_peak_rss_mib'), 1)} MiB ({fmt(n.get('queued'))} queued)", "≤ 10 s, bounded memory",
+         seconds is not None and seconds <= 10 and n.get("queued") == n.get("subscribers")),
+        ("Newsletter: delivered mails/s into a local SMTP sink, default settings (NV_MAIL_RATE 10, NV_MAIL_CONCURRENCY 4)",
+         fmt(n.get("delivered_per_second_default"), 1), "≈ the configured rate", None),
+        ("Newsletter: delivered mails/s, rate unlimited (NV_MAIL_RATE=0)", fmt(n.get("delivered_per_second_unlimited"), 1), "", None),
+    ]
 
 
 def hostile_rows(h):

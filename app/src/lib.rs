@@ -110,6 +110,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/newsletter") view=newsletter::NewsletterPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/confirm") view=newsletter::ConfirmPage/>
                     <Route path=path!("/newsletter/unsubscribe") view=newsletter::UnsubscribePage/>
+                    <Route path=path!("/newsletter/issues") view=newsletter::IssuesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter/issues/:slug") view=newsletter::IssueRoute ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <layout::SiteFooter community/>

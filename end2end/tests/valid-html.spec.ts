@@ -31,6 +31,7 @@ const PAGES: [name: string, path: string, status: number][] = [
   ["newsletter confirm, invalid link", `/newsletter/confirm?token=${TOKEN}&result=invalid-link`, 200],
   ["newsletter unsubscribe", `/newsletter/unsubscribe?token=${TOKEN}`, 200],
   ["newsletter unsubscribed", `/newsletter/unsubscribe?token=${TOKEN}&result=ok`, 200],
+  ["newsletter archive", "/newsletter/issues", 200],
   ["404", "/no/such/page", 404],
   ["article 404", "/articles/no-such-article", 404],
 ];

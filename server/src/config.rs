@@ -1,7 +1,8 @@
 //! Settings from the environment, with defaults that run the site from a fresh clone.
 
 use crate::html_cache::CacheSettings;
-use app::newsletter::server::{SmtpSettings, SmtpTls};
+use app::newsletter::server::{Pace, SmtpSettings, SmtpTls};
+use app::newsletter::weekly::Schedule;
 use std::path::PathBuf;
 
 /// Where things are and how the site is reached.
@@ -26,6 +27,11 @@ pub struct Config {
     /// The page cache's budget (`NV_PAGE_CACHE_MB`) and whether `x-nv-bypass-cache` is honoured
     /// (`NV_ALLOW_CACHE_BYPASS=true`, for benchmarks only).
     pub page_cache: CacheSettings,
+    /// Newsletter delivery rate and concurrency (`NV_MAIL_RATE`, `NV_MAIL_CONCURRENCY`).
+    pub mail_pace: Pace,
+    /// When the weekly issue goes out (`NV_NEWSLETTER_SCHEDULE`; `None`: `off`) and the
+    /// weekday and time issues are dated by even when off.
+    pub newsletter_schedule: (Option<Schedule>, Schedule),
 }
 
 impl Config {
@@ -99,7 +105,11 @@ impl Config {
             let megabytes: usize = megabytes.parse().map_err(|_| format!("NV_PAGE_CACHE_MB must be a whole number, not {megabytes:?}"))?;
             page_cache.max_bytes = megabytes.saturating_mul(1024 * 1024);
         }
+        let mail_pace = Pace::from_lookup(|name| var(name))?;
+        let newsletter_schedule = app::newsletter::weekly::schedule_from_lookup(|name| var(name))?;
         Ok(Config {
+            mail_pace,
+            newsletter_schedule,
             page_cache,
             show_drafts,
             site_url: var("NV_SITE_URL")

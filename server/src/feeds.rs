@@ -178,8 +178,40 @@ pub async fn sitemap(
     request_headers: HeaderMap,
 ) -> Response {
     let today = Date::today_utc();
-    let document = cache.get_or_build(&today.iso(), "/sitemap.xml", || (XML, sitemap_xml(&state, today)));
+    // Issue 14: the newsletter archive. Like the rest, a new issue shows from the next day's
+    // sitemap on (both caches keep the sitemap for the day).
+    let issues = match state.newsletter.store.sent_issues().await {
+        Ok(issues) => issues.into_iter().map(|issue| (issue.week.to_ascii_lowercase(), issue.created_at)).collect(),
+        Err(error) => {
+            tracing::error!("sitemap: the newsletter archive is left out: {error}");
+            Vec::new()
+        }
+    };
+    let document = cache.get_or_build(&today.iso(), "/sitemap.xml", || {
+        let mut xml = sitemap_xml(&state, today);
+        add_issues(&mut xml, &state.config.site_url, &issues);
+        (XML, xml)
+    });
     respond(&document, &request_headers)
+}
+
+/// Adds the newsletter archive (`(slug, sent at)`, newest first) before the sitemap's end.
+fn add_issues(xml: &mut String, site: &str, issues: &[(String, i64)]) {
+    let Some(end) = xml.rfind("</urlset>") else { return };
+    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    let day = |at: i64| Date::from_days_since_epoch(at.div_euclid(86_400)).iso();
+    if let Some((_, newest)) = issues.first() {
+        entries.push(("/newsletter/issues".into(), Some(day(*newest))));
+    }
+    for (slug, at) in issues {
+        entries.push((format!("/newsletter/issues/{slug}"), Some(day(*at))));
+    }
+    let listed = urlset(site, &entries);
+    let start = listed.find("<url>").unwrap_or(listed.len());
+    let stop = listed.rfind("</urlset>").unwrap_or(listed.len());
+    if start < stop {
+        xml.insert_str(end, &listed[start..stop]);
+    }
 }
 
 /// The sitemap: home, every public article, and each topic and author page with an article.

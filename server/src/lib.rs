@@ -2,6 +2,7 @@
 #![recursion_limit = "512"]
 
 pub mod assets;
+pub mod commands;
 pub mod config;
 pub mod cross_site;
 pub mod feeds;

@@ -1,8 +1,10 @@
-//! `server` runs the site; `server check` validates the content folder and exits.
+//! `server` runs the site; its subcommands (`server --help`) check content and run the newsletter.
 #![recursion_limit = "512"]
 
 use app::content::store::ContentStore;
+use app::newsletter::server::scheduler::Scheduler;
 use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
+use app::newsletter::weekly::WeeklySettings;
 use app::layout::AssetUrls;
 use app::state::{AppState, SiteConfig};
 use leptos::prelude::{get_configuration, LeptosOptions};
@@ -32,20 +34,19 @@ async fn run() -> ExitCode {
         )
         .init();
 
-    let mut args = std::env::args().skip(1);
-    let command = args.next();
-    if command.as_deref() == Some("check") {
-        return match Config::from_env("127.0.0.1:3000") {
-            Ok(config) => check(&config),
+    let cli = <server::commands::Cli as clap::Parser>::parse();
+    if let Some(command) = cli.command {
+        let config = match Config::from_env("127.0.0.1:3000") {
+            Ok(config) => config,
             Err(error) => {
                 eprintln!("error: {error}");
-                ExitCode::FAILURE
+                return ExitCode::FAILURE;
             }
         };
-    }
-    if let Some(other) = command {
-        eprintln!("error: unknown command `{other}`. Usage: server [check]");
-        return ExitCode::from(2);
+        return match command {
+            server::commands::Command::Check => check(&config),
+            other => server::commands::run(other, &config).await,
+        };
     }
 
     let leptos_options = match leptos_options() {
@@ -78,7 +79,13 @@ async fn run() -> ExitCode {
     for warning in content.warnings() {
         tracing::warn!("content: {warning}");
     }
+    // Issue 14 hook: the newsletter's notes and [mail] are content too.
+    if let Err(errors) = app::newsletter::weekly::notes::check(&config.content_dir, &content) {
+        eprintln!("error: the site cannot start because of its content.\n{}", app::content::error::ContentErrors(errors));
+        return ExitCode::FAILURE;
+    }
     tracing::info!(articles = content.article_count(), "content loaded");
+    let content = Arc::new(content);
 
     let open_files = server::serve::raise_open_files_limit();
     let settings = match ServeSettings::from_lookup(|name| std::env::var(name).ok(), open_files) {
@@ -89,7 +96,7 @@ async fn run() -> ExitCode {
         }
     };
     let production = leptos_options.env == leptos::config::Env::PROD;
-    let (newsletter, worker) = match start_newsletter(&config, production).await {
+    let (newsletter, worker) = match start_newsletter(&config, production, &content).await {
         Ok(started) => started,
         Err(error) => {
             eprintln!("error: {error}");
@@ -98,7 +105,7 @@ async fn run() -> ExitCode {
     };
     let state = AppState {
         leptos_options,
-        content: Arc::new(content),
+        content,
         config: Arc::new(SiteConfig { site_url: config.site_url.clone() }),
         newsletter: newsletter.clone(),
         // Replaced by the versioned URLs when the router is built.
@@ -146,7 +153,11 @@ async fn run() -> ExitCode {
 /// Opens the newsletter database and starts delivering its outbox (the worker's task, which
 /// returns after [`Store::stop`]). In `production` a missing SMTP setting is warned about:
 /// readers would never get their confirmation mail.
-async fn start_newsletter(config: &Config, production: bool) -> Result<(Arc<Newsletter>, tokio::task::JoinHandle<()>), String> {
+async fn start_newsletter(
+    config: &Config,
+    production: bool,
+    content: &Arc<ContentStore>,
+) -> Result<(Arc<Newsletter>, tokio::task::JoinHandle<()>), String> {
     let pool = open_database(&config.data_dir)
         .await
         .map_err(|error| format!("cannot open the database in {}: {error}", config.data_dir.display()))?;
@@ -174,8 +185,35 @@ async fn start_newsletter(config: &Config, production: bool) -> Result<(Arc<News
         limiter: RateLimiter::new(config.signup_limit, std::time::Duration::from_secs(600)),
         outbox_signal: Arc::default(),
         trusted_proxy_hops: config.trusted_proxy_hops,
+        preview: config.show_drafts.then(|| WeeklySettings {
+            content_dir: config.content_dir.clone(),
+            site_url: config.site_url.clone(),
+            schedule: config.newsletter_schedule.0,
+            send_time: config.newsletter_schedule.1,
+        }),
     });
-    let worker = DeliveryWorker { store, mailer, signal: newsletter.outbox_signal.clone() };
+    let worker = DeliveryWorker { store: store.clone(), mailer, signal: newsletter.outbox_signal.clone(), pace: config.mail_pace };
+    // The weekly issue (issue 14): stops with the store, like the worker.
+    match config.newsletter_schedule.0 {
+        Some(schedule) => {
+            tracing::info!("newsletter: weekly issue scheduled {schedule:?} (UTC), delivery paced at {:?}", config.mail_pace);
+            let scheduler = Scheduler {
+                store,
+                content: content.clone(),
+                settings: WeeklySettings {
+                    content_dir: config.content_dir.clone(),
+                    site_url: config.site_url.clone(),
+                    schedule: Some(schedule),
+                    send_time: schedule,
+                },
+                schedule,
+                signal: newsletter.outbox_signal.clone(),
+                clock: app::newsletter::server::system_clock(),
+            };
+            tokio::spawn(scheduler.run());
+        }
+        None => tracing::info!("newsletter: automatic weekly issue off (NV_NEWSLETTER_SCHEDULE=off)"),
+    }
     Ok((newsletter, tokio::spawn(worker.run())))
 }
 
@@ -196,6 +234,15 @@ fn check(config: &Config) -> ExitCode {
             for warning in content.warnings() {
                 eprintln!("warning: {warning}");
             }
+            // Issue 14 hook: newsletter notes (content/newsletter/) and [mail] in site.toml.
+            let notes = match app::newsletter::weekly::notes::check(&config.content_dir, &content) {
+                Ok(notes) => notes,
+                Err(errors) => {
+                    eprintln!("{}", app::content::error::ContentErrors(errors));
+                    return ExitCode::FAILURE;
+                }
+            };
+            println!("newsletter ok: {notes} editor's note(s)");
             println!(
                 "content ok: {} article(s), {} daily tip(s) in {}",
                 content.article_count(),

@@ -77,7 +77,7 @@ async fn a_signup_is_pending_with_one_queued_mail_and_a_consent_record() {
     let (source, privacy): (String, String) =
         sqlx::query_as("SELECT source, privacy_version FROM consent_events WHERE event = 'signup'").fetch_one(pool).await.unwrap();
     assert_eq!(source, "article (inline)");
-    assert_eq!(privacy, "privacy@2026-02-15");
+    assert_eq!(privacy, "privacy@2026-11-27");
     // Only hashes are stored: no token of the mail appears in the tokens table.
     let (confirm, unsubscribe) = tokens_in_mail(pool, "reader@example.com").await;
     let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT hash FROM tokens").fetch_all(pool).await.unwrap();

@@ -97,7 +97,7 @@ async fn stopping_the_store_commits_queued_signups_refuses_new_ones_and_ends_the
     let store = Store::new(open_database(data.path()).await.unwrap(), "https://nourishvibes.example", None);
     let outbox = data.path().join("outbox");
     let signal = Arc::new(tokio::sync::Notify::new());
-    let worker = DeliveryWorker { store: store.clone(), mailer: Mailer::Files(outbox.clone()), signal: signal.clone() };
+    let worker = DeliveryWorker { store: store.clone(), mailer: Mailer::Files(outbox.clone()), signal: signal.clone(), pace: Default::default() };
     let worker = tokio::spawn(worker.run());
     let signups: Vec<_> = (0..60)
         .map(|n| {

@@ -109,7 +109,7 @@ async fn the_confirmation_mail_arrives_with_its_link_and_one_click_unsubscribe_h
     let store = Store::new(open_database(&dir.path().join("data")).await.unwrap(), common::SITE_URL, None);
     store.signup("reader@example.com", "footer", "privacy@2026-02-15").await.unwrap();
 
-    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(smtp.port), signal: Arc::default() };
+    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(smtp.port), signal: Arc::default(), pace: Default::default() };
     worker.deliver_due().await;
 
     let messages = smtp.messages();
@@ -140,7 +140,7 @@ async fn mail_queued_while_the_smtp_server_is_down_is_delivered_when_it_is_back(
     let (clock, now) = manual_clock(1_800_000_000);
     let store = Store::new(open_database(&dir.path().join("data")).await.unwrap(), common::SITE_URL, Some(clock));
     store.signup("patient@example.com", "newsletter page", "privacy@2026-02-15").await.unwrap();
-    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(port), signal: Arc::default() };
+    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(port), signal: Arc::default(), pace: Default::default() };
 
     worker.deliver_due().await;
     let (attempts, error): (i64, Option<String>) =
@@ -181,7 +181,7 @@ async fn a_refused_recipient_fails_at_once_a_busy_one_backs_off_and_is_given_up_
     for address in ["refused@example.com", "later@example.com", "welcome@example.com"] {
         store.signup(address, "footer", "privacy@2026-02-15").await.unwrap();
     }
-    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(smtp.port), signal: Arc::default() };
+    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(smtp.port), signal: Arc::default(), pace: Default::default() };
     worker.deliver_due().await;
 
     // Delivered: the others' failures do not hold it up.
@@ -230,7 +230,7 @@ async fn a_mail_the_server_accepted_is_not_sent_again_when_recording_it_fails() 
         .await
         .unwrap();
 
-    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(smtp.port), signal: Arc::default() };
+    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(smtp.port), signal: Arc::default(), pace: Default::default() };
     let delivering = tokio::spawn(async move { worker.deliver_due().await });
     let started = Instant::now();
     while smtp.messages().is_empty() {

@@ -250,6 +250,10 @@ pub struct SiteFile {
     /// Link hosts that make a link an affiliate link (the article then needs the disclosure).
     #[serde(default)]
     pub affiliate_hosts: Vec<String>,
+    /// `[mail]`: the newsletter's sender name and postal address. Read and checked by
+    /// `newsletter::weekly::notes` (issue 14); kept opaque here.
+    #[serde(default)]
+    pub mail: Option<toml::Table>,
 }
 
 /// `[newsletter]` in site.toml.

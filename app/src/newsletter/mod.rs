@@ -1,6 +1,7 @@
 //! The newsletter: signup forms, double opt-in, unsubscribe, and the email rules both sides apply.
 
 pub mod api;
+mod archive;
 mod cta;
 pub mod email;
 mod form;
@@ -8,7 +9,10 @@ mod pages;
 mod submit;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod weekly;
 
+pub use archive::{IssueRoute, IssuesPage};
 pub use cta::NewsletterCta;
 pub use form::SignupForm;
 pub use pages::{ConfirmPage, NewsletterPage, UnsubscribePage};

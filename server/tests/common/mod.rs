@@ -94,7 +94,7 @@ pub async fn app_for_site(site_url: &str) -> axum::Router {
 }
 
 /// The application state the test apps are built on.
-async fn state_with_options(
+pub async fn state_with_options(
     leptos_options: LeptosOptions,
     content: &Path,
     data_dir: &Path,
@@ -108,6 +108,7 @@ async fn state_with_options(
         limiter: RateLimiter::new(signup_limit, Duration::from_secs(600)),
         outbox_signal: Arc::default(),
         trusted_proxy_hops: 0,
+        preview: None,
     });
     let state = AppState {
         leptos_options,

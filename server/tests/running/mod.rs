@@ -88,6 +88,12 @@ impl Server {
         assert!(status.success());
     }
 
+    /// Sends SIGKILL (`kill -9`): no shutdown at all.
+    pub fn kill_hard(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Whether the process is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))

@@ -1,17 +1,15 @@
 //! Composing newsletter mail and delivering the outbox: SMTP through lettre when configured,
 //! otherwise `.eml` files under the data dir (development; the link is logged at debug level).
 
-use super::retry::{classify, Failure, NextStep};
-use super::store::Store;
+use super::retry::{classify, Failure};
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::Mailbox;
+use lettre::message::{Mailbox, MultiPart};
+use super::issues::IssueParts;
+use crate::newsletter::weekly::render::TOKEN;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use std::future::Future;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// A mail ready for the outbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +27,8 @@ pub struct ComposedMail {
 pub struct OutboxMail {
     /// Outbox row id.
     pub id: i64,
+    /// Who it is for.
+    pub subscriber_id: i64,
     /// Normalised address.
     pub recipient: String,
     /// Subject line.
@@ -41,6 +41,8 @@ pub struct OutboxMail {
     pub attempts: i64,
     /// When it was queued (seconds since the epoch).
     pub created_at: i64,
+    /// The weekly issue it carries; its `body` is then the recipient's unsubscribe token.
+    pub issue_id: Option<i64>,
 }
 
 /// Why a mail was not delivered: how (see [`classify`]) and the error, without the address.
@@ -141,20 +143,38 @@ impl Mailer {
         Ok(Mailer::Smtp { transport: builder.build(), from })
     }
 
-    /// Delivers one mail. Errors never carry the address: mail servers often quote it in
-    /// their replies, and these end up in the log.
-    async fn deliver(&self, mail: &OutboxMail) -> Result<(), DeliveryError> {
-        self.deliver_unredacted(mail).await.map_err(|error| DeliveryError {
+    /// Delivers one mail (`parts`: the issue it carries, if any). Errors never carry the
+    /// address: mail servers often quote it in their replies, and these end up in the log.
+    pub(super) async fn deliver(&self, mail: &OutboxMail, parts: Option<&IssueParts>) -> Result<(), DeliveryError> {
+        self.deliver_unredacted(mail, parts).await.map_err(|error| DeliveryError {
             message: redact(&error.message, &mail.recipient),
             ..error
         })
     }
 
-    async fn deliver_unredacted(&self, mail: &OutboxMail) -> Result<(), DeliveryError> {
+    /// Sends `parts` to `recipient` at once, outside the outbox (`server newsletter send-test`),
+    /// with links carrying a token that unsubscribes nobody.
+    pub async fn send_test(&self, recipient: &str, parts: &IssueParts, one_click_url: &str) -> Result<(), String> {
+        let token = "0".repeat(64);
+        let mail = OutboxMail {
+            id: 0,
+            subscriber_id: 0,
+            recipient: recipient.to_string(),
+            subject: format!("[Test] {}", parts.subject),
+            body: Some(token.clone()),
+            list_unsubscribe: one_click_url.replace(TOKEN, &token),
+            attempts: 0,
+            created_at: 0,
+            issue_id: Some(0),
+        };
+        self.deliver(&mail, Some(parts)).await.map_err(|error| error.message)
+    }
+
+    async fn deliver_unredacted(&self, mail: &OutboxMail, parts: Option<&IssueParts>) -> Result<(), DeliveryError> {
         let body = mail.body.clone().unwrap_or_default();
         match self {
             Mailer::Smtp { transport, from } => {
-                let message = build_message(from.clone(), mail, body).map_err(DeliveryError::permanent)?;
+                let message = build_message(from.clone(), mail, parts).map_err(DeliveryError::permanent)?;
                 transport.send(message).await.map(|_| ()).map_err(|error| {
                     let code = error
                         .status()
@@ -164,7 +184,7 @@ impl Mailer {
             }
             Mailer::Files(dir) => {
                 let from: Mailbox = "NourishVibes <newsletter@localhost>".parse().map_err(DeliveryError::permanent)?;
-                let message = build_message(from, mail, body.clone()).map_err(DeliveryError::permanent)?;
+                let message = build_message(from, mail, parts).map_err(DeliveryError::permanent)?;
                 tokio::fs::create_dir_all(dir).await.map_err(DeliveryError::transient)?;
                 let path = dir.join(format!("{:06}.eml", mail.id));
                 tokio::fs::write(&path, message.formatted()).await.map_err(DeliveryError::transient)?;
@@ -198,13 +218,18 @@ fn redact(text: &str, address: &str) -> String {
     redacted
 }
 
-fn build_message(from: Mailbox, mail: &OutboxMail, body: String) -> Result<Message, String> {
+/// The message for `mail`: plain text, or for an issue `multipart/alternative` with the
+/// recipient's token filled into both parts and the site.toml sender name on the address.
+fn build_message(from: Mailbox, mail: &OutboxMail, parts: Option<&IssueParts>) -> Result<Message, String> {
     let to: Mailbox = mail.recipient.parse().map_err(|error| format!("recipient: {error}"))?;
-    Message::builder()
+    let from = match parts {
+        Some(parts) => Mailbox::new(Some(parts.sender_name.clone()), from.email),
+        None => from,
+    };
+    let builder = Message::builder()
         .from(from)
         .to(to)
         .subject(mail.subject.clone())
-        .header(ContentType::TEXT_PLAIN)
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("List-Unsubscribe"),
             format!("<{}>", mail.list_unsubscribe),
@@ -212,121 +237,23 @@ fn build_message(from: Mailbox, mail: &OutboxMail, body: String) -> Result<Messa
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
             "List-Unsubscribe=One-Click".into(),
-        ))
-        .body(body)
-        .map_err(|error| error.to_string())
-}
-
-/// Delivers the outbox in the background: woken when mail is queued, retrying failures with
-/// backoff. Everything it sends was committed first, so a crash only delays mail.
-pub struct DeliveryWorker {
-    /// Where the outbox lives.
-    pub store: Store,
-    /// Where mail goes.
-    pub mailer: Mailer,
-    /// Woken by signups.
-    pub signal: Arc<Notify>,
-}
-
-impl DeliveryWorker {
-    /// Runs until [`Store::stop`], then returns after the mail in hand.
-    pub async fn run(self) {
-        loop {
-            self.deliver_due().await;
-            if self.store.is_stopping() {
-                return;
+        ));
+    let body = mail.body.clone().unwrap_or_default();
+    let message = match parts {
+        None => builder.header(ContentType::TEXT_PLAIN).body(body),
+        Some(parts) => {
+            // The body of an issue mail is the recipient's token (64 hex digits, checked here so
+            // nothing else can be spliced into the mail).
+            if body.len() != 64 || !body.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+                return Err("issue mail without a valid token".into());
             }
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |elapsed| elapsed.as_secs() as i64);
-            let wait = match self.store.next_due_at().await {
-                Ok(Some(due)) => Duration::from_secs(due.saturating_sub(now).clamp(1, 60) as u64),
-                Ok(None) => Duration::from_secs(60),
-                Err(error) => {
-                    tracing::error!("newsletter: reading the outbox failed: {error}");
-                    Duration::from_secs(5)
-                }
-            };
-            tokio::select! {
-                _ = tokio::time::timeout(wait, self.signal.notified()) => {}
-                () = self.store.stopping() => return,
-            }
+            builder.multipart(MultiPart::alternative_plain_html(
+                parts.mail_text.replace(TOKEN, &body),
+                parts.mail_html.replace(TOKEN, &body),
+            ))
         }
-    }
-
-    /// Sends every mail that is due now. A mail the server accepted is never sent again: if
-    /// recording that fails (the database is locked or full), the worker keeps retrying the
-    /// record, not the send.
-    pub async fn deliver_due(&self) {
-        loop {
-            let batch = match self.store.due_mail(20).await {
-                Ok(batch) => batch,
-                Err(error) => {
-                    tracing::error!("newsletter: reading the outbox failed: {error}");
-                    return;
-                }
-            };
-            if batch.is_empty() {
-                return;
-            }
-            for mail in batch {
-                // At shutdown the mail in hand is finished (sent and marked), the rest waits.
-                if self.store.is_stopping() {
-                    return;
-                }
-                match self.mailer.deliver(&mail).await {
-                    Ok(()) => {
-                        until_recorded(mail.id, || self.store.mark_sent(mail.id)).await;
-                        tracing::debug!("newsletter: mail {} delivered", mail.id);
-                    }
-                    Err(error) => {
-                        let step = until_recorded(mail.id, || self.store.mark_attempt_failed(&mail, error.failure, &error.message)).await;
-                        log_failure(&mail, &error, step);
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Runs `record` until it succeeds, waiting 100 ms after the first failure and doubling the
-/// wait up to 30 s, with an error logged each time.
-async fn until_recorded<T, F, Fut>(mail_id: i64, mut record: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, sqlx::Error>>,
-{
-    let mut wait = Duration::from_millis(100);
-    loop {
-        match record().await {
-            Ok(value) => return value,
-            Err(error) => {
-                tracing::error!("newsletter: recording the outcome of mail {mail_id} failed, retrying in {wait:?}: {error}");
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(30));
-            }
-        }
-    }
-}
-
-fn log_failure(mail: &OutboxMail, error: &DeliveryError, step: NextStep) {
-    let attempt = mail.attempts + 1;
-    match (step, error.failure) {
-        (NextStep::RetryAt(at), _) => tracing::warn!(
-            "newsletter: delivery of mail {} failed (attempt {attempt}), next try at {at}: {}",
-            mail.id,
-            error.message
-        ),
-        (NextStep::GiveUp, Failure::Permanent) => {
-            tracing::error!("newsletter: mail {} refused for good by the mail server, given up: {}", mail.id, error.message)
-        }
-        (NextStep::GiveUp, Failure::Transient) => tracing::error!(
-            "newsletter: mail {} given up after {attempt} attempts over {} days: {}",
-            mail.id,
-            super::retry::GIVE_UP_AFTER_SECS / 86_400,
-            error.message
-        ),
-    }
+    };
+    message.map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

@@ -1,19 +1,27 @@
 //! Server side of the newsletter: storage, tokens, rate limiting and mail delivery.
 
+mod admin;
 mod batch;
+mod bounces;
 mod db;
+mod issues;
 mod mail;
+pub mod scheduler;
 mod rate_limit;
 mod retry;
 pub mod return_to;
 mod signup_rows;
 mod store;
 mod tokens;
+mod worker;
 
+pub use admin::{Erased, Status};
 pub use db::open_database;
-pub use mail::{DeliveryWorker, Mailer, SmtpSettings, SmtpTls};
+pub use issues::{IssueParts, QueueReport, StoredIssue, QUEUE_CHUNK};
+pub use mail::{Mailer, SmtpSettings, SmtpTls};
+pub use worker::{DeliveryWorker, Pace};
 pub use rate_limit::{client_key, forwarded_client, RateLimiter};
-pub use store::{Clock, SignupOutcome, Store};
+pub use store::{system_clock, Clock, SignupOutcome, Store};
 pub use tokens::{hash_token, new_token, tokens_match};
 
 use super::api::{NewsletterError, SIGNUP_FORMS};
@@ -38,6 +46,9 @@ pub struct Newsletter {
     /// How many reverse proxies of our own stand in front of the server: the client address is
     /// read that many entries from the right of `X-Forwarded-For` (0: the peer address).
     pub trusted_proxy_hops: usize,
+    /// Development only (drafts shown): the archive previews the coming week's issue, composed
+    /// with these settings. `None` in production.
+    pub preview: Option<crate::newsletter::weekly::WeeklySettings>,
 }
 
 /// Sets the status of the error response being built (also for errors the function body never

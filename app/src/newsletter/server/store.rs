@@ -55,6 +55,11 @@ impl Store {
         &self.pool
     }
 
+    /// The site URL links in mail start with.
+    pub(super) fn site_url(&self) -> &str {
+        &self.site_url
+    }
+
     pub(super) fn now(&self) -> i64 {
         (self.clock)()
     }
@@ -191,7 +196,7 @@ impl Store {
     /// Mail whose next attempt is due, oldest first.
     pub async fn due_mail(&self, limit: i64) -> Result<Vec<OutboxMail>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT id, recipient, subject, body, list_unsubscribe, attempts, created_at FROM outbox
+            "SELECT id, subscriber_id, recipient, subject, body, list_unsubscribe, attempts, created_at, issue_id FROM outbox
              WHERE sent_at IS NULL AND failed_at IS NULL AND body IS NOT NULL AND next_attempt_at <= ?
              ORDER BY id LIMIT ?",
         )
@@ -236,6 +241,9 @@ impl Store {
                 .bind(now),
         };
         query.bind(error).bind(mail.id).execute(&mut *tx).await?;
+        if step == NextStep::GiveUp && failure == Failure::Permanent && mail.issue_id.is_some() {
+            super::bounces::record_permanent_failure(&mut tx, mail, now).await?;
+        }
         tx.commit().await?;
         Ok(step)
     }

@@ -1,0 +1,183 @@
+//! The web archive of sent issues: `/newsletter/issues` and `/newsletter/issues/{slug}`, each
+//! issue as it went out (stored at send time), as a page of the site.
+
+use crate::pages::{LoadFailed, NotFound};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+/// One sent issue in the list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueSummary {
+    /// URL segment, e.g. `2026-w48`.
+    pub slug: String,
+    /// `2026-W48`.
+    pub week: String,
+    /// Subject line.
+    pub subject: String,
+    /// Preview line.
+    pub preheader: String,
+    /// Not sent yet: the coming week's issue, previewed in development.
+    pub preview: bool,
+}
+
+/// One sent issue as a page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuePage {
+    /// `2026-W48`.
+    pub week: String,
+    /// Subject line (the page title).
+    pub subject: String,
+    /// Preview line (the description).
+    pub preheader: String,
+    /// Sanitised HTML the server rendered from the content when the issue was sent.
+    pub body_html: String,
+    /// Not sent yet: the coming week's issue, previewed in development.
+    pub preview: bool,
+}
+
+/// Every sent issue, newest first. Read in the server render only (like the content reads,
+/// not a server function: the pages are not islands).
+pub async fn list_issues() -> Result<Vec<IssueSummary>, ServerFnError> {
+    #[cfg(not(feature = "ssr"))]
+    return Err(ServerFnError::new("server only"));
+    #[cfg(feature = "ssr")]
+    ssr::list_issues().await
+}
+
+/// The sent issue at `slug` (`2026-w48`), if any (or, in development, the coming one).
+pub async fn get_issue(slug: String) -> Result<Option<IssuePage>, ServerFnError> {
+    #[cfg(not(feature = "ssr"))]
+    return {
+        let _ = slug;
+        Err(ServerFnError::new("server only"))
+    };
+    #[cfg(feature = "ssr")]
+    ssr::get_issue(slug).await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::{IssuePage, IssueSummary};
+    use crate::newsletter::weekly::{prepare, IsoWeek, IssueError};
+    use crate::state::AppState;
+    use leptos::prelude::ServerFnError;
+
+    /// Every sent issue, newest first, after the previewed coming one.
+    pub async fn list_issues() -> Result<Vec<IssueSummary>, ServerFnError> {
+        let state = crate::state::app_state()?;
+        let issues = state.newsletter.store.sent_issues().await.map_err(|error| {
+            tracing::error!("newsletter archive: {error}");
+            ServerFnError::new("The archive is unavailable.")
+        })?;
+        let mut list: Vec<IssueSummary> = Vec::with_capacity(issues.len() + 1);
+        if let Some(coming) = preview(&state) {
+            if !issues.iter().any(|issue| issue.week == coming.week) {
+                list.push(IssueSummary { slug: coming.week.to_ascii_lowercase(), week: coming.week, subject: coming.subject, preheader: coming.preheader, preview: true });
+            }
+        }
+        list.extend(issues.into_iter().map(|issue| IssueSummary {
+            slug: issue.week.to_ascii_lowercase(),
+            week: issue.week,
+            subject: issue.subject,
+            preheader: issue.preheader,
+            preview: false,
+        }));
+        Ok(list)
+    }
+
+    /// The coming week's issue, if this server previews it (development) and it is not skipped.
+    pub fn preview(state: &AppState) -> Option<IssuePage> {
+        let settings = state.newsletter.preview.as_ref()?;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs() as i64);
+        let week = settings.send_time.coming_week(now);
+        match prepare(settings, &state.content, week, true) {
+            Ok(rendered) => Some(IssuePage {
+                week: week.to_string(),
+                subject: rendered.issue.subject,
+                preheader: rendered.issue.preheader,
+                body_html: rendered.web_html,
+                preview: true,
+            }),
+            Err(IssueError::Skipped(_)) => None,
+            Err(error) => {
+                tracing::warn!("newsletter preview: {error}");
+                None
+            }
+        }
+    }
+
+    /// The sent issue at `slug`, or the previewed coming one.
+    pub async fn get_issue(slug: String) -> Result<Option<IssuePage>, ServerFnError> {
+        let Some(week) = IsoWeek::parse(&slug).filter(|week| week.slug() == slug) else { return Ok(None) };
+        let state = crate::state::app_state()?;
+        let issue = state.newsletter.store.sent_issue(week).await.map_err(|error| {
+            tracing::error!("newsletter archive: {error}");
+            ServerFnError::new("The archive is unavailable.")
+        })?;
+        if let Some(issue) = issue {
+            return Ok(Some(IssuePage { week: issue.week, subject: issue.subject, preheader: issue.preheader, body_html: issue.web_html, preview: false }));
+        }
+        Ok(preview(&state).filter(|coming| coming.week == week.to_string()))
+    }
+}
+
+/// `/newsletter/issues`.
+#[component]
+pub fn IssuesPage() -> impl IntoView {
+    let issues = Resource::new_blocking(|| (), |()| list_issues());
+    view! {
+        <Title text="Newsletter archive"/>
+        <Meta name="description" content="Every weekly NourishVibes newsletter issue sent so far."/>
+        <article class="article site-page" aria-labelledby="page-title">
+            <h1 id="page-title">"Newsletter archive"</h1>
+            <Suspense fallback=|| ()>
+                {move || issues.get().map(|issues| match issues {
+                    Ok(issues) if issues.is_empty() => view! { <p>"No issue has been sent yet."</p> }.into_any(),
+                    Ok(issues) => view! {
+                        <ul class="issue-list">
+                            {issues.into_iter().map(|issue| view! {
+                                <li>
+                                    {issue.preview.then_some("Preview (not sent yet): ")}
+                                    <a href=format!("/newsletter/issues/{}", issue.slug)>{issue.subject}</a>
+                                    " (" {issue.week} ") " <span>{issue.preheader}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(_) => view! { <LoadFailed/> }.into_any(),
+                })}
+            </Suspense>
+            <p><a href="/newsletter">"Subscribe to the weekly tips"</a></p>
+        </article>
+    }
+}
+
+/// `/newsletter/issues/{slug}`.
+#[component]
+pub fn IssueRoute() -> impl IntoView {
+    let params = use_params_map();
+    let issue = Resource::new_blocking(move || params.read().get("slug").unwrap_or_default(), get_issue);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || issue.get().map(|issue| match issue {
+                Ok(Some(issue)) => view! {
+                    <Title text=issue.subject.clone()/>
+                    <Meta name="description" content=issue.preheader.clone()/>
+                    <article class="article site-page" aria-labelledby="page-title">
+                        <h1 id="page-title">{issue.subject}</h1>
+                        <p class="article-meta">"Weekly issue " {issue.week}</p>
+                        {issue.preview.then(|| view! {
+                            <p class="notice notice-draft" role="note">"Preview: this issue has not been sent yet. Only development builds show it."</p>
+                        })}
+                        <div class="prose" inner_html=issue.body_html></div>
+                        <p><a href="/newsletter/issues">"All issues"</a></p>
+                    </article>
+                }.into_any(),
+                Ok(None) => view! { <NotFound/> }.into_any(),
+                Err(_) => view! { <LoadFailed/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}

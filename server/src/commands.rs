@@ -1,0 +1,248 @@
+//! The command line: `server` runs the site; the subcommands check content and let editors and
+//! operators run the newsletter. Every command opens the same database as a running server and
+//! only uses short transactions, so it is safe beside one. Exit codes: 0 done, 1 failed, 2 usage.
+
+use crate::config::Config;
+use app::content::store::ContentStore;
+use app::newsletter::server::{open_database, IssueParts, Mailer, Store};
+use app::newsletter::weekly::render::one_click_url;
+use app::newsletter::weekly::{prepare, IsoWeek, RenderedIssue, WeeklySettings};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// NourishVibes: without a command, runs the site (settings from NV_* variables, see README).
+#[derive(Parser, Debug)]
+#[command(name = "server", version)]
+pub struct Cli {
+    /// What to do instead of running the site.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Checks the content folder (articles, tips, pages, newsletter notes) and exits.
+    Check,
+    /// The weekly newsletter: preview, test, send, status.
+    #[command(subcommand)]
+    Newsletter(NewsletterCommand),
+    /// A reader's data rights: export or erase what is stored about an address.
+    #[command(subcommand)]
+    Subscriber(SubscriberCommand),
+}
+
+/// `server newsletter …`
+#[derive(Subcommand, Debug)]
+pub enum NewsletterCommand {
+    /// Writes a week's issue (HTML and text parts) to files and prints their paths.
+    Preview {
+        /// The ISO week, e.g. 2026-W48 (default: the issue that goes out next).
+        #[arg(long)]
+        week: Option<String>,
+        /// Folder for the files (default: NV_DATA_DIR/preview).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include drafts and scheduled articles (they are never sent).
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Sends a week's issue to one address now, outside the subscriber list (its unsubscribe
+    /// link unsubscribes nobody).
+    SendTest {
+        /// Where to send it.
+        #[arg(long)]
+        to: String,
+        /// The ISO week, e.g. 2026-W48 (default: the issue that goes out next).
+        #[arg(long)]
+        week: Option<String>,
+    },
+    /// Queues a week's issue to every confirmed subscriber, exactly as the schedule does; the
+    /// running server delivers it. Sending a week again queues nobody twice.
+    Send {
+        /// The ISO week, e.g. 2026-W48 (default: the current week).
+        #[arg(long)]
+        week: Option<String>,
+    },
+    /// Subscribers by status, recent issues (queued / sent / failed) and the outbox backlog.
+    Status,
+}
+
+/// `server subscriber …`
+#[derive(Subcommand, Debug)]
+pub enum SubscriberCommand {
+    /// Prints everything stored about ADDRESS as JSON.
+    Export {
+        /// The email address.
+        address: String,
+    },
+    /// Removes the personal data of ADDRESS and says what was kept and why.
+    Erase {
+        /// The email address.
+        address: String,
+    },
+}
+
+/// Runs a newsletter or subscriber command.
+pub async fn run(command: Command, config: &Config) -> ExitCode {
+    let result = match command {
+        Command::Check => Err("`check` is run by main".to_string()),
+        Command::Newsletter(command) => newsletter(command, config).await,
+        Command::Subscriber(command) => subscriber(command, config).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn settings(config: &Config) -> WeeklySettings {
+    WeeklySettings {
+        content_dir: config.content_dir.clone(),
+        site_url: config.site_url.clone(),
+        schedule: config.newsletter_schedule.0,
+        send_time: config.newsletter_schedule.1,
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+/// `--week`, or the default.
+fn week_or(week: Option<&str>, default: IsoWeek) -> Result<IsoWeek, String> {
+    match week {
+        None => Ok(default),
+        Some(text) => IsoWeek::parse(text).ok_or_else(|| format!("--week {text:?} is not an ISO week like 2026-W48")),
+    }
+}
+
+fn load_content(config: &Config) -> Result<ContentStore, String> {
+    ContentStore::load(&config.content_dir, &config.site_url).map_err(|errors| format!("the content has problems:\n{errors}"))
+}
+
+async fn store(config: &Config) -> Result<Store, String> {
+    let pool = open_database(&config.data_dir)
+        .await
+        .map_err(|error| format!("cannot open the database in {}: {error}", config.data_dir.display()))?;
+    Ok(Store::new(pool, &config.site_url, None))
+}
+
+fn rendered(config: &Config, week: IsoWeek, drafts: bool) -> Result<RenderedIssue, String> {
+    let content = load_content(config)?.showing_unpublished(drafts);
+    prepare(&settings(config), &content, week, drafts).map_err(|error| error.to_string())
+}
+
+async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), String> {
+    let coming = config.newsletter_schedule.1.coming_week(now());
+    match command {
+        NewsletterCommand::Preview { week, out, drafts } => {
+            let week = week_or(week.as_deref(), coming)?;
+            let issue = rendered(config, week, drafts)?;
+            let out = out.unwrap_or_else(|| config.data_dir.join("preview"));
+            std::fs::create_dir_all(&out).map_err(|error| format!("cannot create {}: {error}", out.display()))?;
+            let token = "0".repeat(64);
+            for (extension, text) in [("html", &issue.mail_html), ("txt", &issue.mail_text)] {
+                let path = out.join(format!("newsletter-{week}.{extension}"));
+                let text = text.replace(app::newsletter::weekly::render::TOKEN, &token);
+                std::fs::write(&path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+                println!("{}", path.display());
+            }
+            eprintln!("subject: {}\npreheader: {}", issue.issue.subject, issue.issue.preheader);
+            Ok(())
+        }
+        NewsletterCommand::SendTest { to, week } => {
+            let week = week_or(week.as_deref(), coming)?;
+            let issue = rendered(config, week, false)?;
+            let mailer = match &config.smtp {
+                Some(smtp) => Mailer::smtp(smtp)?,
+                None => Mailer::Files(config.data_dir.join("outbox")),
+            };
+            let parts = IssueParts {
+                subject: issue.issue.subject.clone(),
+                mail_html: issue.mail_html,
+                mail_text: issue.mail_text,
+                sender_name: issue.sender_name,
+            };
+            let address = to.trim().to_ascii_lowercase();
+            mailer.send_test(&address, &parts, &one_click_url(&config.site_url)).await.map_err(|error| format!("sending to {address} failed: {error}"))?;
+            match &config.smtp {
+                Some(smtp) => println!("sent the {week} issue to {address} through {}:{}", smtp.host, smtp.port),
+                None => println!("no SMTP configured (NV_SMTP_HOST): the {week} issue was written to {}", config.data_dir.join("outbox").display()),
+            }
+            Ok(())
+        }
+        NewsletterCommand::Send { week } => {
+            let week = week_or(week.as_deref(), IsoWeek::containing(app::content::dates::Date::from_days_since_epoch(now().div_euclid(86_400))))?;
+            let content = load_content(config)?;
+            let store = store(config).await?;
+            let report = app::newsletter::server::scheduler::send_week(&store, &settings(config), &content, week)
+                .await
+                .map_err(|error| error.to_string())?;
+            if report.already_sent {
+                println!("the {week} issue was sent before: nothing queued");
+            } else {
+                println!("queued the {week} issue to {} subscriber(s); the running server delivers it", report.queued);
+            }
+            Ok(())
+        }
+        NewsletterCommand::Status => {
+            let status = store(config).await?.status().await.map_err(|error| format!("database: {error}"))?;
+            println!("subscribers:");
+            for (state, count) in &status.subscribers {
+                println!("  {state:<13} {count}");
+            }
+            println!("recent issues (queued / sent / failed):");
+            if status.issues.is_empty() {
+                println!("  none yet");
+            }
+            for (week, subject, queued, sent, failed) in &status.issues {
+                println!("  {week}  {queued} / {sent} / {failed}  {subject}");
+            }
+            let (waiting, oldest) = status.backlog;
+            match oldest {
+                Some(age) => println!("outbox: {waiting} mail(s) waiting, the oldest for {}", age_text(age)),
+                None => println!("outbox: empty"),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn age_text(seconds: i64) -> String {
+    match seconds {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s => format!("{} h", s / 3600),
+    }
+}
+
+async fn subscriber(command: SubscriberCommand, config: &Config) -> Result<(), String> {
+    let store = store(config).await?;
+    match command {
+        SubscriberCommand::Export { address } => {
+            let data = store.export(address.trim()).await.map_err(|error| format!("database: {error}"))?;
+            let data = data.ok_or_else(|| format!("no subscriber has the address {:?}", address.trim()))?;
+            println!("{}", serde_json::to_string_pretty(&data).map_err(|error| error.to_string())?);
+            Ok(())
+        }
+        SubscriberCommand::Erase { address } => {
+            let erased = store.erase(address.trim()).await.map_err(|error| format!("database: {error}"))?;
+            let erased = erased.ok_or_else(|| format!("no subscriber has the address {:?}", address.trim()))?;
+            println!(
+                "erased {:?}: the address is gone from the subscriber list and from {} mail record(s), {} token(s) deleted, unsent mail dropped.\n\
+                 kept: {} consent event(s) (signup / confirm / unsubscribe: when, through which form, which privacy notice), now without any address, \
+                 as the record that mail was only ever sent with consent (GDPR art. 7(1)); and the count of issues delivered.",
+                address.trim(),
+                erased.mails,
+                erased.tokens,
+                erased.consent_events_kept
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The web archive of sent issues, through the real router.
+
+mod common;
+
+use app::newsletter::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+async fn get(app: &axum::Router, path: &str) -> (StatusCode, String) {
+    let response = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn sent_issues_are_listed_and_shown_as_site_pages() {
+    let data = tempfile::tempdir().unwrap();
+    let (app, newsletter) = common::app_with_data(data.path()).await;
+    let (status, page) = get(&app, "/newsletter/issues").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("No issue has been sent yet."), "{page}");
+
+    let content = app::content::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
+    let settings = WeeklySettings { content_dir: common::content_dir(), site_url: common::SITE_URL.into(), schedule: None, send_time: Schedule::default() };
+    let rendered = prepare(&settings, &content, IsoWeek::parse("2026-W21").unwrap(), false).unwrap();
+    newsletter.store.send_issue(&rendered, "NourishVibes").await.unwrap();
+
+    let (status, page) = get(&app, "/newsletter/issues").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("href=\"/newsletter/issues/2026-w21\""), "{page}");
+    assert!(page.contains(&rendered.issue.subject), "{page}");
+
+    let (status, page) = get(&app, "/newsletter/issues/2026-w21").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<h1 id=\"page-title\">"), "a page of the site");
+    assert!(page.contains("href=\"/articles/caffeine-alcohol-and-sleep\""), "{page}");
+    assert!(page.contains("Daily tips for the week ahead"));
+    assert!(!page.contains("{{token}}"), "no per-reader link on the public page");
+
+    let (_, sitemap) = get(&app, "/sitemap.xml").await;
+    let document = roxmltree::Document::parse(&sitemap).expect("the sitemap is XML");
+    let locations: Vec<&str> = document.descendants().filter(|node| node.has_tag_name("loc")).filter_map(|node| node.text()).collect();
+    assert!(locations.contains(&"https://nourishvibes.example/newsletter/issues"), "{locations:?}");
+    assert!(locations.contains(&"https://nourishvibes.example/newsletter/issues/2026-w21"), "{locations:?}");
+
+    let (status, _) = get(&app, "/newsletter/issues/2026-w22").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "an issue never sent");
+    let (status, _) = get(&app, "/newsletter/issues/nonsense").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn with_drafts_shown_the_coming_issue_is_previewed_and_in_production_it_is_not() {
+    use app::newsletter::server::{Newsletter, RateLimiter};
+    use std::sync::Arc;
+    let data = tempfile::tempdir().unwrap();
+    let options = leptos::prelude::LeptosOptions::builder().output_name("nourishvibes").build();
+    let (mut state, newsletter) = common::state_with_options(options, &common::content_dir(), data.path(), 5).await;
+    let settings = WeeklySettings { content_dir: common::content_dir(), site_url: common::SITE_URL.into(), schedule: None, send_time: Schedule::default() };
+    state.newsletter = Arc::new(Newsletter {
+        store: newsletter.store.clone(),
+        limiter: RateLimiter::new(5, std::time::Duration::from_secs(600)),
+        outbox_signal: Arc::default(),
+        trusted_proxy_hops: 0,
+        preview: Some(settings),
+    });
+    let app = server::build_router(state, &common::content_dir());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let coming = Schedule::default().coming_week(now).slug();
+
+    let (status, list) = get(&app, "/newsletter/issues").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("Preview (not sent yet)"), "{list}");
+    assert!(list.contains(&format!("href=\"/newsletter/issues/{coming}\"")), "{list}");
+    let (status, page) = get(&app, &format!("/newsletter/issues/{coming}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("has not been sent yet"), "{page}");
+    assert!(page.contains("Daily tips for the week ahead"));
+
+    // The production app (no preview) has no such page.
+    let production = tempfile::tempdir().unwrap();
+    let (app, _) = common::app_with_data(production.path()).await;
+    let (status, _) = get(&app, &format!("/newsletter/issues/{coming}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
