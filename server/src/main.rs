@@ -1,6 +1,7 @@
 //! `server` runs the site; `server check` validates the content folder and exits.
 #![recursion_limit = "512"]
 
+use app::content::live::{ContentSource, LiveContent};
 use app::content::store::ContentStore;
 use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use app::layout::AssetUrls;
@@ -64,8 +65,13 @@ async fn run() -> ExitCode {
         }
     };
 
-    let content = match ContentStore::load(&config.content_dir, &config.site_url) {
-        Ok(content) => content.showing_unpublished(config.show_drafts),
+    let source = ContentSource {
+        dir: config.content_dir.clone(),
+        site_url: config.site_url.clone(),
+        show_unpublished: config.show_drafts,
+    };
+    let live = match LiveContent::load(source) {
+        Ok(live) => Arc::new(live),
         Err(errors) => {
             eprintln!("error: the site cannot start because of its content.\n{errors}");
             return ExitCode::FAILURE;
@@ -75,6 +81,7 @@ async fn run() -> ExitCode {
         eprintln!("error: cannot create data dir {}: {error}", config.data_dir.display());
         return ExitCode::FAILURE;
     }
+    let content = live.current();
     for warning in content.warnings() {
         tracing::warn!("content: {warning}");
     }
@@ -98,7 +105,8 @@ async fn run() -> ExitCode {
     };
     let state = AppState {
         leptos_options,
-        content: Arc::new(content),
+        content,
+        live: live.clone(),
         config: Arc::new(SiteConfig { site_url: config.site_url.clone() }),
         newsletter: newsletter.clone(),
         // Replaced by the versioned URLs when the router is built.
@@ -106,7 +114,20 @@ async fn run() -> ExitCode {
     };
     // Served without an outer router: cache hits are answered before any routing.
     let cache = Arc::new(server::html_cache::HtmlCache::new(config.page_cache));
-    let app = server::build_app_with_cache(state, &config.content_dir, cache);
+    let app = server::build_app_with_cache(state, &config.content_dir, cache.clone());
+    let reloader = server::reload::Reloader::new(live, cache);
+    tokio::spawn(server::reload::reload_on_sighup(reloader.clone()));
+    // Kept for as long as the server runs: dropping it stops the watching.
+    let _watcher = match config.watch_content {
+        false => None,
+        true => match server::reload::watch(reloader) {
+            Ok(watcher) => Some(watcher),
+            Err(error) => {
+                tracing::error!("cannot watch {} for changes (edits need a reload or restart): {error}", config.content_dir.display());
+                None
+            }
+        },
+    };
 
     let listener = match server::serve::listen(address) {
         Ok(listener) => listener,

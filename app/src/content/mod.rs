@@ -15,6 +15,8 @@ pub mod front_matter;
 #[cfg(feature = "ssr")]
 pub mod grounding;
 #[cfg(feature = "ssr")]
+pub mod live;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod reading;

@@ -37,6 +37,8 @@ pub struct ContentStore {
     community: CommunityBlock,
     static_pages: HashMap<String, StaticPage>,
     warnings: Vec<ContentError>,
+    /// Which load of the folder this is (see [`ContentStore::generation`]).
+    generation: u64,
 }
 
 impl ContentStore {
@@ -136,12 +138,25 @@ impl ContentStore {
             community,
             static_pages,
             warnings,
+            generation: 0,
         })
     }
 
     /// Shows drafts and scheduled articles (development) or hides them (production, the default).
     pub fn showing_unpublished(mut self, show: bool) -> ContentStore {
         self.show_unpublished = show;
+        self
+    }
+
+    /// Which load of the content folder this store is: a reload makes a store with a higher
+    /// number, so whatever was derived from a store (feeds, share images) can tell it is stale.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Numbers this store as load `generation` (see [`super::live::LiveContent`]).
+    pub(super) fn numbered(mut self, generation: u64) -> ContentStore {
+        self.generation = generation;
         self
     }
 
