@@ -118,7 +118,7 @@ impl ShareImages {
         if let Some(image) = self.kept(generation, slug) {
             return Some(image);
         }
-        let page = content.article_page(slug)?;
+        let page = content.article_meta(slug)?;
         let hero_file = self.content_dir.join(page.hero.src.trim_start_matches('/'));
         let source = Source { title: page.title.clone(), hero_file };
         // A render that panicked left nothing half-done behind this lock: carry on.

@@ -27,6 +27,8 @@ pub mod seo;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
+mod stored;
+#[cfg(feature = "ssr")]
 pub mod tips;
 #[cfg(feature = "ssr")]
 pub mod trust;
