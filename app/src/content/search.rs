@@ -7,10 +7,9 @@
 //! stemmed words; there is no prefix matching.
 
 use super::api::{ArticleCard, SearchHit, SnippetPart};
-use super::grounding::{term_counts, with_stem};
+use super::grounding::{term_counts, with_stem, FastMap};
 use super::markdown::Passage;
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashMap;
 
 const TITLE_WEIGHT: f64 = 4.0;
 const SUMMARY_WEIGHT: f64 = 2.0;
@@ -34,7 +33,7 @@ pub struct SearchDoc {
     /// Article slug.
     pub slug: String,
     paragraphs: Paragraphs,
-    terms: HashMap<String, Occurrences>,
+    terms: FastMap<String, Occurrences>,
 }
 
 /// An article's paragraphs as the index keeps them for snippets: their ids, and their texts
@@ -80,7 +79,7 @@ impl SearchDoc {
     /// Indexes an article's title, summary texts (description, summary, takeaways) and paragraphs.
     pub fn new(slug: &str, title: &str, summary_texts: &[&str], paragraphs: &[Passage]) -> SearchDoc {
         let stemmer = Stemmer::create(Algorithm::English);
-        let paragraph_terms: Vec<HashMap<String, f64>> =
+        let paragraph_terms: Vec<FastMap<String, f64>> =
             paragraphs.iter().map(|paragraph| term_counts(&stemmer, &paragraph.text)).collect();
         SearchDoc::with_paragraph_terms(slug, title, summary_texts, paragraphs, &paragraph_terms)
     }
@@ -92,10 +91,10 @@ impl SearchDoc {
         title: &str,
         summary_texts: &[&str],
         paragraphs: &[Passage],
-        paragraph_terms: &[HashMap<String, f64>],
+        paragraph_terms: &[FastMap<String, f64>],
     ) -> SearchDoc {
         let stemmer = Stemmer::create(Algorithm::English);
-        let mut terms: HashMap<String, Occurrences> = HashMap::new();
+        let mut terms: FastMap<String, Occurrences> = FastMap::default();
         for (term, count) in term_counts(&stemmer, title) {
             terms.entry(term).or_default().title = count;
         }
@@ -156,7 +155,7 @@ struct Term {
 pub struct SearchIndex {
     docs: Vec<SearchDoc>,
     /// Per stemmed term: its postings and weight.
-    terms: HashMap<Box<str>, Term>,
+    terms: FastMap<Box<str>, Term>,
     stemmer: Stemmer,
 }
 
@@ -175,7 +174,7 @@ fn small(count: f64) -> u16 {
 impl SearchIndex {
     /// Builds the index (once, at content load).
     pub fn new(mut docs: Vec<SearchDoc>) -> SearchIndex {
-        let mut terms: HashMap<Box<str>, Term> = HashMap::new();
+        let mut terms: FastMap<Box<str>, Term> = FastMap::default();
         // Docs are visited in order, so every postings list is sorted by doc.
         for (i, doc) in docs.iter_mut().enumerate() {
             for (term, occurrences) in std::mem::take(&mut doc.terms) {
@@ -224,7 +223,7 @@ impl SearchIndex {
         // Saturating term frequency, so one long article cannot win on repetition alone.
         let tf = Posting::tf;
         // Per doc: score so far and how many of the terms it contains.
-        let mut totals: HashMap<u32, (f64, usize)> = HashMap::new();
+        let mut totals: FastMap<u32, (f64, usize)> = FastMap::default();
         for term in &terms {
             let Some(entry) = self.terms.get(term.as_str()) else { continue };
             for found in &entry.postings {
@@ -404,13 +403,13 @@ mod tests {
     }
 
     /// One article's term counts: title, summary, and each paragraph with its own.
-    type Counted = (String, HashMap<String, f64>, HashMap<String, f64>, Vec<(Passage, HashMap<String, f64>)>);
+    type Counted = (String, FastMap<String, f64>, FastMap<String, f64>, Vec<(Passage, FastMap<String, f64>)>);
 
     /// The linear scan the inverted index replaced, kept as the reference for its ranking:
     /// every scoring article, best first, with its best paragraph.
     fn scan(docs: &[Counted], query: &str) -> Vec<(String, Option<String>)> {
         let stemmer = Stemmer::create(Algorithm::English);
-        let mut df: HashMap<String, f64> = HashMap::new();
+        let mut df: FastMap<String, f64> = FastMap::default();
         for (_, title, summary, paragraphs) in docs {
             let mut terms: Vec<&String> = title.keys().chain(summary.keys()).collect();
             terms.extend(paragraphs.iter().flat_map(|(_, counts)| counts.keys()));

@@ -571,7 +571,7 @@ fn load_article(
     // Grounding the overview and indexing for search both need each paragraph's stemmed words:
     // counted once, here.
     let stemmer = Stemmer::create(Algorithm::English);
-    let paragraph_terms: Vec<HashMap<String, f64>> = rendered
+    let paragraph_terms: Vec<super::grounding::FastMap<String, f64>> = rendered
         .as_ref()
         .map(|rendered| rendered.paragraphs.iter().map(|p| term_counts(&stemmer, &p.text)).collect())
         .unwrap_or_default();
@@ -672,6 +672,9 @@ fn site_blocks(site: &SiteFile) -> SiteBlocks {
     }
 }
 
+/// Related articles a page shows at most.
+const RELATED: usize = 3;
+
 /// Each page's related articles (indexes into `cards`): same category and shared tags score,
 /// drafts never appear.
 fn related_cards(
@@ -707,9 +710,17 @@ fn related_cards(
             }
             scores[i] += points;
         }
-        // Highest score first; among equal scores, newest first.
-        scored.sort_unstable_by(|a, b| scores[*b].cmp(&scores[*a]).then(a.cmp(b)));
-        related.insert(page.slug.clone(), scored.iter().take(3).map(|&i| i as u32).collect());
+        // Highest score first; among equal scores, newest first. Only the best three are kept,
+        // so they are picked, not sorted out of the whole list: with 10,000 articles in six
+        // topics each page shares its topic with about 1,700, and sorting those for every page
+        // was a sixth of the load time.
+        let order = |a: &usize, b: &usize| scores[*b].cmp(&scores[*a]).then(a.cmp(b));
+        if scored.len() > RELATED {
+            scored.select_nth_unstable_by(RELATED - 1, order);
+        }
+        let mut best: Vec<usize> = scored.iter().take(RELATED).copied().collect();
+        best.sort_unstable_by(order);
+        related.insert(page.slug.clone(), best.into_iter().map(|i| i as u32).collect());
         scored.iter().for_each(|&i| scores[i] = 0);
     }
     related
@@ -722,7 +733,7 @@ fn ground(
     path: &Path,
     matter: &FrontMatter,
     body: &markdown::RenderedBody,
-    paragraph_terms: Vec<HashMap<String, f64>>,
+    paragraph_terms: Vec<super::grounding::FastMap<String, f64>>,
     errors: &mut Vec<ContentError>,
     warnings: &mut Vec<ContentError>,
 ) -> (Vec<SourcedText>, Vec<SourcedText>) {
