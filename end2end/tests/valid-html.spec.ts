@@ -10,6 +10,29 @@ import { join } from "node:path";
 
 const TOKEN = "0".repeat(64);
 
+const PAGES: [name: string, path: string, status: number][] = [
+  ["article", "/articles/vitamin-d3-k2", 200],
+  ["article with takeaways and sources", "/articles/blood-pressure-and-salt", 200],
+  ["home", "/", 200],
+  ["topic", "/topics/gut-health", 200],
+  ["author", "/authors/maya-patel", 200],
+  ["search with results", "/search?q=vitamin", 200],
+  ["search without results", "/search?q=xylophone", 200],
+  ["search form", "/search", 200],
+  ["about", "/about", 200],
+  ["editorial standards", "/editorial-standards", 200],
+  ["privacy", "/privacy", 200],
+  ["newsletter", "/newsletter", 200],
+  ["newsletter after a no-JS signup", "/newsletter?result=ok&form=newsletter-page", 200],
+  ["newsletter after a refused signup", "/newsletter?result=malformed&form=newsletter-page", 200],
+  ["newsletter confirm", `/newsletter/confirm?token=${TOKEN}`, 200],
+  ["newsletter confirm, invalid link", `/newsletter/confirm?token=${TOKEN}&result=invalid-link`, 200],
+  ["newsletter unsubscribe", `/newsletter/unsubscribe?token=${TOKEN}`, 200],
+  ["newsletter unsubscribed", `/newsletter/unsubscribe?token=${TOKEN}&result=ok`, 200],
+  ["404", "/no/such/page", 404],
+  ["article 404", "/articles/no-such-article", 404],
+];
+
 test("the checker reports the errors it is meant to catch", () => {
   const dir = mkdtempSync(join(tmpdir(), "nv-vnu-"));
   const file = join(dir, "invalid.html");
