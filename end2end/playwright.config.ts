@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { mkdtempSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -13,6 +13,11 @@ const smtpPort = Number(process.env.E2E_SMTP_PORT ?? port + 1000);
 // main process so the workers (which load this file again) share it.
 process.env.E2E_RUN_DIR ??= mkdtempSync(join(tmpdir(), "nourishvibes-e2e-"));
 const runDir = process.env.E2E_RUN_DIR;
+// A second server, as `scripts/run.sh` runs it (content watched), on a copy of the content that
+// the live-edit test changes: content/ itself is never written.
+const livePort = port + 2;
+const liveContent = `${runDir}/content`;
+if (!existsSync(liveContent)) cpSync(`${root}/content`, liveContent, { recursive: true });
 
 export default defineConfig({
   testDir: "./tests",
@@ -70,6 +75,25 @@ export default defineConfig({
       NV_MAIL_FROM: "NourishVibes <newsletter@nourishvibes.example>",
       // Every test signs up from 127.0.0.1; the limit itself is tested at router level.
       NV_SIGNUP_LIMIT: "0",
+    },
+  },
+  {
+    command: `${root}/target/debug/server`,
+    cwd: root,
+    url: `http://127.0.0.1:${livePort}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${livePort}`,
+      LEPTOS_SITE_ROOT: `${root}/target/site`,
+      LEPTOS_OUTPUT_NAME: "nourishvibes",
+      NV_SITE_URL: `http://127.0.0.1:${livePort}`,
+      NV_CONTENT_DIR: liveContent,
+      NV_DATA_DIR: `${runDir}/data-live`,
+      NV_SHOW_DRAFTS: "true",
+      NV_WATCH_CONTENT: "true",
     },
   },
   ],

@@ -6,4 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/install-tools.sh
 # Development shows drafts and scheduled articles (with a notice); production hides them.
 export NV_SHOW_DRAFTS="${NV_SHOW_DRAFTS:-true}"
+# Edits under content/ are reloaded at once and open pages reload by themselves; a mistake
+# keeps the last good content and shows a banner listing each problem (see README, Run).
+export NV_WATCH_CONTENT="${NV_WATCH_CONTENT:-true}"
 exec cargo leptos watch "$@"

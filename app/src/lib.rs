@@ -32,6 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="alternate" type="application/atom+xml" title="NourishVibes" href="/feed.xml"/>
                 <layout::PageAssets assets=page_assets(&options)/>
                 <AutoReload options/>
+                <layout::LiveContentScript/>
                 <MetaTags/>
             </head>
             <body>
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
         }/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
+            <layout::ContentProblems/>
             <layout::SiteHeader/>
             <layout::TipBanner tip/>
             // The hydration script marks `main` with `data-hydrated` once the islands are interactive.

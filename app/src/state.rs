@@ -1,5 +1,6 @@
 //! Server state built once in `server/src/main.rs` and handed to every render and server function.
 
+use crate::content::live::LiveContent;
 use crate::content::store::ContentStore;
 use crate::layout::AssetUrls;
 use crate::newsletter::server::Newsletter;
@@ -19,14 +20,25 @@ pub struct SiteConfig {
 pub struct AppState {
     /// Leptos' own options (site root, output name, address).
     pub leptos_options: LeptosOptions,
-    /// Articles, authors, tips and site texts, loaded at start.
+    /// Articles, authors, tips and site texts as this request reads them: one snapshot of
+    /// [`AppState::live`], taken when the request starts ([`AppState::current`]).
     pub content: Arc<ContentStore>,
+    /// The content in use, swapped whole by a reload.
+    pub live: Arc<LiveContent>,
     /// Environment settings.
     pub config: Arc<SiteConfig>,
     /// Newsletter storage, rate limiting and the outbox signal.
     pub newsletter: Arc<Newsletter>,
     /// The stylesheet, JS and WASM URLs pages load (versioned in production).
     pub assets: Arc<AssetUrls>,
+}
+
+impl AppState {
+    /// This state with the content in use now: every handler calls it once at the start, so a
+    /// request never reads half old, half new content while a reload swaps it.
+    pub fn current(&self) -> AppState {
+        AppState { content: self.live.current(), ..self.clone() }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,5 +1,5 @@
 import { test, expect } from "./fixtures";
-import { execFileSync } from "node:child_process";
+import { vnuErrors } from "./vnu";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,8 +8,6 @@ import { join } from "node:path";
 // with no error. The pages are fetched from the running test server and checked in one run of
 // the checker.
 
-// The package exports the path of the jar (as a String object).
-const vnuJar = String(require("vnu-jar"));
 const TOKEN = "0".repeat(64);
 
 const PAGES: [name: string, path: string, status: number][] = [
@@ -35,18 +33,6 @@ const PAGES: [name: string, path: string, status: number][] = [
   ["404", "/no/such/page", 404],
   ["article 404", "/articles/no-such-article", 404],
 ];
-
-type Message = { type: string; subType?: string; url?: string; lastLine?: number; message: string; extract?: string };
-
-/** Runs vnu over `files` and returns its errors (warnings and info left out). */
-function vnuErrors(files: string[]): Message[] {
-  const output = execFileSync("java", ["-jar", vnuJar, "--errors-only", "--format", "json", "--stdout", "--exit-zero-always", ...files], {
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const messages: Message[] = JSON.parse(output).messages;
-  return messages.filter((message) => message.type !== "info");
-}
 
 test("the checker reports the errors it is meant to catch", () => {
   const dir = mkdtempSync(join(tmpdir(), "nv-vnu-"));

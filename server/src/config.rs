@@ -20,6 +20,9 @@ pub struct Config {
     pub signup_limit: usize,
     /// Show drafts and scheduled articles (`NV_SHOW_DRAFTS=true`, for development only).
     pub show_drafts: bool,
+    /// Reload content on every change under the content folder and reload open pages
+    /// (`NV_WATCH_CONTENT=true`, development: `scripts/run.sh` sets it).
+    pub watch_content: bool,
     /// Reverse proxies of our own in front of the server (`NV_TRUSTED_PROXY_HOPS`, default 0):
     /// the rate limiter reads the client address that many entries from the right of
     /// `X-Forwarded-For`. The older `NV_TRUST_FORWARDED_FOR=true` means 1.
@@ -95,6 +98,11 @@ impl Config {
             Some("true") | Some("1") => true,
             Some(other) => return Err(format!("NV_SHOW_DRAFTS must be true or false, not {other:?}")),
         };
+        let watch_content = match var("NV_WATCH_CONTENT").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => return Err(format!("NV_WATCH_CONTENT must be true or false, not {other:?}")),
+        };
         let mut page_cache = CacheSettings::default();
         page_cache.allow_bypass = match var("NV_ALLOW_CACHE_BYPASS").as_deref() {
             None | Some("false") | Some("0") => false,
@@ -112,6 +120,7 @@ impl Config {
             newsletter_schedule,
             page_cache,
             show_drafts,
+            watch_content,
             site_url: var("NV_SITE_URL")
                 .unwrap_or_else(|| format!("http://{address}"))
                 .trim_end_matches('/')

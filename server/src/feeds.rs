@@ -73,6 +73,12 @@ impl FeedCache {
     }
 }
 
+/// What a day's documents are built from: the day and the content generation (a reload
+/// changes what is public as a new day can).
+fn epoch(state: &AppState, today: Date) -> String {
+    format!("{} #{}", today.iso(), state.content.generation())
+}
+
 /// The cached document as the response to a request with `request_headers`, offered to the
 /// page cache.
 fn respond(document: &Arc<CachedPage>, request_headers: &HeaderMap) -> Response {
@@ -137,8 +143,9 @@ pub async fn site_feed(
     Extension(cache): Extension<Arc<FeedCache>>,
     request_headers: HeaderMap,
 ) -> Response {
+    let state = state.current();
     let today = Date::today_utc();
-    let document = cache.get_or_build(&today.iso(), "/feed.xml", || {
+    let document = cache.get_or_build(&epoch(&state, today), "/feed.xml", || {
         let cards: Vec<&ArticleCard> = state.content.visible_cards(today).take(FEED_ENTRIES).collect();
         (ATOM, atom(&state.config.site_url, "NourishVibes", "/feed.xml", "/", &cards))
     });
@@ -152,13 +159,14 @@ pub async fn topic_feed(
     Path(category): Path<String>,
     request_headers: HeaderMap,
 ) -> Response {
+    let state = state.current();
     let Some(topic) = state.content.categories().iter().find(|topic| topic.key == category) else {
         return (StatusCode::NOT_FOUND, "No such topic.\n").into_response();
     };
     let today = Date::today_utc();
     let path = format!("/topics/{category}");
     let self_path = format!("{path}/feed.xml");
-    let document = cache.get_or_build(&today.iso(), &self_path, || {
+    let document = cache.get_or_build(&epoch(&state, today), &self_path, || {
         let cards: Vec<&ArticleCard> = state
             .content
             .visible_cards(today)
@@ -177,6 +185,7 @@ pub async fn sitemap(
     Extension(cache): Extension<Arc<FeedCache>>,
     request_headers: HeaderMap,
 ) -> Response {
+    let state = state.current();
     let today = Date::today_utc();
     // Issue 14: the newsletter archive. Like the rest, a new issue shows from the next day's
     // sitemap on (both caches keep the sitemap for the day).
@@ -187,7 +196,7 @@ pub async fn sitemap(
             Vec::new()
         }
     };
-    let document = cache.get_or_build(&today.iso(), "/sitemap.xml", || {
+    let document = cache.get_or_build(&epoch(&state, today), "/sitemap.xml", || {
         let mut xml = sitemap_xml(&state, today);
         add_issues(&mut xml, &state.config.site_url, &issues);
         (XML, xml)

@@ -23,8 +23,22 @@ async fn healthz() -> Response {
 }
 
 /// The content is loaded (the server does not start without it) and the database takes a
-/// write transaction; 503 with the reason otherwise.
+/// write transaction; 503 with the reason otherwise. A failed content reload is reported but
+/// stays 200: the instance serves the last good content, and taking every instance out of the
+/// load balancer because the same broken file reached them all would take the site down.
 async fn readyz(State(state): State<AppState>) -> Response {
+    let state = state.current();
+    let reload = match state.live.last_failure() {
+        None => String::new(),
+        Some(failure) => {
+            let at = failure.at.duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
+            format!(
+                "last content reload FAILED (at unix time {at}, {} problem(s); the content before it is served):\n{}",
+                failure.errors.len(),
+                failure.errors.iter().map(|error| format!("  {error}\n")).collect::<String>()
+            )
+        }
+    };
     let pool = state.newsletter.store.pool();
     // BEGIN IMMEDIATE takes the write lock a signup needs; the rollback writes nothing.
     let check = tokio::time::timeout(WRITE_CHECK_TIMEOUT, async {
@@ -33,7 +47,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
     })
     .await;
     match check {
-        Ok(Ok(())) => plain(StatusCode::OK, format!("ready: {} articles, database writable\n", state.content.article_count())),
+        Ok(Ok(())) => plain(
+            StatusCode::OK,
+            format!("ready: {} articles, database writable\n{reload}", state.content.article_count()),
+        ),
         Ok(Err(sqlx::Error::PoolClosed)) => plain(StatusCode::SERVICE_UNAVAILABLE, "not ready: shutting down\n".into()),
         Ok(Err(error)) => {
             tracing::warn!("readyz: the database refused a write transaction: {error}");

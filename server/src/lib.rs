@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod health;
 pub mod html_cache;
 pub mod newsletter;
+pub mod reload;
 pub mod serve;
 pub mod render;
 pub mod security_headers;
@@ -62,7 +63,7 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
         leptos::prelude::provide_context(route_state.clone())
     });
     let site_origin = cross_site::SiteOrigin::new(&state.config.site_url);
-    let share_images = share_image::ShareImages::new(&state.content, content_dir);
+    let share_images = share_image::ShareImages::new(&state.live, content_dir);
     let share_routes = Router::new()
         .route("/{file}", axum::routing::get(share_image::serve))
         .with_state(share_images);
@@ -72,6 +73,7 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
         .nest_service("/share", share_routes)
         .merge(feeds::routes())
         .merge(health::routes())
+        .merge(reload::routes())
         .route(
             "/newsletter/unsubscribe/one-click",
             get(newsletter::one_click_page).post(newsletter::one_click),

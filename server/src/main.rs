@@ -1,6 +1,7 @@
 //! `server` runs the site; its subcommands (`server --help`) check content and run the newsletter.
 #![recursion_limit = "512"]
 
+use app::content::live::{ContentSource, LiveContent};
 use app::content::store::ContentStore;
 use app::newsletter::server::scheduler::Scheduler;
 use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
@@ -65,8 +66,13 @@ async fn run() -> ExitCode {
         }
     };
 
-    let content = match ContentStore::load(&config.content_dir, &config.site_url) {
-        Ok(content) => content.showing_unpublished(config.show_drafts),
+    let source = ContentSource {
+        dir: config.content_dir.clone(),
+        site_url: config.site_url.clone(),
+        show_unpublished: config.show_drafts,
+    };
+    let live = match LiveContent::load(source) {
+        Ok(live) => Arc::new(live),
         Err(errors) => {
             eprintln!("error: the site cannot start because of its content.\n{errors}");
             return ExitCode::FAILURE;
@@ -76,16 +82,11 @@ async fn run() -> ExitCode {
         eprintln!("error: cannot create data dir {}: {error}", config.data_dir.display());
         return ExitCode::FAILURE;
     }
+    let content = live.current();
     for warning in content.warnings() {
         tracing::warn!("content: {warning}");
     }
-    // Issue 14 hook: the newsletter's notes and [mail] are content too.
-    if let Err(errors) = app::newsletter::weekly::notes::check(&config.content_dir, &content) {
-        eprintln!("error: the site cannot start because of its content.\n{}", app::content::error::ContentErrors(errors));
-        return ExitCode::FAILURE;
-    }
     tracing::info!(articles = content.article_count(), "content loaded");
-    let content = Arc::new(content);
 
     let open_files = server::serve::raise_open_files_limit();
     let settings = match ServeSettings::from_lookup(|name| std::env::var(name).ok(), open_files) {
@@ -96,7 +97,7 @@ async fn run() -> ExitCode {
         }
     };
     let production = leptos_options.env == leptos::config::Env::PROD;
-    let (newsletter, worker) = match start_newsletter(&config, production, &content).await {
+    let (newsletter, worker) = match start_newsletter(&config, production, &live).await {
         Ok(started) => started,
         Err(error) => {
             eprintln!("error: {error}");
@@ -106,6 +107,7 @@ async fn run() -> ExitCode {
     let state = AppState {
         leptos_options,
         content,
+        live: live.clone(),
         config: Arc::new(SiteConfig { site_url: config.site_url.clone() }),
         newsletter: newsletter.clone(),
         // Replaced by the versioned URLs when the router is built.
@@ -113,7 +115,20 @@ async fn run() -> ExitCode {
     };
     // Served without an outer router: cache hits are answered before any routing.
     let cache = Arc::new(server::html_cache::HtmlCache::new(config.page_cache));
-    let app = server::build_app_with_cache(state, &config.content_dir, cache);
+    let app = server::build_app_with_cache(state, &config.content_dir, cache.clone());
+    let reloader = server::reload::Reloader::new(live, cache);
+    tokio::spawn(server::reload::reload_on_sighup(reloader.clone()));
+    // Kept for as long as the server runs: dropping it stops the watching.
+    let _watcher = match config.watch_content {
+        false => None,
+        true => match server::reload::watch(reloader) {
+            Ok(watcher) => Some(watcher),
+            Err(error) => {
+                tracing::error!("cannot watch {} for changes (edits need a reload or restart): {error}", config.content_dir.display());
+                None
+            }
+        },
+    };
 
     let listener = match server::serve::listen(address) {
         Ok(listener) => listener,
@@ -156,7 +171,7 @@ async fn run() -> ExitCode {
 async fn start_newsletter(
     config: &Config,
     production: bool,
-    content: &Arc<ContentStore>,
+    content: &Arc<LiveContent>,
 ) -> Result<(Arc<Newsletter>, tokio::task::JoinHandle<()>), String> {
     let pool = open_database(&config.data_dir)
         .await
@@ -234,7 +249,7 @@ fn check(config: &Config) -> ExitCode {
             for warning in content.warnings() {
                 eprintln!("warning: {warning}");
             }
-            // Issue 14 hook: newsletter notes (content/newsletter/) and [mail] in site.toml.
+            // Newsletter notes (content/newsletter/) and [mail] in site.toml, as LiveContent loads them.
             let notes = match app::newsletter::weekly::notes::check(&config.content_dir, &content) {
                 Ok(notes) => notes,
                 Err(errors) => {

@@ -47,11 +47,14 @@ pub fn page_routes(mut router: Router<AppState>, routes: Vec<AxumRouteListing>) 
 
 /// Answers a server-function call with the application state provided, as pages have it.
 async fn server_function(State(state): State<AppState>, request: Request) -> Response {
+    let state = state.current();
     leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request).await.into_response()
 }
 
 /// Renders the page for `request` (status and headers as the page sets them).
 pub async fn page(State(state): State<AppState>, request: Request) -> Response {
+    // One snapshot of the content for the whole render (see `AppState::current`).
+    let state = state.current();
     let options = state.leptos_options.clone();
     leptos_axum::handle_response_inner(move || provide_context(state.clone()), move || shell(options), request, document).await
 }

@@ -8,7 +8,7 @@
 //! resident memory), for images only link-preview crawlers ask for, once per shared article.
 
 use app::content::dates::Date;
-use app::content::store::ContentStore;
+use app::content::live::LiveContent;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -44,6 +44,8 @@ struct Rendered {
 /// The images kept, by slug, and the order they came in.
 #[derive(Debug, Default)]
 struct Kept {
+    /// The content generation they were rendered from: a reload may change any title or hero.
+    generation: u64,
     images: HashMap<String, Rendered>,
     order: VecDeque<String>,
     bytes: usize,
@@ -66,12 +68,14 @@ impl Kept {
     }
 }
 
-/// The share images of the articles: their sources, and the PNGs rendered so far.
+/// The share images of the articles: the content they are made from, and the PNGs rendered
+/// so far from its current generation.
 #[derive(Clone)]
 pub struct ShareImages {
-    /// What is public, asked on each request: a scheduled article becomes public on its day.
-    content: Arc<ContentStore>,
-    sources: Arc<HashMap<String, Source>>,
+    /// What is public and each article's title and hero, asked on each request: a scheduled
+    /// article becomes public on its day, and a reload may change anything.
+    live: Arc<LiveContent>,
+    content_dir: PathBuf,
     kept: Arc<RwLock<Kept>>,
     /// Held while rendering: a burst of requests for new images takes one core, not every core.
     rendering: Arc<Mutex<()>>,
@@ -79,15 +83,8 @@ pub struct ShareImages {
 }
 
 impl ShareImages {
-    /// Prepares images for every article in `content`; hero paths are relative to `content_dir`.
-    pub fn new(content: &Arc<ContentStore>, content_dir: &std::path::Path) -> ShareImages {
-        let sources = content
-            .pages()
-            .map(|page| {
-                let hero_file = content_dir.join(page.hero.src.trim_start_matches('/'));
-                (page.slug.clone(), Source { title: page.title.clone(), hero_file })
-            })
-            .collect();
+    /// Prepares images for the articles of `live`; hero paths are relative to `content_dir`.
+    pub fn new(live: &Arc<LiveContent>, content_dir: &std::path::Path) -> ShareImages {
         let mut fonts = usvg::fontdb::Database::new();
         fonts.load_system_fonts();
         // Hero art asks for `system-ui, sans-serif`; map the generic family to a font we have.
@@ -99,33 +96,38 @@ impl ShareImages {
             tracing::warn!("no system fonts found: share images will have no title text");
         }
         ShareImages {
-            content: content.clone(),
-            sources: Arc::new(sources),
+            live: live.clone(),
+            content_dir: content_dir.to_path_buf(),
             kept: Arc::default(),
             rendering: Arc::default(),
             fonts: Arc::new(fonts),
         }
     }
 
-    /// The image for `slug` if it is rendered and kept.
-    fn kept(&self, slug: &str) -> Option<Rendered> {
-        self.kept.read().ok()?.images.get(slug).cloned()
+    /// The image for `slug` rendered from content `generation`, if it is kept.
+    fn kept(&self, generation: u64, slug: &str) -> Option<Rendered> {
+        let kept = self.kept.read().ok()?;
+        (kept.generation == generation).then(|| kept.images.get(slug).cloned()).flatten()
     }
 
-    /// The image for `slug`, rendered if it is not kept (call from a blocking task); `None` for
-    /// an unknown slug or a failed render.
+    /// The image for `slug` in the content in use, rendered if it is not kept (call from a
+    /// blocking task); `None` for an unknown slug or a failed render.
     fn image(&self, slug: &str) -> Option<Rendered> {
-        if let Some(image) = self.kept(slug) {
+        let content = self.live.current();
+        let generation = content.generation();
+        if let Some(image) = self.kept(generation, slug) {
             return Some(image);
         }
-        let source = self.sources.get(slug)?;
+        let page = content.article_meta(slug)?;
+        let hero_file = self.content_dir.join(page.hero.src.trim_start_matches('/'));
+        let source = Source { title: page.title.clone(), hero_file };
         // A render that panicked left nothing half-done behind this lock: carry on.
         let _turn = self.rendering.lock().unwrap_or_else(PoisonError::into_inner);
         // Requests for the same new image wait here together: the first renders it for all.
-        if let Some(image) = self.kept(slug) {
+        if let Some(image) = self.kept(generation, slug) {
             return Some(image);
         }
-        let png = match render(source, &self.fonts) {
+        let png = match render(&source, &self.fonts) {
             Ok(png) => Bytes::from(png),
             Err(error) => {
                 tracing::error!(slug, %error, "share image could not be rendered");
@@ -136,7 +138,13 @@ impl ShareImages {
         let etag = HeaderValue::from_str(&format!("\"{:x}-{:x}\"", png.len(), fnv1a(&png))).unwrap_or(HeaderValue::from_static("\"0\""));
         let image = Rendered { png, etag };
         if let Ok(mut kept) = self.kept.write() {
-            kept.insert(slug, image.clone(), MAX_KEPT_BYTES);
+            if kept.generation < generation {
+                // The first image since a reload: the ones kept show the old content.
+                *kept = Kept { generation, ..Kept::default() };
+            }
+            if kept.generation == generation {
+                kept.insert(slug, image.clone(), MAX_KEPT_BYTES);
+            }
         }
         Some(image)
     }
@@ -147,10 +155,11 @@ pub async fn serve(State(images): State<ShareImages>, Path(file): Path<String>, 
     let Some(slug) = file.strip_suffix(".png").map(str::to_string) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if !images.content.is_public(&slug, Date::today_utc()) {
+    let content = images.live.current();
+    if !content.is_public(&slug, Date::today_utc()) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let image = match images.kept(&slug) {
+    let image = match images.kept(content.generation(), &slug) {
         Some(image) => Some(image),
         None => tokio::task::spawn_blocking(move || images.image(&slug)).await.ok().flatten(),
     };

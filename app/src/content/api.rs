@@ -43,7 +43,7 @@ pub struct AuthorView {
 }
 
 /// A titled block of site-wide text (editorial sections, disclosures).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextBlock {
     /// Stable id, used for the heading anchor.
     pub id: String,

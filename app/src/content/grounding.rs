@@ -7,6 +7,10 @@ use rust_stemmers::{Algorithm, Stemmer};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+/// A hash map with foldhash's fast hasher and a fixed seed: the words counted at load and
+/// looked up by searches. Only load inserts keys, from the editors' own files.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 /// Below this cosine similarity a sentence counts as unsupported by the body.
 pub const MIN_SIMILARITY: f64 = 0.1;
 
@@ -33,8 +37,8 @@ pub struct Grounded {
 /// TF-IDF vectors of a set of passages.
 pub struct PassageIndex {
     stemmer: Stemmer,
-    idf: HashMap<String, f64>,
-    vectors: Vec<HashMap<String, f64>>,
+    idf: FastMap<String, f64>,
+    vectors: Vec<FastMap<String, f64>>,
     ids: Vec<String>,
 }
 
@@ -47,10 +51,10 @@ impl PassageIndex {
     }
 
     /// Indexes `passages` whose [`term_counts`] are already known (one per passage, in order).
-    pub fn with_term_counts(passages: &[Passage], counts: Vec<HashMap<String, f64>>) -> PassageIndex {
+    pub fn with_term_counts(passages: &[Passage], counts: Vec<FastMap<String, f64>>) -> PassageIndex {
         let n = passages.len() as f64;
         let idf = {
-            let mut document_frequency: HashMap<&str, f64> = HashMap::new();
+            let mut document_frequency: FastMap<&str, f64> = FastMap::default();
             for terms in &counts {
                 for term in terms.keys() {
                     *document_frequency.entry(term).or_default() += 1.0;
@@ -69,7 +73,7 @@ impl PassageIndex {
     }
 
     /// Turns term counts into a unit TF-IDF vector, in place (no new map per passage).
-    fn weigh(&self, mut vector: HashMap<String, f64>) -> HashMap<String, f64> {
+    fn weigh(&self, mut vector: FastMap<String, f64>) -> FastMap<String, f64> {
         for (term, weight) in vector.iter_mut() {
             let idf = self.idf.get(term).copied().unwrap_or(1.0);
             *weight = (1.0 + weight.ln()) * idf;
@@ -82,7 +86,7 @@ impl PassageIndex {
     }
 
     /// The vector of any text, weighed with this index's IDF.
-    fn vector(&self, text: &str) -> HashMap<String, f64> {
+    fn vector(&self, text: &str) -> FastMap<String, f64> {
         self.weigh(term_counts(&self.stemmer, text))
     }
 
@@ -186,7 +190,7 @@ const MAX_REMEMBERED_STEMS: usize = 50_000;
 thread_local! {
     /// Per thread: each lowercase word seen, its stem and whether it is a stop word. Articles
     /// share most of their vocabulary, and stemming every word anew was most of the start-up time.
-    static STEMS: RefCell<HashMap<String, (String, bool)>> = RefCell::new(HashMap::new());
+    static STEMS: RefCell<FastMap<String, (String, bool)>> = RefCell::new(FastMap::default());
 }
 
 /// `f` applied to the stem of `word` (lowercase) and whether `word` is a stop word. Stems are
@@ -207,8 +211,8 @@ pub(crate) fn with_stem<R>(stemmer: &Stemmer, word: &str, f: impl FnOnce(&str, b
 }
 
 /// How often each stemmed word occurs in `text`, stop words left out.
-pub(crate) fn term_counts(stemmer: &Stemmer, text: &str) -> HashMap<String, f64> {
-    let mut counts: HashMap<String, f64> = HashMap::new();
+pub(crate) fn term_counts(stemmer: &Stemmer, text: &str) -> FastMap<String, f64> {
+    let mut counts: FastMap<String, f64> = FastMap::default();
     let lower = text.to_lowercase().replace(['’', '\''], "");
     for word in lower.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {
@@ -229,7 +233,7 @@ pub(crate) fn term_counts(stemmer: &Stemmer, text: &str) -> HashMap<String, f64>
     counts
 }
 
-fn cosine(a: &HashMap<String, f64>, b: &HashMap<String, f64>) -> f64 {
+fn cosine(a: &FastMap<String, f64>, b: &FastMap<String, f64>) -> f64 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     small.iter().filter_map(|(term, w)| large.get(term).map(|v| w * v)).sum()
 }

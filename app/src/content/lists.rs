@@ -163,7 +163,7 @@ pub mod server {
         let cards = content.visible_cards(today).filter(|card| card.author_id == key).cloned().collect();
         let reviewed = content
             .visible_cards(today)
-            .filter(|card| content.article_page(&card.slug).is_some_and(|page| {
+            .filter(|card| content.article_meta(&card.slug).is_some_and(|page| {
                 page.review.as_ref().is_some_and(|review| review.reviewer.id == key)
             }))
             .cloned()

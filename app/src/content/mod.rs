@@ -15,6 +15,8 @@ pub mod front_matter;
 #[cfg(feature = "ssr")]
 pub mod grounding;
 #[cfg(feature = "ssr")]
+pub mod live;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod reading;
@@ -24,6 +26,8 @@ pub mod search;
 pub mod seo;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+mod stored;
 #[cfg(feature = "ssr")]
 pub mod tips;
 #[cfg(feature = "ssr")]

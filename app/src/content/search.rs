@@ -7,10 +7,9 @@
 //! stemmed words; there is no prefix matching.
 
 use super::api::{ArticleCard, SearchHit, SnippetPart};
-use super::grounding::{term_counts, with_stem};
+use super::grounding::{term_counts, with_stem, FastMap};
 use super::markdown::Passage;
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashMap;
 
 const TITLE_WEIGHT: f64 = 4.0;
 const SUMMARY_WEIGHT: f64 = 2.0;
@@ -33,15 +32,54 @@ struct Occurrences {
 pub struct SearchDoc {
     /// Article slug.
     pub slug: String,
-    paragraphs: Vec<Passage>,
-    terms: HashMap<String, Occurrences>,
+    paragraphs: Paragraphs,
+    terms: FastMap<String, Occurrences>,
+}
+
+/// An article's paragraphs as the index keeps them for snippets: their ids, and their texts
+/// LZ4-compressed together (5.5 KB an article plain, about a quarter of that compressed), read
+/// only for the results a search shows.
+struct Paragraphs {
+    ids: Box<[Box<str>]>,
+    /// Where each paragraph's text ends in the decompressed text.
+    ends: Box<[u32]>,
+    text: Box<[u8]>,
+}
+
+impl Paragraphs {
+    fn new(passages: &[Passage]) -> Paragraphs {
+        let mut all = String::with_capacity(passages.iter().map(|passage| passage.text.len()).sum());
+        let mut ends = Vec::with_capacity(passages.len());
+        for passage in passages {
+            all.push_str(&passage.text);
+            ends.push(all.len() as u32);
+        }
+        Paragraphs {
+            ids: passages.iter().map(|passage| passage.id.as_str().into()).collect(),
+            ends: ends.into_boxed_slice(),
+            text: lz4_flex::compress_prepend_size(all.as_bytes()).into_boxed_slice(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The text of paragraph `index`.
+    fn text(&self, index: usize) -> String {
+        let all = lz4_flex::decompress_size_prepended(&self.text).unwrap_or_default();
+        let start = index.checked_sub(1).and_then(|before| self.ends.get(before)).map_or(0, |&end| end as usize);
+        let end = self.ends.get(index).map_or(start, |&end| end as usize);
+        // Both ends are boundaries of the texts pushed in `new`, so the slice is whole UTF-8.
+        all.get(start..end).map(|bytes| String::from_utf8_lossy(bytes).into_owned()).unwrap_or_default()
+    }
 }
 
 impl SearchDoc {
     /// Indexes an article's title, summary texts (description, summary, takeaways) and paragraphs.
     pub fn new(slug: &str, title: &str, summary_texts: &[&str], paragraphs: &[Passage]) -> SearchDoc {
         let stemmer = Stemmer::create(Algorithm::English);
-        let paragraph_terms: Vec<HashMap<String, f64>> =
+        let paragraph_terms: Vec<FastMap<String, f64>> =
             paragraphs.iter().map(|paragraph| term_counts(&stemmer, &paragraph.text)).collect();
         SearchDoc::with_paragraph_terms(slug, title, summary_texts, paragraphs, &paragraph_terms)
     }
@@ -53,10 +91,10 @@ impl SearchDoc {
         title: &str,
         summary_texts: &[&str],
         paragraphs: &[Passage],
-        paragraph_terms: &[HashMap<String, f64>],
+        paragraph_terms: &[FastMap<String, f64>],
     ) -> SearchDoc {
         let stemmer = Stemmer::create(Algorithm::English);
-        let mut terms: HashMap<String, Occurrences> = HashMap::new();
+        let mut terms: FastMap<String, Occurrences> = FastMap::default();
         for (term, count) in term_counts(&stemmer, title) {
             terms.entry(term).or_default().title = count;
         }
@@ -73,46 +111,105 @@ impl SearchDoc {
                 occurrences.paragraphs.push(i as u32);
             }
         }
-        SearchDoc { slug: slug.to_string(), paragraphs: paragraphs.to_vec(), terms }
+        SearchDoc { slug: slug.to_string(), paragraphs: Paragraphs::new(paragraphs), terms }
     }
 }
 
-/// One article's entry in a term's postings list.
+/// One article's entry in a term's postings list, 16 bytes: the index holds one per distinct
+/// word per article (about 3 million for 10,000 articles), so counts are whole numbers in `u16`
+/// (saturating; the score's `c / (c + 1)` is flat long before) and the paragraph numbers live
+/// in one list per term instead of a `Vec` per posting.
+#[derive(Clone, Copy, Debug)]
 struct Posting {
     /// Index into [`SearchIndex::docs`].
     doc: u32,
-    occurrences: Occurrences,
+    /// Where this article's paragraph numbers start in [`Term::paragraphs`].
+    first_paragraph: u32,
+    title: u16,
+    summary: u16,
+    body: u16,
+    /// How many paragraph numbers it has there.
+    paragraph_count: u16,
+}
+
+impl Posting {
+    fn tf(count: u16) -> f64 {
+        let count = f64::from(count);
+        count / (count + 1.0)
+    }
+}
+
+/// Everything the index knows of one stemmed term.
+#[derive(Debug, Default)]
+struct Term {
+    /// Inverse document frequency.
+    idf: f64,
+    /// The articles containing it, in `docs` order.
+    postings: Vec<Posting>,
+    /// The paragraphs (numbers within their article, ascending) that contain it, posting after
+    /// posting. Paragraphs past the 65,536th of an article count for the score, not the snippet.
+    paragraphs: Vec<u16>,
 }
 
 /// The search index over every article.
 pub struct SearchIndex {
     docs: Vec<SearchDoc>,
-    /// Per stemmed term: the articles containing it, in `docs` order.
-    postings: HashMap<String, Vec<Posting>>,
-    /// Inverse document frequency per stemmed term.
-    idf: HashMap<String, f64>,
+    /// Per stemmed term: its postings and weight.
+    terms: FastMap<Box<str>, Term>,
     stemmer: Stemmer,
 }
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchIndex").field("articles", &self.docs.len()).field("terms", &self.idf.len()).finish()
+        f.debug_struct("SearchIndex").field("articles", &self.docs.len()).field("terms", &self.terms.len()).finish()
     }
+}
+
+/// A count as the index keeps it.
+fn small(count: f64) -> u16 {
+    // `as` saturates: a word counted more than 65,535 times scores as 65,535.
+    count as u16
 }
 
 impl SearchIndex {
     /// Builds the index (once, at content load).
     pub fn new(mut docs: Vec<SearchDoc>) -> SearchIndex {
-        let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
+        let mut terms: FastMap<Box<str>, Term> = FastMap::default();
         // Docs are visited in order, so every postings list is sorted by doc.
         for (i, doc) in docs.iter_mut().enumerate() {
             for (term, occurrences) in std::mem::take(&mut doc.terms) {
-                postings.entry(term).or_default().push(Posting { doc: i as u32, occurrences });
+                let entry = match terms.get_mut(term.as_str()) {
+                    Some(entry) => entry,
+                    None => terms.entry(term.into_boxed_str()).or_default(),
+                };
+                let numbers = occurrences.paragraphs.iter().filter_map(|&p| u16::try_from(p).ok());
+                let first_paragraph = entry.paragraphs.len() as u32;
+                entry.paragraphs.extend(numbers);
+                entry.postings.push(Posting {
+                    doc: i as u32,
+                    first_paragraph,
+                    title: small(occurrences.title),
+                    summary: small(occurrences.summary),
+                    body: small(occurrences.body),
+                    paragraph_count: (entry.paragraphs.len() as u32 - first_paragraph) as u16,
+                });
             }
         }
         let total = docs.len().max(1) as f64;
-        let idf = postings.iter().map(|(term, list)| (term.clone(), (1.0 + total / list.len() as f64).ln())).collect();
-        SearchIndex { docs, postings, idf, stemmer: Stemmer::create(Algorithm::English) }
+        for term in terms.values_mut() {
+            term.idf = (1.0 + total / term.postings.len() as f64).ln();
+            // Lists grow by doubling: up to half of each would be spare capacity, kept for good.
+            term.postings.shrink_to_fit();
+            term.paragraphs.shrink_to_fit();
+        }
+        terms.shrink_to_fit();
+        SearchIndex { docs, terms, stemmer: Stemmer::create(Algorithm::English) }
+    }
+
+    /// The index taken apart (documents with their paragraphs, postings, idf), for measuring.
+    #[doc(hidden)]
+    pub fn into_parts(self) -> Vec<(&'static str, Box<dyn std::any::Any>)> {
+        vec![("search: docs+paragraphs", Box::new(self.docs)), ("search: terms", Box::new(self.terms))]
     }
 
     /// The articles matching `query`, best first, among `cards` (the ones the reader may see).
@@ -124,15 +221,15 @@ impl SearchIndex {
             return Vec::new();
         }
         // Saturating term frequency, so one long article cannot win on repetition alone.
-        let tf = |count: f64| count / (count + 1.0);
+        let tf = Posting::tf;
         // Per doc: score so far and how many of the terms it contains.
-        let mut totals: HashMap<u32, (f64, usize)> = HashMap::new();
+        let mut totals: FastMap<u32, (f64, usize)> = FastMap::default();
         for term in &terms {
-            let idf = self.idf.get(term).copied().unwrap_or(0.0);
-            for posting in self.postings.get(term).map(Vec::as_slice).unwrap_or_default() {
-                let found = &posting.occurrences;
-                let total = totals.entry(posting.doc).or_default();
-                total.0 += idf * (TITLE_WEIGHT * tf(found.title) + SUMMARY_WEIGHT * tf(found.summary) + BODY_WEIGHT * tf(found.body));
+            let Some(entry) = self.terms.get(term.as_str()) else { continue };
+            for found in &entry.postings {
+                let total = totals.entry(found.doc).or_default();
+                total.0 += entry.idf
+                    * (TITLE_WEIGHT * tf(found.title) + SUMMARY_WEIGHT * tf(found.summary) + BODY_WEIGHT * tf(found.body));
                 total.1 += 1;
             }
         }
@@ -148,11 +245,11 @@ impl SearchIndex {
             .filter_map(|(_, doc_index)| {
                 let doc = &self.docs[doc_index as usize];
                 let card = cards.iter().find(|card| card.slug == doc.slug)?;
-                let passage = self.best_paragraph(doc_index, &terms);
+                let best = self.best_paragraph(doc_index, &terms);
                 Some(SearchHit {
                     card: (*card).clone(),
-                    anchor: passage.map(|passage| passage.id.clone()),
-                    snippet: passage.map(|passage| self.snippet(&passage.text, &terms)).unwrap_or_default(),
+                    anchor: best.and_then(|i| doc.paragraphs.ids.get(i)).map(|id| id.to_string()),
+                    snippet: best.map(|i| self.snippet(&doc.paragraphs.text(i), &terms)).unwrap_or_default(),
                 })
             })
             .take(limit)
@@ -160,21 +257,25 @@ impl SearchIndex {
     }
 
     /// The paragraph of `doc_index` holding the most of `terms` (the last one on a tie), if any.
-    fn best_paragraph(&self, doc_index: u32, terms: &[String]) -> Option<&Passage> {
+    fn best_paragraph(&self, doc_index: u32, terms: &[String]) -> Option<usize> {
         let doc = &self.docs[doc_index as usize];
         let mut hits = vec![0usize; doc.paragraphs.len()];
         for term in terms {
-            let Some(list) = self.postings.get(term) else { continue };
-            let Ok(at) = list.binary_search_by_key(&doc_index, |posting| posting.doc) else { continue };
-            for &paragraph in &list[at].occurrences.paragraphs {
-                hits[paragraph as usize] += 1;
+            let Some(entry) = self.terms.get(term.as_str()) else { continue };
+            let Ok(at) = entry.postings.binary_search_by_key(&doc_index, |posting| posting.doc) else { continue };
+            let posting = entry.postings[at];
+            let first = posting.first_paragraph as usize;
+            for &paragraph in &entry.paragraphs[first..first + usize::from(posting.paragraph_count)] {
+                if let Some(hits) = hits.get_mut(usize::from(paragraph)) {
+                    *hits += 1;
+                }
             }
         }
         hits.iter()
-            .zip(&doc.paragraphs)
-            .filter(|(hits, _)| **hits > 0)
-            .max_by_key(|(hits, _)| **hits)
-            .map(|(_, passage)| passage)
+            .enumerate()
+            .filter(|(_, hits)| **hits > 0)
+            .max_by_key(|(_, hits)| **hits)
+            .map(|(index, _)| index)
     }
 
     /// A window of `text` around its first matching word, with matching words marked.
@@ -302,13 +403,13 @@ mod tests {
     }
 
     /// One article's term counts: title, summary, and each paragraph with its own.
-    type Counted = (String, HashMap<String, f64>, HashMap<String, f64>, Vec<(Passage, HashMap<String, f64>)>);
+    type Counted = (String, FastMap<String, f64>, FastMap<String, f64>, Vec<(Passage, FastMap<String, f64>)>);
 
     /// The linear scan the inverted index replaced, kept as the reference for its ranking:
     /// every scoring article, best first, with its best paragraph.
     fn scan(docs: &[Counted], query: &str) -> Vec<(String, Option<String>)> {
         let stemmer = Stemmer::create(Algorithm::English);
-        let mut df: HashMap<String, f64> = HashMap::new();
+        let mut df: FastMap<String, f64> = FastMap::default();
         for (_, title, summary, paragraphs) in docs {
             let mut terms: Vec<&String> = title.keys().chain(summary.keys()).collect();
             terms.extend(paragraphs.iter().flat_map(|(_, counts)| counts.keys()));

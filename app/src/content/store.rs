@@ -14,6 +14,7 @@ use super::front_matter::{
     PageMatter, SiteFile, TipsFile,
 };
 use super::search::{SearchDoc, SearchIndex};
+use super::stored::{SiteBlocks, StoredPage};
 use super::{markdown, reading, seo, tips, trust};
 use std::sync::Arc;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -25,7 +26,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// All published content, ready to serve.
 #[derive(Clone, Debug)]
 pub struct ContentStore {
-    pages: HashMap<String, ArticlePage>,
+    pages: HashMap<String, StoredPage>,
+    /// The texts every article shows the same (see [`StoredPage`]).
+    blocks: SiteBlocks,
     /// Every article, newest first (drafts and scheduled ones too; filtered when served).
     cards: Vec<ArticleCard>,
     drafts: HashSet<String>,
@@ -37,6 +40,8 @@ pub struct ContentStore {
     community: CommunityBlock,
     static_pages: HashMap<String, StaticPage>,
     warnings: Vec<ContentError>,
+    /// Which load of the folder this is (see [`ContentStore::generation`]).
+    generation: u64,
 }
 
 impl ContentStore {
@@ -71,7 +76,8 @@ impl ContentStore {
         let mut drafts = HashSet::new();
         let mut search_docs = Vec::new();
         let files = markdown_files(&dir.join("articles"), &mut errors);
-        let known = Known { authors: &authors, categories: &categories, site: site.as_ref() };
+        let blocks = site.as_ref().map(site_blocks).unwrap_or_default();
+        let known = Known { authors: &authors, categories: &categories, site: site.as_ref(), blocks: &blocks };
         // Parsing, rendering and grounding an article is independent of every other article and
         // is most of the start-up time, so it runs on every core; the results are then taken in
         // file order, so errors, warnings and duplicate-slug reports come out as a serial load's.
@@ -112,7 +118,14 @@ impl ContentStore {
         };
         let mut cards: Vec<ArticleCard> = pages.values().map(card_of).collect();
         cards.sort_by(|a, b| b.published.iso.cmp(&a.published.iso).then(a.slug.cmp(&b.slug)));
-        link_related(&mut pages, &cards, &drafts);
+        let mut related = related_cards(&pages, &cards, &drafts);
+        let pages: HashMap<String, StoredPage> = pages
+            .into_iter()
+            .map(|(slug, page)| {
+                let related = related.remove(&slug).unwrap_or_default();
+                (slug, StoredPage::new(page, related))
+            })
+            .collect();
         let categories = categories
             .into_iter()
             .map(|(key, category)| CategoryView { key, name: category.name, description: category.description })
@@ -126,6 +139,7 @@ impl ContentStore {
         };
         Ok(ContentStore {
             pages,
+            blocks,
             cards,
             drafts,
             show_unpublished: false,
@@ -136,12 +150,25 @@ impl ContentStore {
             community,
             static_pages,
             warnings,
+            generation: 0,
         })
     }
 
     /// Shows drafts and scheduled articles (development) or hides them (production, the default).
     pub fn showing_unpublished(mut self, show: bool) -> ContentStore {
         self.show_unpublished = show;
+        self
+    }
+
+    /// Which load of the content folder this store is: a reload makes a store with a higher
+    /// number, so whatever was derived from a store (feeds, share images) can tell it is stale.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Numbers this store as load `generation` (see [`super::live::LiveContent`]).
+    pub(super) fn numbered(mut self, generation: u64) -> ContentStore {
+        self.generation = generation;
         self
     }
 
@@ -171,28 +198,35 @@ impl ContentStore {
     /// showing unpublished articles), without copying its page.
     pub fn is_public(&self, slug: &str, today: Date) -> bool {
         self.pages.get(slug).is_some_and(|page| {
-            self.show_unpublished || self.unpublished_note(slug, &page.published.iso, today).is_none()
+            self.show_unpublished || self.unpublished_note(slug, &page.meta.published.iso, today).is_none()
         })
     }
 
-    /// The rendered page for `slug`, whatever its status (share images, tests).
-    pub fn article_page(&self, slug: &str) -> Option<&ArticlePage> {
-        self.pages.get(slug)
+    /// The rendered page for `slug`, whatever its status, complete (tests, tools). Assembled
+    /// from the compact form the store keeps: for what a list needs, use [`ContentStore::article_meta`].
+    pub fn article_page(&self, slug: &str) -> Option<ArticlePage> {
+        Some(self.pages.get(slug)?.assemble(&self.blocks, &self.cards, |_| true))
+    }
+
+    /// The page for `slug` without its body, related articles and site-wide texts (left
+    /// empty), whatever its status: titles, heroes, authors and reviews, at no cost.
+    pub fn article_meta(&self, slug: &str) -> Option<&ArticlePage> {
+        self.pages.get(slug).map(|page| &page.meta)
     }
 
     /// The page for `slug` as readers get it on `today`: `None` if it is not public (unless
     /// development shows unpublished articles), with the review notice and related articles
     /// worked out for that day.
     pub fn visible_article(&self, slug: &str, today: Date) -> Option<ArticlePage> {
-        let page = self.pages.get(slug)?;
-        let note = self.unpublished_note(slug, &page.published.iso, today);
+        let stored = self.pages.get(slug)?;
+        let note = self.unpublished_note(slug, &stored.meta.published.iso, today);
         if note.is_some() && !self.show_unpublished {
             return None;
         }
-        let mut page = page.clone();
+        let today_iso = today.iso();
+        let mut page = stored.assemble(&self.blocks, &self.cards, |card| self.is_visible_on(card, &today_iso));
         page.unpublished_note = note;
-        page.due_for_review = page.review_by.as_ref().is_some_and(|due| due.iso < today.iso());
-        page.related.retain(|card| self.is_visible(card, today));
+        page.due_for_review = page.review_by.as_ref().is_some_and(|due| due.iso < today_iso);
         Some(page)
     }
 
@@ -218,9 +252,10 @@ impl ContentStore {
         &self.authors
     }
 
-    /// Every article page, in no particular order.
+    /// Every article page without its body, related articles and site-wide texts (see
+    /// [`ContentStore::article_meta`]), in no particular order.
     pub fn pages(&self) -> impl Iterator<Item = &ArticlePage> {
-        self.pages.values()
+        self.pages.values().map(|page| &page.meta)
     }
 
     /// The site page served at `/{slug}`.
@@ -247,6 +282,21 @@ impl ContentStore {
     /// Problems that do not stop the site, e.g. an overview sentence no paragraph supports.
     pub fn warnings(&self) -> &[ContentError] {
         &self.warnings
+    }
+
+    /// The store taken apart, for measuring what each part holds (`app/examples/content_memory.rs`).
+    #[doc(hidden)]
+    pub fn into_parts(self) -> Vec<(&'static str, Box<dyn std::any::Any>)> {
+        let mut parts: Vec<(&'static str, Box<dyn std::any::Any>)> = Vec::new();
+        if let Ok(search) = Arc::try_unwrap(self.search) {
+            parts.extend(search.into_parts());
+        }
+        let (bodies, metas): (Vec<_>, Vec<_>) = self.pages.into_values().map(StoredPage::into_parts).unzip();
+        parts.push(("pages: compressed bodies", Box::new(bodies)));
+        parts.push(("pages: the rest", Box::new(metas)));
+        parts.push(("cards", Box::new(self.cards)));
+        parts.push(("other", Box::new((self.drafts, self.static_pages, self.warnings, self.tips, self.blocks))));
+        parts
     }
 
     /// How many daily tips rotate.
@@ -338,6 +388,7 @@ struct Known<'a> {
     authors: &'a AuthorsFile,
     categories: &'a CategoriesFile,
     site: Option<&'a SiteFile>,
+    blocks: &'a SiteBlocks,
 }
 
 /// What loading one article file gave.
@@ -520,7 +571,7 @@ fn load_article(
     // Grounding the overview and indexing for search both need each paragraph's stemmed words:
     // counted once, here.
     let stemmer = Stemmer::create(Algorithm::English);
-    let paragraph_terms: Vec<HashMap<String, f64>> = rendered
+    let paragraph_terms: Vec<super::grounding::FastMap<String, f64>> = rendered
         .as_ref()
         .map(|rendered| rendered.paragraphs.iter().map(|p| term_counts(&stemmer, &p.text)).collect())
         .unwrap_or_default();
@@ -537,7 +588,7 @@ fn load_article(
     if errors.len() > before {
         return None;
     }
-    let (author, site, published, updated, rendered, category, search_doc) =
+    let (author, _site, published, updated, rendered, category, search_doc) =
         (author?, site?, published?, updated?, rendered?, category?, search_doc?);
     let review = matter.reviewed_by.as_ref().and_then(|key| {
         Some(ReviewView { reviewer: author_view(key, authors.get(key)?), last_reviewed: date_view(last_reviewed?) })
@@ -549,19 +600,7 @@ fn load_article(
         .map(|heading| TocEntry { id: heading.id.clone(), title: heading.text.clone() })
         .collect();
     let draft = matter.draft;
-    let disclosures = [
-        (matter.disclosures.affiliate, "affiliate-disclosure", &site.disclosures.affiliate),
-        (matter.disclosures.medical, "medical-disclaimer", &site.disclosures.medical),
-    ]
-    .into_iter()
-    .filter(|(applies, _, _)| *applies)
-    .map(|(_, id, block)| TextBlock {
-        id: id.to_string(),
-        title: block.title.clone(),
-        text: block.text.clone(),
-        link: block_link(block),
-    })
-    .collect();
+    let disclosures = known.blocks.disclosures(matter.disclosures.affiliate, matter.disclosures.medical);
     let page = ArticlePage {
         canonical_url: String::new(),
         share_image_url: String::new(),
@@ -594,16 +633,7 @@ fn load_article(
         overview,
         key_takeaways: takeaways,
         body_html,
-        editorial: site
-            .editorial
-            .iter()
-            .map(|block| TextBlock {
-                id: markdown::slugify(&block.title),
-                title: block.title.clone(),
-                text: block.text.clone(),
-                link: block_link(block),
-            })
-            .collect(),
+        editorial: known.blocks.editorial.clone(),
         disclosures,
         revisions: matter
             .revisions
@@ -611,10 +641,7 @@ fn load_article(
             .zip(revision_dates)
             .filter_map(|(revision, date)| Some(RevisionView { date: date_view(date?), note: revision.note }))
             .collect(),
-        newsletter: NewsletterCta {
-            heading: site.newsletter.heading.clone(),
-            text: site.newsletter.text.clone(),
-        },
+        newsletter: known.blocks.newsletter.clone(),
     };
     Some((page, draft, search_doc))
 }
@@ -629,8 +656,32 @@ fn author_view(key: &str, author: &AuthorMatter) -> AuthorView {
     }
 }
 
-/// Fills each page's related articles: same category and shared tags score, drafts never appear.
-fn link_related(pages: &mut HashMap<String, ArticlePage>, cards: &[ArticleCard], drafts: &HashSet<String>) {
+/// The texts of `site` every article shows.
+fn site_blocks(site: &SiteFile) -> SiteBlocks {
+    let block = |id: String, block: &BlockMatter| TextBlock {
+        id,
+        title: block.title.clone(),
+        text: block.text.clone(),
+        link: block_link(block),
+    };
+    SiteBlocks {
+        editorial: site.editorial.iter().map(|editorial| block(markdown::slugify(&editorial.title), editorial)).collect(),
+        affiliate: block("affiliate-disclosure".into(), &site.disclosures.affiliate),
+        medical: block("medical-disclaimer".into(), &site.disclosures.medical),
+        newsletter: NewsletterCta { heading: site.newsletter.heading.clone(), text: site.newsletter.text.clone() },
+    }
+}
+
+/// Related articles a page shows at most.
+const RELATED: usize = 3;
+
+/// Each page's related articles (indexes into `cards`): same category and shared tags score,
+/// drafts never appear.
+fn related_cards(
+    pages: &HashMap<String, ArticlePage>,
+    cards: &[ArticleCard],
+    drafts: &HashSet<String>,
+) -> HashMap<String, Box<[u32]>> {
     // Public cards by category and by tag (indexes into `cards`, so newest first): each page
     // scores only the articles it shares something with, not every card in the catalogue.
     let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -642,7 +693,12 @@ fn link_related(pages: &mut HashMap<String, ArticlePage>, cards: &[ArticleCard],
         }
     }
     let mut scores = vec![0usize; cards.len()];
-    for page in pages.values_mut() {
+    let mut related = HashMap::with_capacity(pages.len());
+    // Each page's own card, found once: comparing slugs for every candidate was most of the
+    // memcmp time of a 10,000-article load.
+    let own: HashMap<&str, usize> = cards.iter().enumerate().map(|(i, card)| (card.slug.as_str(), i)).collect();
+    for page in pages.values() {
+        let own = own.get(page.slug.as_str()).copied();
         let mut tags: Vec<&str> = page.tags.iter().map(String::as_str).collect();
         tags.sort_unstable();
         tags.dedup();
@@ -650,7 +706,7 @@ fn link_related(pages: &mut HashMap<String, ArticlePage>, cards: &[ArticleCard],
         let shared_tag = tags.iter().filter_map(|tag| by_tag.get(tag)).flatten().map(|&i| (i, 1));
         let mut scored: Vec<usize> = Vec::new();
         for (i, points) in same_category.chain(shared_tag) {
-            if cards[i].slug == page.slug {
+            if Some(i) == own {
                 continue;
             }
             if scores[i] == 0 {
@@ -658,11 +714,20 @@ fn link_related(pages: &mut HashMap<String, ArticlePage>, cards: &[ArticleCard],
             }
             scores[i] += points;
         }
-        // Highest score first; among equal scores, newest first.
-        scored.sort_unstable_by(|a, b| scores[*b].cmp(&scores[*a]).then(a.cmp(b)));
-        page.related = scored.iter().take(3).map(|&i| cards[i].clone()).collect();
+        // Highest score first; among equal scores, newest first. Only the best three are kept,
+        // so they are picked, not sorted out of the whole list: with 10,000 articles in six
+        // topics each page shares its topic with about 1,700, and sorting those for every page
+        // was a sixth of the load time.
+        let order = |a: &usize, b: &usize| scores[*b].cmp(&scores[*a]).then(a.cmp(b));
+        if scored.len() > RELATED {
+            scored.select_nth_unstable_by(RELATED - 1, order);
+        }
+        let mut best: Vec<usize> = scored.iter().take(RELATED).copied().collect();
+        best.sort_unstable_by(order);
+        related.insert(page.slug.clone(), best.into_iter().map(|i| i as u32).collect());
         scored.iter().for_each(|&i| scores[i] = 0);
     }
+    related
 }
 
 /// Links the overview's sentences to paragraphs and the takeaways to sections; quotes an
@@ -672,7 +737,7 @@ fn ground(
     path: &Path,
     matter: &FrontMatter,
     body: &markdown::RenderedBody,
-    paragraph_terms: Vec<HashMap<String, f64>>,
+    paragraph_terms: Vec<super::grounding::FastMap<String, f64>>,
     errors: &mut Vec<ContentError>,
     warnings: &mut Vec<ContentError>,
 ) -> (Vec<SourcedText>, Vec<SourcedText>) {

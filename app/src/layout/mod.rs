@@ -3,6 +3,7 @@
 mod assets;
 mod footer;
 mod header;
+mod live_content;
 mod navigation;
 mod theme;
 mod tip_banner;
@@ -10,5 +11,6 @@ mod tip_banner;
 pub use assets::{asset_scripts, AssetUrls, PageAssets};
 pub use footer::SiteFooter;
 pub use header::SiteHeader;
+pub use live_content::{ContentProblems, LiveContentScript};
 pub use theme::{ThemeToggle, THEME_SCRIPT};
 pub use tip_banner::TipBanner;

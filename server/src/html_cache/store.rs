@@ -104,11 +104,15 @@ pub struct HtmlCache {
     /// Headers every response carries (the security headers), built into each stored copy so
     /// that a hit needs no header work (see [`HtmlCache::add_to_every_copy`]).
     every_response: OnceLock<HeaderSets>,
+    /// [`CacheInner::generation`], readable without the lock.
+    generation: AtomicU64,
 }
 
 #[derive(Default)]
 struct CacheInner {
     day: i64,
+    /// Advanced by [`HtmlCache::clear`]: a page rendered before a clear is not kept after it.
+    generation: u64,
     /// Advanced by every insert (see the module documentation).
     clock: u64,
     entries: HashMap<Box<str>, Entry>,
@@ -182,13 +186,28 @@ fn low_water(limit: usize) -> usize {
 impl HtmlCache {
     /// A cache bounded and configured by `settings`.
     pub fn new(settings: CacheSettings) -> HtmlCache {
-        HtmlCache { inner: RwLock::default(), settings, every_response: OnceLock::new() }
+        HtmlCache { inner: RwLock::default(), settings, every_response: OnceLock::new(), generation: AtomicU64::new(0) }
     }
 
-    /// Builds the set of `headers` for each stored document's type into it, from now on (set once; the application does this
-    /// with its security headers when it is built).
+    /// Builds the set of `headers` for each stored document's type into it, from now on (set
+    /// once; the application does this with its security headers when it is built).
     pub fn add_to_every_copy(&self, headers: HeaderSets) {
         let _ = self.every_response.set(headers);
+    }
+
+    /// Drops every page (the content they were rendered from was replaced). A render that
+    /// started before the clear is not kept after it: read [`HtmlCache::generation`] before
+    /// rendering and store with [`HtmlCache::insert_rendered`].
+    pub fn clear(&self) {
+        let Ok(mut inner) = self.inner.write() else { return };
+        let generation = inner.generation + 1;
+        *inner = CacheInner { day: inner.day, generation, ..CacheInner::default() };
+        self.generation.store(generation, Ordering::SeqCst);
+    }
+
+    /// The number of clears so far (see [`HtmlCache::clear`]).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// A cache with the default budget that keeps search pages within `search_limits`
@@ -226,7 +245,14 @@ impl HtmlCache {
     }
 
     /// Keeps `page` under `key` for `day`, then brings the cache back within its budgets.
+    #[cfg(test)]
     pub(super) fn insert(&self, day: i64, key: &str, page: Arc<CachedPage>, kind: Kind) {
+        self.insert_rendered(self.generation(), day, key, page, kind);
+    }
+
+    /// Keeps `page`, rendered after the cache's `generation` was read, under `key` for `day`
+    /// unless the cache was cleared since; then brings the cache back within its budgets.
+    pub(super) fn insert_rendered(&self, generation: u64, day: i64, key: &str, page: Arc<CachedPage>, kind: Kind) {
         // Once per page per day: the header maps are copied, the bodies shared.
         let page = match self.every_response.get() {
             Some(sets) => Arc::new(page.with_headers(sets.for_content_type(page.content_type()))),
@@ -238,13 +264,14 @@ impl HtmlCache {
             return;
         }
         let Ok(mut inner) = self.inner.write() else { return };
-        if day < inner.day {
-            // Rendered before midnight, stored after: yesterday's tip must not come back.
+        if day < inner.day || generation != inner.generation {
+            // Rendered before midnight, stored after: yesterday's tip must not come back; nor
+            // may a page rendered from content a reload has replaced since.
             return;
         }
         if inner.day != day {
             // A new day's tip: every page changes.
-            *inner = CacheInner { day, ..CacheInner::default() };
+            *inner = CacheInner { day, generation, ..CacheInner::default() };
         }
         inner.clock += 1;
         let entry = Entry { page, kind, cost, last_used: AtomicU64::new(inner.clock) };

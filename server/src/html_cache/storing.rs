@@ -26,10 +26,13 @@ pub async fn store_rendered(State(cache): State<Arc<HtmlCache>>, request: Reques
         return next.run(request).await;
     };
     let day = utc_day();
+    // Read before the handler takes its content: a reload clearing the cache meanwhile makes
+    // this page's store a no-op (see `HtmlCache::clear`).
+    let generation = cache.generation();
     let request_headers = request.headers().clone();
     let mut response = next.run(request).await;
     if let Some(Offered(document)) = response.extensions_mut().remove::<Offered>() {
-        cache.insert(day, &key, document, kind);
+        cache.insert_rendered(generation, day, &key, document, kind);
         return response;
     }
     let is_html = response
@@ -55,6 +58,6 @@ pub async fn store_rendered(State(cache): State<Arc<HtmlCache>>, request: Reques
     let content_type = parts.headers.get(header::CONTENT_TYPE).cloned().unwrap_or(HeaderValue::from_static("text/html; charset=utf-8"));
     // Compressing a page takes a millisecond or two, once per page per day.
     let page = Arc::new(CachedPage::new(bytes, content_type));
-    cache.insert(day, &key, page.clone(), kind);
+    cache.insert_rendered(generation, day, &key, page.clone(), kind);
     page.respond(&request_headers)
 }

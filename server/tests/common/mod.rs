@@ -2,7 +2,7 @@
 //! fresh SQLite database per test.
 #![allow(dead_code)]
 
-use app::content::store::ContentStore;
+use app::content::live::{ContentSource, LiveContent};
 use app::newsletter::server::{open_database, Newsletter, RateLimiter, Store};
 use app::layout::AssetUrls;
 use app::state::{AppState, SiteConfig};
@@ -72,12 +72,20 @@ pub async fn app_with_cache(cache: Arc<HtmlCache>) -> axum::Router {
 
 /// [`app_with_cache`] on the content folder `content`.
 pub async fn app_with_cache_on(content: &Path, cache: Arc<HtmlCache>) -> axum::Router {
+    reloadable_app_on(content, cache).await.0
+}
+
+/// [`app_with_cache_on`], with what reloads its content (as SIGHUP does).
+pub async fn reloadable_app_on(content: &Path, cache: Arc<HtmlCache>) -> (axum::Router, server::reload::Reloader) {
     let data = tempfile::tempdir().expect("temp dir");
     let options = LeptosOptions::builder().output_name("nourishvibes").build();
     let (state, _) = state_with_options(options, content, data.path(), 5).await;
     // The database file stays open; the folder may go.
     std::mem::forget(data);
-    server::build_router_with_cache(state, content, cache).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))))
+    let reloader = server::reload::Reloader::new(state.live.clone(), cache.clone());
+    let router = server::build_router_with_cache(state, content, cache)
+        .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))));
+    (router, reloader)
 }
 
 /// The app on the real content for a site at `site_url` instead of [`SITE_URL`] (e.g. `http`).
@@ -100,8 +108,8 @@ pub async fn state_with_options(
     data_dir: &Path,
     signup_limit: usize,
 ) -> (AppState, Arc<Newsletter>) {
-    let content_dir = content.to_path_buf();
-    let content = ContentStore::load(&content_dir, SITE_URL).unwrap_or_else(|errors| panic!("{errors}"));
+    let source = ContentSource { dir: content.to_path_buf(), site_url: SITE_URL.into(), show_unpublished: false };
+    let live = Arc::new(LiveContent::load(source).unwrap_or_else(|errors| panic!("{errors}")));
     let pool = open_database(data_dir).await.expect("database opens");
     let newsletter = Arc::new(Newsletter {
         store: Store::new(pool, SITE_URL, None),
@@ -112,7 +120,8 @@ pub async fn state_with_options(
     });
     let state = AppState {
         leptos_options,
-        content: Arc::new(content),
+        content: live.current(),
+        live,
         config: Arc::new(SiteConfig { site_url: SITE_URL.into() }),
         newsletter: newsletter.clone(),
         assets: Arc::new(AssetUrls::plain("pkg", "nourishvibes")),

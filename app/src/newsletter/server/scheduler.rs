@@ -4,6 +4,7 @@
 
 use super::issues::QueueReport;
 use super::store::{Clock, Store};
+use crate::content::live::LiveContent;
 use crate::content::store::ContentStore;
 use crate::newsletter::weekly::{prepare, IsoWeek, IssueError, Schedule, WeeklySettings};
 use std::sync::Arc;
@@ -20,8 +21,8 @@ pub async fn send_week(store: &Store, settings: &WeeklySettings, content: &Conte
 pub struct Scheduler {
     /// The database.
     pub store: Store,
-    /// The site's content (issues are composed from it).
-    pub content: Arc<ContentStore>,
+    /// The site's content in use (issues are composed from what it holds when they go out).
+    pub content: Arc<LiveContent>,
     /// Where the notes are, the site URL and the send time.
     pub settings: WeeklySettings,
     /// When issues go out.
@@ -61,7 +62,7 @@ impl Scheduler {
         if self.store.issue_queued(week).await? {
             return Ok(());
         }
-        match send_week(&self.store, &self.settings, &self.content, week).await {
+        match send_week(&self.store, &self.settings, &self.content.current(), week).await {
             Ok(report) => {
                 tracing::info!("newsletter {week}: queued to {} subscriber(s)", report.queued);
                 self.signal.notify_one();
