@@ -8,6 +8,7 @@ pub mod cross_site;
 pub mod feeds;
 pub mod health;
 pub mod html_cache;
+pub mod memory;
 pub mod newsletter;
 pub mod reload;
 pub mod serve;

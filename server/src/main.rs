@@ -19,6 +19,7 @@ use std::sync::Arc;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    server::memory::disable_transparent_huge_pages();
     // Set before the runtime starts any thread, so no thread can read the environment meanwhile.
     if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none() && option_env!("LEPTOS_OUTPUT_NAME").is_none() {
         std::env::set_var("LEPTOS_OUTPUT_NAME", "nourishvibes");
@@ -87,6 +88,8 @@ async fn run() -> ExitCode {
         tracing::warn!("content: {warning}");
     }
     tracing::info!(articles = content.article_count(), "content loaded");
+    // The load peaks far above what the store keeps: give the difference back (server/src/memory.rs).
+    server::memory::release_freed();
 
     let open_files = server::serve::raise_open_files_limit();
     let settings = match ServeSettings::from_lookup(|name| std::env::var(name).ok(), open_files) {

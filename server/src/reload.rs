@@ -49,6 +49,8 @@ impl Reloader {
         let outcome = self.live.reload();
         // After the swap: a page rendered from the old content can no longer be stored.
         self.cache.clear();
+        // The load's temporaries and, unless a request still reads it, the old store are freed.
+        crate::memory::release_freed();
         outcome
     }
 
