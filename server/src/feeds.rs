@@ -85,21 +85,9 @@ fn respond(document: &Arc<CachedPage>, request_headers: &HeaderMap) -> Response 
     document.respond_cacheable(request_headers)
 }
 
-/// Escapes text for XML element content and attribute values.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for XML element content and attribute values (the one escaper of the
+/// server's markup: `&#39;` for quotes is XML and HTML alike).
+pub use app::newsletter::weekly::render::escape as xml_escape;
 
 /// An Atom feed of `cards` (newest first) titled `title`, at `self_path`, linking to `page_path`.
 /// Every value written into it is escaped, the site URL and the content's keys too.

@@ -9,10 +9,13 @@
 
 use app::content::dates::Date;
 use app::content::live::LiveContent;
+use app::newsletter::weekly::render::escape;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use resvg::{tiny_skia, usvg};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
@@ -187,7 +190,7 @@ fn render(source: &Source, fonts: &Arc<usvg::fontdb::Database>) -> Result<Vec<u8
     } else {
         "image/jpeg"
     };
-    let svg = compose(&source.title, hero_type, &base64(&hero));
+    let svg = compose(&source.title, hero_type, &STANDARD.encode(&hero));
     let mut options = usvg::Options::default();
     options.fontdb = fonts.clone();
     let tree = usvg::Tree::from_str(&svg, &options).map_err(|error| error.to_string())?;
@@ -209,7 +212,7 @@ fn compose(title: &str, hero_type: &str, hero_base64: &str) -> String {
             format!(
                 r##"<text x="64" y="{}" font-family="DejaVu Sans, Liberation Sans, sans-serif" font-size="52" font-weight="bold" fill="#ffffff">{}</text>"##,
                 first_baseline + 60 * i as i32,
-                escape_xml(line)
+                escape(line)
             )
         })
         .collect();
@@ -238,26 +241,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines
-}
-
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -291,13 +274,6 @@ mod tests {
     #[test]
     fn wraps_titles_at_spaces() {
         assert_eq!(wrap("Vitamin D3 + K2: The Perfect Pair", 20), ["Vitamin D3 + K2: The", "Perfect Pair"]);
-    }
-
-    #[test]
-    fn base64_matches_the_standard_alphabet() {
-        assert_eq!(base64(b"Man"), "TWFu");
-        assert_eq!(base64(b"Ma"), "TWE=");
-        assert_eq!(base64(b"M"), "TQ==");
     }
 
     #[test]
