@@ -31,7 +31,18 @@ pub struct ContentSource {
 impl ContentSource {
     /// Loads and checks the folder as start-up does, the newsletter's notes and `[mail]` included.
     pub fn load(&self) -> Result<ContentStore, ContentErrors> {
-        let store = ContentStore::load(&self.dir, &self.site_url)?.showing_unpublished(self.show_unpublished);
+        self.checked(ContentStore::load(&self.dir, &self.site_url)?)
+    }
+
+    /// [`ContentSource::load`] again, taking the articles whose files did not change from
+    /// `previous` (see [`ContentStore::reload`]).
+    pub fn reload(&self, previous: &ContentStore) -> Result<ContentStore, ContentErrors> {
+        self.checked(ContentStore::reload(&self.dir, &self.site_url, previous)?)
+    }
+
+    /// `store` as shown, once the newsletter's notes check against it.
+    fn checked(&self, store: ContentStore) -> Result<ContentStore, ContentErrors> {
+        let store = store.showing_unpublished(self.show_unpublished);
         crate::newsletter::weekly::notes::check(&self.dir, &store).map_err(ContentErrors)?;
         Ok(store)
     }
@@ -104,7 +115,7 @@ impl LiveContent {
     pub fn reload(&self) -> Result<Reloaded, ContentErrors> {
         let _one_at_a_time = self.reloading.lock().unwrap_or_else(PoisonError::into_inner);
         let started = Instant::now();
-        let result = self.source.load();
+        let result = self.source.reload(&self.current());
         let outcome = match result {
             Ok(store) => {
                 // Reloads run one at a time, so this is the revision this reload ends with.

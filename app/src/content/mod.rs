@@ -19,7 +19,13 @@ pub mod live;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]
+mod parallel;
+#[cfg(feature = "ssr")]
 pub mod reading;
+#[cfg(feature = "ssr")]
+mod related;
+#[cfg(feature = "ssr")]
+mod reuse;
 #[cfg(feature = "ssr")]
 pub mod search;
 #[cfg(feature = "ssr")]
@@ -34,3 +40,5 @@ pub mod tips;
 pub mod trust;
 #[cfg(all(test, feature = "ssr"))]
 mod store_tests;
+#[cfg(all(test, feature = "ssr"))]
+mod reload_tests;

@@ -10,6 +10,10 @@ use super::api::{ArticleCard, SearchHit, SnippetPart};
 use super::grounding::{term_counts, with_stem, FastMap};
 use super::markdown::Passage;
 use rust_stemmers::{Algorithm, Stemmer};
+use std::sync::Arc;
+
+mod rebuild;
+pub use rebuild::IndexedDoc;
 
 const TITLE_WEIGHT: f64 = 4.0;
 const SUMMARY_WEIGHT: f64 = 2.0;
@@ -33,7 +37,8 @@ struct Occurrences {
 pub struct SearchDoc {
     /// Article slug.
     pub slug: String,
-    paragraphs: Paragraphs,
+    /// Shared with the index before a reload when the article did not change.
+    paragraphs: Arc<Paragraphs>,
     terms: DocTerms,
 }
 
@@ -166,7 +171,7 @@ impl SearchDoc {
             }
         }
         let terms = DocTerms::new(terms);
-        SearchDoc { slug: slug.to_string(), paragraphs: Paragraphs::new(paragraphs), terms }
+        SearchDoc { slug: slug.to_string(), paragraphs: Arc::new(Paragraphs::new(paragraphs)), terms }
     }
 }
 
@@ -250,6 +255,11 @@ impl SearchIndex {
                 });
             }
         }
+        SearchIndex::finish(docs, terms)
+    }
+
+    /// The index of `docs` and the postings of `terms`, weighed.
+    fn finish(docs: Vec<SearchDoc>, mut terms: FastMap<Box<str>, Term>) -> SearchIndex {
         let total = docs.len().max(1) as f64;
         for term in terms.values_mut() {
             term.idf = (1.0 + total / term.postings.len() as f64).ln();
@@ -259,6 +269,11 @@ impl SearchIndex {
         }
         terms.shrink_to_fit();
         SearchIndex { docs, terms, stemmer: Stemmer::create(Algorithm::English) }
+    }
+
+    /// The slugs of the indexed articles, in index order.
+    pub fn slugs(&self) -> impl Iterator<Item = &str> {
+        self.docs.iter().map(|doc| doc.slug.as_str())
     }
 
     /// The index taken apart (documents with their paragraphs, postings, idf), for measuring.

@@ -13,7 +13,10 @@ use super::front_matter::{
     split_front_matter, AuthorMatter, AuthorsFile, BlockMatter, CategoriesFile, DateInput, FrontMatter,
     PageMatter, SiteFile, TipsFile,
 };
-use super::search::{SearchDoc, SearchIndex};
+use super::parallel::parallel_map;
+use super::related::related_cards;
+use super::reuse::{fingerprint, shared_fingerprint, Origins};
+use super::search::{IndexedDoc, SearchDoc, SearchIndex};
 use super::stored::{SiteBlocks, StoredPage};
 use super::{markdown, reading, seo, tips, trust};
 use std::sync::Arc;
@@ -21,7 +24,6 @@ use rust_stemmers::{Algorithm, Stemmer};
 use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// All published content, ready to serve.
 #[derive(Clone, Debug)]
@@ -42,14 +44,29 @@ pub struct ContentStore {
     warnings: Vec<ContentError>,
     /// Which load of the folder this is (see [`ContentStore::generation`]).
     generation: u64,
+    /// What each article was loaded from, so that a reload can keep the unchanged ones.
+    origins: Origins,
 }
 
 impl ContentStore {
     /// Loads and checks everything under `dir`; on any problem returns all of them.
     /// `site_url` (no trailing slash) makes the canonical URLs and JSON-LD, once, here.
     pub fn load(dir: &Path, site_url: &str) -> Result<ContentStore, ContentErrors> {
+        ContentStore::load_after(dir, site_url, None)
+    }
+
+    /// [`ContentStore::load`] again, after `previous` was loaded from the same folder: an
+    /// article whose file and shared files are unchanged is taken from `previous` instead of
+    /// being parsed, rendered and grounded again (see [`super::reuse`]). The result is the
+    /// store a fresh load would make, with the same checks.
+    pub fn reload(dir: &Path, site_url: &str, previous: &ContentStore) -> Result<ContentStore, ContentErrors> {
+        ContentStore::load_after(dir, site_url, Some(previous))
+    }
+
+    fn load_after(dir: &Path, site_url: &str, previous: Option<&ContentStore>) -> Result<ContentStore, ContentErrors> {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
+        let shared = shared_fingerprint(dir, site_url);
         let authors: Option<AuthorsFile> = read_toml(&dir.join("authors.toml"), &mut errors);
         let site: Option<SiteFile> = read_toml(&dir.join("site.toml"), &mut errors);
         let tips_file: Option<TipsFile> = read_toml(&dir.join("tips.toml"), &mut errors);
@@ -68,41 +85,56 @@ impl ContentStore {
             }
         }
 
-        let mut pages: HashMap<String, ArticlePage> = HashMap::new();
+        let mut pages: HashMap<String, StoredPage> = HashMap::new();
         let mut sources: HashMap<String, PathBuf> = HashMap::new();
         // Slugs of every article whose front matter parsed, valid or not, so that a broken
         // article does not also make every tip linking to it look broken.
         let mut named_slugs = HashSet::new();
         let mut drafts = HashSet::new();
         let mut search_docs = Vec::new();
+        let mut origins = Origins::new(shared);
         let files = markdown_files(&dir.join("articles"), &mut errors);
         let blocks = site.as_ref().map(site_blocks).unwrap_or_default();
         let known = Known { authors: &authors, categories: &categories, site: site.as_ref(), blocks: &blocks };
+        let earlier = previous.map(Earlier::new);
         // Parsing, rendering and grounding an article is independent of every other article and
         // is most of the start-up time, so it runs on every core; the results are then taken in
         // file order, so errors, warnings and duplicate-slug reports come out as a serial load's.
-        let loaded = parallel_map(&files, |path| load_article_file(dir, path, &known, site_url));
+        let loaded = parallel_map(&files, |path| {
+            load_article_file(dir, path, &known, site_url, |bytes| earlier.as_ref()?.unchanged(shared, path, bytes))
+        });
         for (path, loaded) in files.into_iter().zip(loaded) {
             named_slugs.extend(loaded.named_slugs);
             errors.extend(loaded.errors);
             warnings.extend(loaded.warnings);
-            let Some((page, draft, search_doc)) = loaded.article else {
-                continue;
+            let (page, draft, search_doc) = match loaded.article {
+                Article::Failed => continue,
+                Article::Loaded(page, draft, search_doc) => (page, draft, IndexedDoc::New(search_doc)),
+                Article::Unchanged(kept) => {
+                    let Some(earlier) = &earlier else { continue };
+                    let Some((page, draft, search_doc)) = earlier.take(&kept) else { continue };
+                    named_slugs.insert(kept.clone());
+                    warnings.extend(earlier.warnings_of(&path));
+                    // The one check that looks past the file: its hero image may have gone.
+                    if let Err(reason) = check_hero_path(dir, page.meta.hero.src.trim_start_matches('/')) {
+                        errors.push(ContentError::new(&path, "hero.src", reason));
+                        continue;
+                    }
+                    (page, draft, search_doc)
+                }
             };
+            let slug = page.meta.slug.clone();
             search_docs.push(search_doc);
             if draft {
-                drafts.insert(page.slug.clone());
+                drafts.insert(slug.clone());
             }
-            if let Some(first) = sources.get(&page.slug) {
-                errors.push(ContentError::new(
-                    &path,
-                    "slug",
-                    format!("`{}` is already used by {}", page.slug, first.display()),
-                ));
+            if let Some(first) = sources.get(&slug) {
+                errors.push(ContentError::new(&path, "slug", format!("`{slug}` is already used by {}", first.display())));
                 continue;
             }
-            sources.insert(page.slug.clone(), path);
-            pages.insert(page.slug.clone(), page);
+            origins.insert(path.clone(), loaded.fingerprint, slug.clone());
+            sources.insert(slug.clone(), path);
+            pages.insert(slug, page);
         }
 
         let static_pages = load_static_pages(&dir.join("pages"), site_url, &mut errors);
@@ -116,16 +148,19 @@ impl ContentStore {
         let Some(site) = site else {
             return Err(ContentErrors(errors));
         };
-        let mut cards: Vec<ArticleCard> = pages.values().map(card_of).collect();
+        let mut cards: Vec<ArticleCard> = pages.values().map(|page| card_of(&page.meta)).collect();
         cards.sort_by(|a, b| b.published.iso.cmp(&a.published.iso).then(a.slug.cmp(&b.slug)));
-        let mut related = related_cards(&pages, &cards, &drafts);
-        let pages: HashMap<String, StoredPage> = pages
-            .into_iter()
-            .map(|(slug, page)| {
-                let related = related.remove(&slug).unwrap_or_default();
-                (slug, StoredPage::new(page, related))
-            })
-            .collect();
+        for (card, related) in cards.iter().zip(related_cards(&cards, &drafts)) {
+            if let Some(page) = pages.get_mut(&card.slug) {
+                page.related = related;
+            }
+        }
+        let search = match &earlier {
+            Some(earlier) => SearchIndex::rebuild(&earlier.store.search, search_docs),
+            None => SearchIndex::new(
+                search_docs.into_iter().filter_map(|doc| if let IndexedDoc::New(doc) = doc { Some(doc) } else { None }).collect(),
+            ),
+        };
         let categories = categories
             .into_iter()
             .map(|(key, category)| CategoryView { key, name: category.name, description: category.description })
@@ -145,12 +180,13 @@ impl ContentStore {
             show_unpublished: false,
             categories,
             authors,
-            search: Arc::new(SearchIndex::new(search_docs)),
+            search: Arc::new(search),
             tips,
             community,
             static_pages,
             warnings,
             generation: 0,
+            origins,
         })
     }
 
@@ -211,7 +247,7 @@ impl ContentStore {
     /// The page for `slug` without its body, related articles and site-wide texts (left
     /// empty), whatever its status: titles, heroes, authors and reviews, at no cost.
     pub fn article_meta(&self, slug: &str) -> Option<&ArticlePage> {
-        self.pages.get(slug).map(|page| &page.meta)
+        self.pages.get(slug).map(|page| &*page.meta)
     }
 
     /// The page for `slug` as readers get it on `today`: `None` if it is not public (unless
@@ -255,7 +291,7 @@ impl ContentStore {
     /// Every article page without its body, related articles and site-wide texts (see
     /// [`ContentStore::article_meta`]), in no particular order.
     pub fn pages(&self) -> impl Iterator<Item = &ArticlePage> {
-        self.pages.values().map(|page| &page.meta)
+        self.pages.values().map(|page| &*page.meta)
     }
 
     /// The site page served at `/{slug}`.
@@ -357,11 +393,17 @@ fn read_markdown_file<T: DeserializeOwned>(path: &Path, errors: &mut Vec<Content
     let text = std::fs::read_to_string(path)
         .map_err(|error| errors.push(ContentError::new(path, "(file)", format!("cannot be read: {error}"))))
         .ok()?;
-    let (front, body) = split_front_matter(&text)
+    let (matter, body) = parse_markdown(path, &text, errors)?;
+    Some((matter, body.to_string()))
+}
+
+/// The front matter and body of `text`, the Markdown file at `path`.
+fn parse_markdown<'t, T: DeserializeOwned>(path: &Path, text: &'t str, errors: &mut Vec<ContentError>) -> Option<(T, &'t str)> {
+    let (front, body) = split_front_matter(text)
         .map_err(|reason| errors.push(ContentError::new(path, "front matter", reason)))
         .ok()?;
     let matter = toml::from_str(front).map_err(|error| errors.push(toml_error(path, "front matter", &error))).ok()?;
-    Some((matter, body.to_string()))
+    Some((matter, body))
 }
 
 fn markdown_files(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<PathBuf> {
@@ -397,59 +439,97 @@ struct LoadedArticle {
     named_slugs: HashSet<String>,
     errors: Vec<ContentError>,
     warnings: Vec<ContentError>,
-    /// The page (with its site URLs), draft flag and search entry, when the file has no errors.
-    article: Option<(ArticlePage, bool, SearchDoc)>,
+    /// Fingerprint of the file's bytes (see [`super::reuse`]).
+    fingerprint: u64,
+    article: Article,
 }
 
-/// Loads one article file on its own, so that files can load in parallel.
-fn load_article_file(dir: &Path, path: &Path, known: &Known, site_url: &str) -> LoadedArticle {
+/// The article a file gave.
+enum Article {
+    /// None: the file has errors (in [`LoadedArticle::errors`]).
+    Failed,
+    /// The page (with its site URLs), draft flag and search entry.
+    Loaded(StoredPage, bool, SearchDoc),
+    /// The file is unchanged since the previous load, which gave the article with this slug.
+    Unchanged(String),
+}
+
+/// Loads one article file on its own, so that files can load in parallel; `unchanged` says,
+/// from the fingerprint of the file's bytes, whether the previous load gave it (and as which slug).
+fn load_article_file<'a>(
+    dir: &Path,
+    path: &Path,
+    known: &Known,
+    site_url: &str,
+    unchanged: impl FnOnce(u64) -> Option<&'a str>,
+) -> LoadedArticle {
     let (mut named_slugs, mut errors, mut warnings) = (HashSet::new(), Vec::new(), Vec::new());
-    let article = load_article(dir, path, known, &mut named_slugs, &mut errors, &mut warnings)
-        .map(|(page, draft, search_doc)| (seo::with_site_url(page, site_url), draft, search_doc));
-    LoadedArticle { named_slugs, errors, warnings, article }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            errors.push(ContentError::new(path, "(file)", format!("cannot be read: {error}")));
+            return LoadedArticle { named_slugs, errors, warnings, fingerprint: 0, article: Article::Failed };
+        }
+    };
+    let fingerprint = fingerprint(&bytes);
+    if let Some(slug) = unchanged(fingerprint) {
+        return LoadedArticle { named_slugs, errors, warnings, fingerprint, article: Article::Unchanged(slug.to_string()) };
+    }
+    let article = match String::from_utf8(bytes) {
+        Ok(text) => load_article(dir, path, &text, known, &mut named_slugs, &mut errors, &mut warnings)
+            .map_or(Article::Failed, |(page, draft, search_doc)| {
+                Article::Loaded(StoredPage::new(seo::with_site_url(page, site_url)), draft, search_doc)
+            }),
+        Err(_) => {
+            errors.push(ContentError::new(path, "(file)", "cannot be read: it is not UTF-8 text"));
+            Article::Failed
+        }
+    };
+    LoadedArticle { named_slugs, errors, warnings, fingerprint, article }
 }
 
-/// `work` applied to every item, spread over the machine's cores; results in the items' order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
-    if threads <= 1 {
-        return items.iter().map(work).collect();
+/// The store before a reload, as the reload takes unchanged articles from it.
+struct Earlier<'a> {
+    store: &'a ContentStore,
+    /// Each article's position in the earlier search index, by slug.
+    indexed: HashMap<&'a str, usize>,
+}
+
+impl<'a> Earlier<'a> {
+    fn new(store: &'a ContentStore) -> Earlier<'a> {
+        Earlier { store, indexed: store.search.slugs().enumerate().map(|(i, slug)| (slug, i)).collect() }
     }
-    // Each thread takes the next item when it is done with one: articles differ in length, so
-    // fixed chunks could leave a core idle while another works through the long ones.
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(index) else { break out };
-                        out.push((index, work(item)));
-                    }
-                })
-            })
-            .collect();
-        // A panic in a worker is a bug; pass it on as if the work had run on this thread.
-        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
-    done.sort_unstable_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, result)| result).collect()
+
+    /// Whether `path` loaded unchanged before (see [`Origins::unchanged`]), and as which slug.
+    fn unchanged(&self, shared: u64, path: &Path, bytes: u64) -> Option<&'a str> {
+        self.store.origins.unchanged(shared, path, bytes)
+    }
+
+    /// The earlier article `slug`: its page, draft flag and place in the earlier index.
+    fn take(&self, slug: &str) -> Option<(StoredPage, bool, IndexedDoc)> {
+        let page = self.store.pages.get(slug)?.clone();
+        let indexed = *self.indexed.get(slug)?;
+        Some((page, self.store.drafts.contains(slug), IndexedDoc::Kept(indexed)))
+    }
+
+    /// The warnings the earlier load gave for `path`.
+    fn warnings_of<'b>(&'b self, path: &'b Path) -> impl Iterator<Item = ContentError> + 'b {
+        self.store.warnings.iter().filter(move |warning| warning.file == path).cloned()
+    }
 }
 
 /// Loads one article; returns it with its draft flag.
 fn load_article(
     dir: &Path,
     path: &Path,
+    text: &str,
     known: &Known,
     named_slugs: &mut HashSet<String>,
     errors: &mut Vec<ContentError>,
     warnings: &mut Vec<ContentError>,
 ) -> Option<(ArticlePage, bool, SearchDoc)> {
     let (authors, site) = (known.authors, known.site);
-    let (matter, body): (FrontMatter, String) = read_markdown_file(path, errors)?;
-    let body = body.as_str();
+    let (matter, body): (FrontMatter, &str) = parse_markdown(path, text, errors)?;
     named_slugs.insert(matter.slug.clone());
     let before = errors.len();
     let mut fail = |field: &str, reason: String| errors.push(ContentError::new(path, field, reason));
@@ -670,64 +750,6 @@ fn site_blocks(site: &SiteFile) -> SiteBlocks {
         medical: block("medical-disclaimer".into(), &site.disclosures.medical),
         newsletter: NewsletterCta { heading: site.newsletter.heading.clone(), text: site.newsletter.text.clone() },
     }
-}
-
-/// Related articles a page shows at most.
-const RELATED: usize = 3;
-
-/// Each page's related articles (indexes into `cards`): same category and shared tags score,
-/// drafts never appear.
-fn related_cards(
-    pages: &HashMap<String, ArticlePage>,
-    cards: &[ArticleCard],
-    drafts: &HashSet<String>,
-) -> HashMap<String, Box<[u32]>> {
-    // Public cards by category and by tag (indexes into `cards`, so newest first): each page
-    // scores only the articles it shares something with, not every card in the catalogue.
-    let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, card) in cards.iter().enumerate().filter(|(_, card)| !drafts.contains(&card.slug)) {
-        by_category.entry(&card.category).or_default().push(i);
-        for tag in &card.tags {
-            by_tag.entry(tag).or_default().push(i);
-        }
-    }
-    let mut scores = vec![0usize; cards.len()];
-    let mut related = HashMap::with_capacity(pages.len());
-    // Each page's own card, found once: comparing slugs for every candidate was most of the
-    // memcmp time of a 10,000-article load.
-    let own: HashMap<&str, usize> = cards.iter().enumerate().map(|(i, card)| (card.slug.as_str(), i)).collect();
-    for page in pages.values() {
-        let own = own.get(page.slug.as_str()).copied();
-        let mut tags: Vec<&str> = page.tags.iter().map(String::as_str).collect();
-        tags.sort_unstable();
-        tags.dedup();
-        let same_category = by_category.get(page.category.as_str()).into_iter().flatten().map(|&i| (i, 3));
-        let shared_tag = tags.iter().filter_map(|tag| by_tag.get(tag)).flatten().map(|&i| (i, 1));
-        let mut scored: Vec<usize> = Vec::new();
-        for (i, points) in same_category.chain(shared_tag) {
-            if Some(i) == own {
-                continue;
-            }
-            if scores[i] == 0 {
-                scored.push(i);
-            }
-            scores[i] += points;
-        }
-        // Highest score first; among equal scores, newest first. Only the best three are kept,
-        // so they are picked, not sorted out of the whole list: with 10,000 articles in six
-        // topics each page shares its topic with about 1,700, and sorting those for every page
-        // was a sixth of the load time.
-        let order = |a: &usize, b: &usize| scores[*b].cmp(&scores[*a]).then(a.cmp(b));
-        if scored.len() > RELATED {
-            scored.select_nth_unstable_by(RELATED - 1, order);
-        }
-        let mut best: Vec<usize> = scored.iter().take(RELATED).copied().collect();
-        best.sort_unstable_by(order);
-        related.insert(page.slug.clone(), best.into_iter().map(|i| i as u32).collect());
-        scored.iter().for_each(|&i| scores[i] = 0);
-    }
-    related
 }
 
 /// Links the overview's sentences to paragraphs and the takeaways to sections; quotes an

@@ -7,6 +7,7 @@
 //! page is rendered (once per page per day: the page cache keeps the result).
 
 use super::api::{ArticleCard, ArticlePage, NewsletterCta, TextBlock};
+use std::sync::Arc;
 
 /// Ids of the two disclosures an article may carry.
 const AFFILIATE: &str = "affiliate-disclosure";
@@ -36,13 +37,14 @@ impl SiteBlocks {
     }
 }
 
-/// One article as the store keeps it.
+/// One article as the store keeps it. The page and body are shared, not copied, between the
+/// stores before and after a reload that left the article's file unchanged.
 #[derive(Clone, Debug)]
 pub(super) struct StoredPage {
     /// The page without its body, related articles and site-wide texts (left empty).
-    pub meta: ArticlePage,
+    pub meta: Arc<ArticlePage>,
     /// The body HTML, LZ4 with its length in front.
-    body: Box<[u8]>,
+    body: Arc<[u8]>,
     /// Related articles, best first: indexes into the store's cards.
     pub related: Box<[u32]>,
     affiliate: bool,
@@ -50,20 +52,21 @@ pub(super) struct StoredPage {
 }
 
 impl StoredPage {
-    /// Keeps `page`, whose site-wide texts are those of `blocks`.
-    pub fn new(mut page: ArticlePage, related: Box<[u32]>) -> StoredPage {
-        let body = lz4_flex::compress_prepend_size(std::mem::take(&mut page.body_html).as_bytes()).into_boxed_slice();
+    /// Keeps `page`, whose site-wide texts are those of the store's [`SiteBlocks`]; its related
+    /// articles are set once every article is loaded.
+    pub fn new(mut page: ArticlePage) -> StoredPage {
+        let body = lz4_flex::compress_prepend_size(std::mem::take(&mut page.body_html).as_bytes()).into();
         let has = |id: &str| page.disclosures.iter().any(|block| block.id == id);
         let (affiliate, medical) = (has(AFFILIATE), has(MEDICAL));
         page.disclosures = Vec::new();
         page.editorial = Vec::new();
         page.newsletter = NewsletterCta::default();
         page.related = Vec::new();
-        StoredPage { meta: page, body, related, affiliate, medical }
+        StoredPage { meta: Arc::new(page), body, related: Box::default(), affiliate, medical }
     }
 
     /// The compressed body, and the rest (for measuring).
-    pub fn into_parts(self) -> (Box<[u8]>, (ArticlePage, Box<[u32]>)) {
+    pub fn into_parts(self) -> (Arc<[u8]>, (Arc<ArticlePage>, Box<[u32]>)) {
         (self.body, (self.meta, self.related))
     }
 
@@ -88,7 +91,7 @@ impl StoredPage {
             editorial: blocks.editorial.clone(),
             disclosures: blocks.disclosures(self.affiliate, self.medical),
             newsletter: blocks.newsletter.clone(),
-            ..self.meta.clone()
+            ..(*self.meta).clone()
         }
     }
 }

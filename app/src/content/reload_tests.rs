@@ -1,0 +1,105 @@
+//! Reload tests: a reload that takes unchanged articles from the store before it gives exactly
+//! the store a fresh load would, and still runs the checks that look past an article's file.
+
+use super::dates::Date;
+use super::store::ContentStore;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const SITE_URL: &str = "https://nourishvibes.example";
+
+/// A copy of the site's content in a folder of its own.
+fn content_copy(name: &str) -> PathBuf {
+    fn copy_dir(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("nv-reload-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"), &dir);
+    dir
+}
+
+/// Rewrites the file at `path`, replacing the first `from` with `to`.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} does not contain {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Asserts that `a` and `b` show readers the same articles, lists, warnings and search results.
+fn assert_same_site(a: &ContentStore, b: &ContentStore) {
+    let today = Date::today_utc();
+    assert_eq!(a.article_cards(), b.article_cards());
+    for card in a.article_cards() {
+        assert_eq!(a.article_page(&card.slug), b.article_page(&card.slug), "{}", card.slug);
+    }
+    assert_eq!(a.warnings(), b.warnings());
+    for query in ["magnesium", "zebrafish", "sleep quality", "vitamin k2 calcium", "fibre", "extra"] {
+        assert_eq!(a.search(query, today, 20), b.search(query, today, 20), "search {query:?}");
+    }
+}
+
+#[test]
+fn a_reload_after_edits_gives_the_store_a_fresh_load_gives() {
+    let dir = content_copy("same");
+    let articles = dir.join("articles");
+    let extra = articles.join("magnesium-extra.md");
+    fs::copy(articles.join("magnesium-supplements.md"), &extra).unwrap();
+    edit(&extra, "slug = \"magnesium-supplements\"", "slug = \"magnesium-extra\"");
+    edit(&extra, "title = \"Magnesium Supplements:", "title = \"Extra Magnesium Supplements:");
+    let before = ContentStore::load(&dir, SITE_URL).unwrap();
+    assert!(before.article_meta("magnesium-extra").is_some());
+
+    // One article edited, one deleted, one added, the rest unchanged.
+    edit(&articles.join("vitamin-d3-k2.md"), "## ", "Zebrafish studies of vitamin K2 are a curiosity.\n\n## ");
+    fs::remove_file(&extra).unwrap();
+    let added = articles.join("magnesium-added.md");
+    fs::copy(articles.join("magnesium-supplements.md"), &added).unwrap();
+    edit(&added, "slug = \"magnesium-supplements\"", "slug = \"magnesium-added\"");
+    let reloaded = ContentStore::reload(&dir, SITE_URL, &before).unwrap();
+    let fresh = ContentStore::load(&dir, SITE_URL).unwrap();
+
+    assert_same_site(&reloaded, &fresh);
+    let today = Date::today_utc();
+    let found: Vec<String> = reloaded.search("zebrafish", today, 10).into_iter().map(|hit| hit.card.slug).collect();
+    assert_eq!(found, ["vitamin-d3-k2"], "the edited article is indexed anew");
+    assert!(reloaded.article_meta("magnesium-extra").is_none(), "the deleted article is gone");
+    assert!(reloaded.search("extra", today, 10).iter().all(|hit| hit.card.slug != "magnesium-extra"));
+    assert!(reloaded.article_meta("magnesium-added").is_some());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn editing_a_shared_file_changes_every_article_that_shows_it() {
+    let dir = content_copy("shared");
+    let before = ContentStore::load(&dir, SITE_URL).unwrap();
+    assert_eq!(before.article_page("magnesium-supplements").unwrap().author.name, "Maya Patel");
+    edit(&dir.join("authors.toml"), "name = \"Maya Patel\"", "name = \"Maya R. Patel\"");
+    let reloaded = ContentStore::reload(&dir, SITE_URL, &before).unwrap();
+    assert_eq!(reloaded.article_page("magnesium-supplements").unwrap().author.name, "Maya R. Patel");
+    assert_same_site(&reloaded, &ContentStore::load(&dir, SITE_URL).unwrap());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_unchanged_article_whose_hero_image_is_gone_fails_the_reload() {
+    let dir = content_copy("hero");
+    let before = ContentStore::load(&dir, SITE_URL).unwrap();
+    fs::remove_file(dir.join("images/magnesium-supplements.svg")).unwrap();
+    let errors = ContentStore::reload(&dir, SITE_URL, &before).unwrap_err();
+    let article = dir.join("articles/magnesium-supplements.md");
+    assert!(
+        errors.0.iter().any(|error| error.file == article && error.field == "hero.src"),
+        "{errors}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,77 @@
+//! What a reload may take from the store before it: an article whose file holds the same bytes,
+//! loaded with the same shared files (authors, categories, site texts) and site URL, comes out
+//! of loading exactly as before, so it is not parsed, rendered and grounded again. Only the
+//! checks that look past the article's own file (its hero image, duplicate slugs, tips that
+//! link to it) run again for it.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+use std::path::{Path, PathBuf};
+
+/// The files that every article is loaded against: a change to any of them reloads every article.
+const SHARED_FILES: [&str; 3] = ["authors.toml", "categories.toml", "site.toml"];
+
+/// What each article of a store was loaded from.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Origins {
+    /// Fingerprint of the shared files and the site URL.
+    shared: u64,
+    /// Per article file: the fingerprint of its bytes and the slug it loaded as.
+    files: HashMap<PathBuf, (u64, String)>,
+}
+
+impl Origins {
+    /// Origins of a load against shared files with fingerprint `shared` (see [`shared_fingerprint`]).
+    pub fn new(shared: u64) -> Origins {
+        Origins { shared, files: HashMap::new() }
+    }
+
+    /// Records that `path`, with bytes of fingerprint `bytes`, loaded as the article `slug`.
+    pub fn insert(&mut self, path: PathBuf, bytes: u64, slug: String) {
+        self.files.insert(path, (bytes, slug));
+    }
+
+    /// The slug `path` loaded as, if these origins were loaded against the same shared files
+    /// (`shared`) and the file's bytes still have fingerprint `bytes`.
+    pub fn unchanged(&self, shared: u64, path: &Path, bytes: u64) -> Option<&str> {
+        match self.files.get(path) {
+            Some((before, slug)) if self.shared == shared && *before == bytes => Some(slug),
+            _ => None,
+        }
+    }
+}
+
+/// A fingerprint of `bytes` (64 bits: an edit that keeps it is not a practical worry).
+pub(super) fn fingerprint(bytes: &[u8]) -> u64 {
+    let mut hasher = foldhash::quality::FixedState::with_seed(0x6e76_636f_6e74_656e).build_hasher();
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
+}
+
+/// A fingerprint of the shared files under `dir` (a missing one counts as empty) and `site_url`.
+pub(super) fn shared_fingerprint(dir: &Path, site_url: &str) -> u64 {
+    let mut all = Vec::new();
+    for name in SHARED_FILES {
+        let bytes = std::fs::read(dir.join(name)).unwrap_or_default();
+        all.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        all.extend_from_slice(&bytes);
+    }
+    all.extend_from_slice(site_url.as_bytes());
+    fingerprint(&all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_article_is_unchanged_only_with_the_same_bytes_and_shared_files() {
+        let mut origins = Origins::new(7);
+        origins.insert(PathBuf::from("a.md"), fingerprint(b"one"), "a".into());
+        assert_eq!(origins.unchanged(7, Path::new("a.md"), fingerprint(b"one")), Some("a"));
+        assert_eq!(origins.unchanged(7, Path::new("a.md"), fingerprint(b"one!")), None, "edited");
+        assert_eq!(origins.unchanged(8, Path::new("a.md"), fingerprint(b"one")), None, "shared files edited");
+        assert_eq!(origins.unchanged(7, Path::new("b.md"), fingerprint(b"one")), None, "another file");
+    }
+}
