@@ -11,6 +11,9 @@ use app::state::{AppState, SiteConfig};
 use leptos::prelude::{get_configuration, LeptosOptions};
 use server::config::Config;
 use server::serve::ServeSettings;
+
+/// The content cache's file in the data dir (app/src/content/load_cache.rs).
+const CONTENT_CACHE_FILE: &str = "content-cache.bin";
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -67,10 +70,15 @@ async fn run() -> ExitCode {
         }
     };
 
+    if let Err(error) = std::fs::create_dir_all(&config.data_dir) {
+        eprintln!("error: cannot create data dir {}: {error}", config.data_dir.display());
+        return ExitCode::FAILURE;
+    }
     let source = ContentSource {
         dir: config.content_dir.clone(),
         site_url: config.site_url.clone(),
         show_unpublished: config.show_drafts,
+        cache: Some(config.data_dir.join(CONTENT_CACHE_FILE)),
     };
     let live = match LiveContent::load(source) {
         Ok(live) => Arc::new(live),
@@ -79,10 +87,6 @@ async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Err(error) = std::fs::create_dir_all(&config.data_dir) {
-        eprintln!("error: cannot create data dir {}: {error}", config.data_dir.display());
-        return ExitCode::FAILURE;
-    }
     let content = live.current();
     for warning in content.warnings() {
         tracing::warn!("content: {warning}");

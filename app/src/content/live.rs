@@ -26,12 +26,34 @@ pub struct ContentSource {
     pub site_url: String,
     /// Whether drafts and scheduled articles are shown (development).
     pub show_unpublished: bool,
+    /// The content cache to start from and keep up to date (see [`super::load_cache`]); `None`
+    /// loads every article from its file.
+    pub cache: Option<PathBuf>,
 }
 
 impl ContentSource {
     /// Loads and checks the folder as start-up does, the newsletter's notes and `[mail]` included.
     pub fn load(&self) -> Result<ContentStore, ContentErrors> {
-        self.checked(ContentStore::load(&self.dir, &self.site_url)?)
+        let Some(cache) = &self.cache else {
+            return self.checked(ContentStore::load(&self.dir, &self.site_url)?);
+        };
+        let (store, new_cache) = ContentStore::load_cached(&self.dir, &self.site_url, cache)?;
+        let store = self.checked(store)?;
+        if let Some(new_cache) = new_cache {
+            // Written beside serving: the next start needs it, this one does not wait for it.
+            let path = cache.clone();
+            let spawned = std::thread::Builder::new().name("content-cache".into()).spawn(move || {
+                let started = Instant::now();
+                match new_cache.write(&path) {
+                    Ok(()) => tracing::info!(path = %path.display(), took_ms = started.elapsed().as_millis() as u64, "content cache written"),
+                    Err(error) => tracing::warn!(path = %path.display(), %error, "cannot write the content cache (the next start loads every article)"),
+                }
+            });
+            if let Err(error) = spawned {
+                tracing::warn!(%error, "cannot start writing the content cache");
+            }
+        }
+        Ok(store)
     }
 
     /// [`ContentSource::load`] again, taking the articles whose files did not change from
@@ -184,7 +206,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("nv-live-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"), &dir);
-        let source = ContentSource { dir: dir.clone(), site_url: "https://x.example".into(), show_unpublished: false };
+        let source =
+            ContentSource { dir: dir.clone(), site_url: "https://x.example".into(), show_unpublished: false, cache: None };
         let live = LiveContent::load(source).unwrap();
         let article = dir.join("articles/vitamin-d3-k2.md");
         let title = |live: &LiveContent| live.current().article_page("vitamin-d3-k2").unwrap().title.clone();

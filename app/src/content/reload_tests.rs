@@ -103,3 +103,58 @@ fn an_unchanged_article_whose_hero_image_is_gone_fails_the_reload() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_start_from_the_content_cache_gives_the_store_a_fresh_load_gives() {
+    let dir = content_copy("cache");
+    let cache = dir.join("content-cache.bin");
+    let (first, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
+    new_cache.expect("no cache yet: one to write").write(&cache).unwrap();
+    assert_same_site(&first, &ContentStore::load(&dir, SITE_URL).unwrap());
+
+    // Nothing changed: every article comes from the cache, so there is nothing to rewrite.
+    let (again, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
+    assert!(new_cache.is_none(), "every article was in the cache");
+    assert_same_site(&again, &first);
+
+    // One article edited: it alone is loaded from its file, and the cache is rewritten.
+    edit(&dir.join("articles/vitamin-d3-k2.md"), "## ", "Zebrafish studies of vitamin K2 are a curiosity.\n\n## ");
+    let (edited, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
+    new_cache.expect("an article changed").write(&cache).unwrap();
+    assert_same_site(&edited, &ContentStore::load(&dir, SITE_URL).unwrap());
+    let found: Vec<String> = edited.search("zebrafish", Date::today_utc(), 10).into_iter().map(|hit| hit.card.slug).collect();
+    assert_eq!(found, ["vitamin-d3-k2"]);
+
+    // A shared file edited: no entry is trusted.
+    edit(&dir.join("authors.toml"), "name = \"Maya Patel\"", "name = \"Maya R. Patel\"");
+    let (renamed, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
+    assert!(new_cache.is_some());
+    assert_eq!(renamed.article_page("magnesium-supplements").unwrap().author.name, "Maya R. Patel");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_damaged_cache_is_not_used_and_cached_articles_are_still_checked() {
+    let dir = content_copy("damaged");
+    let cache = dir.join("content-cache.bin");
+    let (_, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
+    new_cache.unwrap().write(&cache).unwrap();
+    let whole = fs::read(&cache).unwrap();
+    let fresh = ContentStore::load(&dir, SITE_URL).unwrap();
+    // The last byte is inside the last article's compressed paragraphs: it still decodes.
+    let mut flipped = whole.clone();
+    *flipped.last_mut().unwrap() ^= 0x01;
+    for damaged in [whole[..whole.len() / 2].to_vec(), whole.iter().map(|b| b ^ 0x5a).collect(), b"NVCACHE1".to_vec(), flipped] {
+        fs::write(&cache, &damaged).unwrap();
+        let (store, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
+        assert!(new_cache.is_some(), "a damaged cache is replaced");
+        assert_same_site(&store, &fresh);
+    }
+
+    fs::write(&cache, &whole).unwrap();
+    fs::remove_file(dir.join("images/magnesium-supplements.svg")).unwrap();
+    let errors = ContentStore::load_cached(&dir, SITE_URL, &cache).map(|_| ()).unwrap_err();
+    let article = dir.join("articles/magnesium-supplements.md");
+    assert!(errors.0.iter().any(|error| error.file == article && error.field == "hero.src"), "{errors}");
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -12,7 +12,9 @@ use super::markdown::Passage;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::Arc;
 
+mod cached;
 mod rebuild;
+pub use cached::CachedDoc;
 pub use rebuild::IndexedDoc;
 
 const TITLE_WEIGHT: f64 = 4.0;
@@ -45,7 +47,7 @@ pub struct SearchDoc {
 /// An article's terms from indexing it until [`SearchIndex::new`] takes them into its postings:
 /// one string and two lists per article. As a map with a `String` and a `Vec` per term, the
 /// 10,000 articles' terms waiting for the index were most of the load's 611 MiB peak.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct DocTerms {
     /// The terms, one after another.
     text: String,
@@ -55,7 +57,7 @@ struct DocTerms {
 }
 
 /// One term of a [`DocTerms`]: where it ends there, and its counts as the index keeps them.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 struct DocTerm {
     text_end: u32,
     paragraphs_end: u32,

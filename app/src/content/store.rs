@@ -15,6 +15,7 @@ use super::front_matter::{
 };
 use super::parallel::parallel_map;
 use super::related::related_cards;
+use super::load_cache::{Blob, CachedArticle, LoadCache, NewCache};
 use super::reuse::{fingerprint, shared_fingerprint, Origins};
 use super::search::{IndexedDoc, SearchDoc, SearchIndex};
 use super::stored::{SiteBlocks, StoredPage};
@@ -52,7 +53,7 @@ impl ContentStore {
     /// Loads and checks everything under `dir`; on any problem returns all of them.
     /// `site_url` (no trailing slash) makes the canonical URLs and JSON-LD, once, here.
     pub fn load(dir: &Path, site_url: &str) -> Result<ContentStore, ContentErrors> {
-        ContentStore::load_after(dir, site_url, None)
+        ContentStore::load_reusing(dir, site_url, Reuse::Nothing).map(|(store, _)| store)
     }
 
     /// [`ContentStore::load`] again, after `previous` was loaded from the same folder: an
@@ -60,10 +61,21 @@ impl ContentStore {
     /// being parsed, rendered and grounded again (see [`super::reuse`]). The result is the
     /// store a fresh load would make, with the same checks.
     pub fn reload(dir: &Path, site_url: &str, previous: &ContentStore) -> Result<ContentStore, ContentErrors> {
-        ContentStore::load_after(dir, site_url, Some(previous))
+        ContentStore::load_reusing(dir, site_url, Reuse::Earlier(Earlier::new(previous))).map(|(store, _)| store)
     }
 
-    fn load_after(dir: &Path, site_url: &str, previous: Option<&ContentStore>) -> Result<ContentStore, ContentErrors> {
+    /// [`ContentStore::load`] taking the articles whose files did not change from the content
+    /// cache at `cache` (see [`super::load_cache`]); also returns the cache to write for this
+    /// load, unless the one there already holds exactly it.
+    pub fn load_cached(dir: &Path, site_url: &str, cache: &Path) -> Result<(ContentStore, Option<NewCache>), ContentErrors> {
+        let shared = shared_fingerprint(dir, site_url);
+        match LoadCache::open(cache, shared) {
+            Some(cache) => ContentStore::load_reusing(dir, site_url, Reuse::Disk(Some(&cache))),
+            None => ContentStore::load_reusing(dir, site_url, Reuse::Disk(None)),
+        }
+    }
+
+    fn load_reusing(dir: &Path, site_url: &str, reuse: Reuse) -> Result<(ContentStore, Option<NewCache>), ContentErrors> {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let shared = shared_fingerprint(dir, site_url);
@@ -96,34 +108,40 @@ impl ContentStore {
         let files = markdown_files(&dir.join("articles"), &mut errors);
         let blocks = site.as_ref().map(site_blocks).unwrap_or_default();
         let known = Known { authors: &authors, categories: &categories, site: site.as_ref(), blocks: &blocks };
-        let earlier = previous.map(Earlier::new);
+        let mut cache_entries = Vec::new();
         // Parsing, rendering and grounding an article is independent of every other article and
         // is most of the start-up time, so it runs on every core; the results are then taken in
         // file order, so errors, warnings and duplicate-slug reports come out as a serial load's.
-        let loaded = parallel_map(&files, |path| {
-            load_article_file(dir, path, &known, site_url, |bytes| earlier.as_ref()?.unchanged(shared, path, bytes))
-        });
+        let loaded = parallel_map(&files, |path| load_article_file(dir, path, &known, site_url, shared, &reuse));
+        let fresh = loaded.iter().filter(|loaded| matches!(loaded.article, Article::Loaded(..))).count();
         for (path, loaded) in files.into_iter().zip(loaded) {
             named_slugs.extend(loaded.named_slugs);
             errors.extend(loaded.errors);
             warnings.extend(loaded.warnings);
-            let (page, draft, search_doc) = match loaded.article {
+            // Whether the article comes from an earlier load rather than from its file now.
+            let (page, draft, search_doc, blob, reused) = match loaded.article {
                 Article::Failed => continue,
-                Article::Loaded(page, draft, search_doc) => (page, draft, IndexedDoc::New(search_doc)),
+                Article::Loaded(page, draft, search_doc, blob) => (page, draft, IndexedDoc::New(search_doc), blob, false),
+                Article::Cached(cached, blob) => {
+                    warnings.extend(cached.warnings);
+                    (cached.page, cached.draft, IndexedDoc::New(cached.search_doc), Some(blob), true)
+                }
                 Article::Unchanged(kept) => {
-                    let Some(earlier) = &earlier else { continue };
+                    let Reuse::Earlier(earlier) = &reuse else { continue };
                     let Some((page, draft, search_doc)) = earlier.take(&kept) else { continue };
-                    named_slugs.insert(kept.clone());
                     warnings.extend(earlier.warnings_of(&path));
-                    // The one check that looks past the file: its hero image may have gone.
-                    if let Err(reason) = check_hero_path(dir, page.meta.hero.src.trim_start_matches('/')) {
-                        errors.push(ContentError::new(&path, "hero.src", reason));
-                        continue;
-                    }
-                    (page, draft, search_doc)
+                    (page, draft, search_doc, None, true)
                 }
             };
             let slug = page.meta.slug.clone();
+            if reused {
+                named_slugs.insert(slug.clone());
+                // The one check that looks past the file: its hero image may have gone.
+                if let Err(reason) = check_hero_path(dir, page.meta.hero.src.trim_start_matches('/')) {
+                    errors.push(ContentError::new(&path, "hero.src", reason));
+                    continue;
+                }
+            }
             search_docs.push(search_doc);
             if draft {
                 drafts.insert(slug.clone());
@@ -131,6 +149,9 @@ impl ContentStore {
             if let Some(first) = sources.get(&slug) {
                 errors.push(ContentError::new(&path, "slug", format!("`{slug}` is already used by {}", first.display())));
                 continue;
+            }
+            if let Some(blob) = blob {
+                cache_entries.push((path.clone(), loaded.fingerprint, blob));
             }
             origins.insert(path.clone(), loaded.fingerprint, slug.clone());
             sources.insert(slug.clone(), path);
@@ -155,11 +176,18 @@ impl ContentStore {
                 page.related = related;
             }
         }
-        let search = match &earlier {
-            Some(earlier) => SearchIndex::rebuild(&earlier.store.search, search_docs),
-            None => SearchIndex::new(
+        let search = match &reuse {
+            Reuse::Earlier(earlier) => SearchIndex::rebuild(&earlier.store.search, search_docs),
+            _ => SearchIndex::new(
                 search_docs.into_iter().filter_map(|doc| if let IndexedDoc::New(doc) = doc { Some(doc) } else { None }).collect(),
             ),
+        };
+        // Rewritten only when it would change: an article loaded anew, or one gone.
+        let new_cache = match &reuse {
+            Reuse::Disk(cache) if fresh > 0 || cache.is_none_or(|cache| cache.len() != cache_entries.len()) => {
+                Some(NewCache::new(shared, cache_entries))
+            }
+            _ => None,
         };
         let categories = categories
             .into_iter()
@@ -172,7 +200,7 @@ impl ContentStore {
             privacy: site.community.privacy,
             benefits: site.community.benefits,
         };
-        Ok(ContentStore {
+        let store = ContentStore {
             pages,
             blocks,
             cards,
@@ -187,7 +215,8 @@ impl ContentStore {
             warnings,
             generation: 0,
             origins,
-        })
+        };
+        Ok((store, new_cache))
     }
 
     /// Shows drafts and scheduled articles (development) or hides them (production, the default).
@@ -448,21 +477,28 @@ struct LoadedArticle {
 enum Article {
     /// None: the file has errors (in [`LoadedArticle::errors`]).
     Failed,
-    /// The page (with its site URLs), draft flag and search entry.
-    Loaded(StoredPage, bool, SearchDoc),
+    /// The page (with its site URLs), draft flag and search entry, loaded from the file, and
+    /// its entry for the content cache when one is written.
+    Loaded(StoredPage, bool, SearchDoc, Option<Blob>),
+    /// The file is unchanged since the content cache was written, which holds this article.
+    Cached(CachedArticle, Blob),
     /// The file is unchanged since the previous load, which gave the article with this slug.
     Unchanged(String),
 }
 
-/// Loads one article file on its own, so that files can load in parallel; `unchanged` says,
-/// from the fingerprint of the file's bytes, whether the previous load gave it (and as which slug).
-fn load_article_file<'a>(
-    dir: &Path,
-    path: &Path,
-    known: &Known,
-    site_url: &str,
-    unchanged: impl FnOnce(u64) -> Option<&'a str>,
-) -> LoadedArticle {
+/// What a load takes from earlier loads.
+enum Reuse<'a> {
+    /// Nothing: every article is loaded from its file.
+    Nothing,
+    /// The articles of the store before a reload.
+    Earlier(Earlier<'a>),
+    /// The content cache, if there is a usable one; the load gives the cache to write.
+    Disk(Option<&'a LoadCache>),
+}
+
+/// Loads one article file on its own, so that files can load in parallel, unless `reuse` has
+/// it from before (`shared`: the fingerprint of the shared files, see [`super::reuse`]).
+fn load_article_file(dir: &Path, path: &Path, known: &Known, site_url: &str, shared: u64, reuse: &Reuse) -> LoadedArticle {
     let (mut named_slugs, mut errors, mut warnings) = (HashSet::new(), Vec::new(), Vec::new());
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -472,14 +508,28 @@ fn load_article_file<'a>(
         }
     };
     let fingerprint = fingerprint(&bytes);
-    if let Some(slug) = unchanged(fingerprint) {
-        return LoadedArticle { named_slugs, errors, warnings, fingerprint, article: Article::Unchanged(slug.to_string()) };
+    let reused = match reuse {
+        Reuse::Earlier(earlier) => earlier.unchanged(shared, path, fingerprint).map(|slug| Article::Unchanged(slug.to_string())),
+        Reuse::Disk(Some(cache)) => cache
+            .blob(path, fingerprint)
+            .and_then(|blob| Some(Article::Cached(blob.decode(path)?, blob))),
+        Reuse::Disk(None) | Reuse::Nothing => None,
+    };
+    if let Some(article) = reused {
+        return LoadedArticle { named_slugs, errors, warnings, fingerprint, article };
     }
     let article = match String::from_utf8(bytes) {
-        Ok(text) => load_article(dir, path, &text, known, &mut named_slugs, &mut errors, &mut warnings)
-            .map_or(Article::Failed, |(page, draft, search_doc)| {
-                Article::Loaded(StoredPage::new(seo::with_site_url(page, site_url)), draft, search_doc)
-            }),
+        Ok(text) => match load_article(dir, path, &text, known, &mut named_slugs, &mut errors, &mut warnings) {
+            Some((page, draft, search_doc)) => {
+                let page = StoredPage::new(seo::with_site_url(page, site_url));
+                let blob = match reuse {
+                    Reuse::Disk(_) => Blob::encode(&page, draft, &warnings, &search_doc),
+                    _ => None,
+                };
+                Article::Loaded(page, draft, search_doc, blob)
+            }
+            None => Article::Failed,
+        },
         Err(_) => {
             errors.push(ContentError::new(path, "(file)", "cannot be read: it is not UTF-8 text"));
             Article::Failed

@@ -65,6 +65,16 @@ impl StoredPage {
         StoredPage { meta: Arc::new(page), body, related: Box::default(), affiliate, medical }
     }
 
+    /// The page without body, the compressed body and the disclosure flags (the content cache).
+    pub fn cache_parts(&self) -> (&ArticlePage, &[u8], bool, bool) {
+        (&self.meta, &self.body, self.affiliate, self.medical)
+    }
+
+    /// The page [`StoredPage::cache_parts`] gave; its related articles are set by the load.
+    pub fn from_cache(meta: ArticlePage, body: Arc<[u8]>, affiliate: bool, medical: bool) -> StoredPage {
+        StoredPage { meta: Arc::new(meta), body, related: Box::default(), affiliate, medical }
+    }
+
     /// The compressed body, and the rest (for measuring).
     pub fn into_parts(self) -> (Arc<[u8]>, (Arc<ArticlePage>, Box<[u32]>)) {
         (self.body, (self.meta, self.related))

@@ -108,7 +108,8 @@ pub async fn state_with_options(
     data_dir: &Path,
     signup_limit: usize,
 ) -> (AppState, Arc<Newsletter>) {
-    let source = ContentSource { dir: content.to_path_buf(), site_url: SITE_URL.into(), show_unpublished: false };
+    let source =
+        ContentSource { dir: content.to_path_buf(), site_url: SITE_URL.into(), show_unpublished: false, cache: None };
     let live = Arc::new(LiveContent::load(source).unwrap_or_else(|errors| panic!("{errors}")));
     let pool = open_database(data_dir).await.expect("database opens");
     let newsletter = Arc::new(Newsletter {
