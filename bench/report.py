@@ -310,8 +310,11 @@ def rows_for(res):
     for c in res.get("catalogues", []):
         n = fmt(c.get("articles"))
         add(f"Catalogue {n}: `server check`", c.get("check", "n/a"), "no errors", c.get("check_ok"))
-        add(f"Catalogue {n}: start-up to first 200 on `/`", f"{fmt(c.get('startup_ms'))} ms", "≤ 1000 ms",
-            c.get("startup_ms") is not None and c["startup_ms"] <= 1000)
+        add(f"Catalogue {n}: start-up to first 200 on `/` (restart: median of 3, content cache in the data dir)",
+            f"{fmt(c.get('startup_ms'))} ms", "≤ 1000 ms", c.get("startup_ms") is not None and c["startup_ms"] <= 1000)
+        if c.get("startup_first_ms") is not None:
+            add(f"Catalogue {n}: first start (empty data dir: every article loaded from its file)",
+                f"{fmt(c['startup_first_ms'])} ms; then writes a {c.get('content_cache_bytes', 0) / 1048576:.0f} MiB content cache")
         rss = c.get("rss_kb")
         add(f"Catalogue {n}: resident memory after warm-up (VmRSS)",
             f"{rss / 1024:.0f} MiB (peak {c.get('rss_peak_kb', 0) / 1024:.0f}, after reloads {c.get('rss_after_reloads_kb', 0) / 1024:.0f})" if rss else "n/a",

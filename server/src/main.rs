@@ -1,7 +1,7 @@
 //! `server` runs the site; its subcommands (`server --help`) check content and run the newsletter.
 #![recursion_limit = "512"]
 
-use app::content::live::{ContentSource, LiveContent};
+use app::content::live::{CacheFile, ContentSource, LiveContent};
 use app::content::store::ContentStore;
 use app::newsletter::server::scheduler::Scheduler;
 use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
@@ -78,7 +78,7 @@ async fn run() -> ExitCode {
         dir: config.content_dir.clone(),
         site_url: config.site_url.clone(),
         show_unpublished: config.show_drafts,
-        cache: Some(config.data_dir.join(CONTENT_CACHE_FILE)),
+        cache: Some(CacheFile { path: config.data_dir.join(CONTENT_CACHE_FILE), written: server::memory::release_freed }),
     };
     let live = match LiveContent::load(source) {
         Ok(live) => Arc::new(live),

@@ -28,7 +28,17 @@ pub struct ContentSource {
     pub show_unpublished: bool,
     /// The content cache to start from and keep up to date (see [`super::load_cache`]); `None`
     /// loads every article from its file.
-    pub cache: Option<PathBuf>,
+    pub cache: Option<CacheFile>,
+}
+
+/// Where the content cache is, and what to do once a new one is written.
+#[derive(Clone, Debug)]
+pub struct CacheFile {
+    /// The file (in the data dir).
+    pub path: PathBuf,
+    /// Called on the writing thread after a new cache is written: writing holds every
+    /// article's entry, which the server hands back to the system then.
+    pub written: fn(),
 }
 
 impl ContentSource {
@@ -37,17 +47,18 @@ impl ContentSource {
         let Some(cache) = &self.cache else {
             return self.checked(ContentStore::load(&self.dir, &self.site_url)?);
         };
-        let (store, new_cache) = ContentStore::load_cached(&self.dir, &self.site_url, cache)?;
+        let (store, new_cache) = ContentStore::load_cached(&self.dir, &self.site_url, &cache.path)?;
         let store = self.checked(store)?;
         if let Some(new_cache) = new_cache {
             // Written beside serving: the next start needs it, this one does not wait for it.
-            let path = cache.clone();
+            let CacheFile { path, written } = cache.clone();
             let spawned = std::thread::Builder::new().name("content-cache".into()).spawn(move || {
                 let started = Instant::now();
                 match new_cache.write(&path) {
                     Ok(()) => tracing::info!(path = %path.display(), took_ms = started.elapsed().as_millis() as u64, "content cache written"),
                     Err(error) => tracing::warn!(path = %path.display(), %error, "cannot write the content cache (the next start loads every article)"),
                 }
+                written();
             });
             if let Err(error) = spawned {
                 tracing::warn!(%error, "cannot start writing the content cache");
