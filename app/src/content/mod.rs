@@ -11,11 +11,17 @@ pub mod dates;
 #[cfg(feature = "ssr")]
 pub mod error;
 #[cfg(feature = "ssr")]
+mod files;
+#[cfg(feature = "ssr")]
 pub mod front_matter;
 #[cfg(feature = "ssr")]
 pub mod grounding;
 #[cfg(feature = "ssr")]
 pub mod live;
+#[cfg(feature = "ssr")]
+mod load;
+#[cfg(feature = "ssr")]
+mod load_article;
 #[cfg(feature = "ssr")]
 pub mod load_cache;
 #[cfg(feature = "ssr")]
@@ -32,6 +38,8 @@ mod reuse;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod seo;
+#[cfg(feature = "ssr")]
+mod site_checks;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]

@@ -1,0 +1,274 @@
+//! Loading the content folder into a [`ContentStore`]: the shared files, every article on every
+//! core, then what needs all of them (duplicate slugs, tips, related articles, the search
+//! index), reusing whatever an earlier load already made from unchanged files.
+
+use super::api::{ArticleCard, CategoryView, CommunityBlock};
+use super::error::{ContentError, ContentErrors};
+use super::files::{load_static_pages, markdown_files, read_toml};
+use super::front_matter::{AuthorsFile, CategoriesFile, SiteFile, TipsFile};
+use super::load_article::{author_view, card_of, check_hero_path, load_article, Known};
+use super::load_cache::{Blob, CachedArticle, LoadCache, NewCache};
+use super::parallel::parallel_map;
+use super::related::related_cards;
+use super::reuse::{fingerprint, shared_fingerprint, Origins};
+use super::search::{IndexedDoc, SearchDoc, SearchIndex};
+use super::seo;
+use super::site_checks::{check_site, check_tips, site_blocks};
+use super::store::ContentStore;
+use super::stored::StoredPage;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+impl ContentStore {
+    pub(super) fn load_reusing(dir: &Path, site_url: &str, reuse: Reuse) -> Result<(ContentStore, Option<NewCache>), ContentErrors> {
+        let mut errors = Vec::new();
+        let mut warnings = Vec::new();
+        let shared = shared_fingerprint(dir, site_url);
+        let authors: Option<AuthorsFile> = read_toml(&dir.join("authors.toml"), &mut errors);
+        let site: Option<SiteFile> = read_toml(&dir.join("site.toml"), &mut errors);
+        let tips_file: Option<TipsFile> = read_toml(&dir.join("tips.toml"), &mut errors);
+        let categories: CategoriesFile = read_toml(&dir.join("categories.toml"), &mut errors).unwrap_or_default();
+        let authors = authors.unwrap_or_default();
+        if let Some(site) = &site {
+            check_site(&dir.join("site.toml"), site, &mut errors);
+        }
+        for (key, author) in &authors {
+            if author.avatar_initial.chars().count() != 1 {
+                errors.push(ContentError::new(
+                    &dir.join("authors.toml"),
+                    format!("{key}.avatar_initial"),
+                    "must be exactly one character",
+                ));
+            }
+        }
+
+        let mut pages: HashMap<String, StoredPage> = HashMap::new();
+        let mut sources: HashMap<String, PathBuf> = HashMap::new();
+        // Slugs of every article whose front matter parsed, valid or not, so that a broken
+        // article does not also make every tip linking to it look broken.
+        let mut named_slugs = HashSet::new();
+        let mut drafts = HashSet::new();
+        let mut search_docs = Vec::new();
+        let mut origins = Origins::new(shared);
+        let files = markdown_files(&dir.join("articles"), &mut errors);
+        let blocks = site.as_ref().map(site_blocks).unwrap_or_default();
+        let known = Known { authors: &authors, categories: &categories, site: site.as_ref(), blocks: &blocks };
+        let mut cache_entries = Vec::new();
+        // Parsing, rendering and grounding an article is independent of every other article and
+        // is most of the start-up time, so it runs on every core; the results are then taken in
+        // file order, so errors, warnings and duplicate-slug reports come out as a serial load's.
+        let loaded = parallel_map(&files, |path| load_article_file(dir, path, &known, site_url, shared, &reuse));
+        let fresh = loaded.iter().filter(|loaded| matches!(loaded.article, Article::Loaded(..))).count();
+        for (path, loaded) in files.into_iter().zip(loaded) {
+            named_slugs.extend(loaded.named_slugs);
+            errors.extend(loaded.errors);
+            warnings.extend(loaded.warnings);
+            // Whether the article comes from an earlier load rather than from its file now.
+            let (page, draft, search_doc, blob, reused) = match loaded.article {
+                Article::Failed => continue,
+                Article::Loaded(page, draft, search_doc, blob) => (page, draft, IndexedDoc::New(search_doc), blob, false),
+                Article::Cached(cached, blob) => {
+                    warnings.extend(cached.warnings);
+                    (cached.page, cached.draft, IndexedDoc::New(cached.search_doc), Some(blob), true)
+                }
+                Article::Unchanged(kept) => {
+                    let Reuse::Earlier(earlier) = &reuse else { continue };
+                    let Some((page, draft, search_doc)) = earlier.take(&kept) else { continue };
+                    warnings.extend(earlier.warnings_of(&path));
+                    (page, draft, search_doc, None, true)
+                }
+            };
+            let slug = page.meta.slug.clone();
+            if reused {
+                named_slugs.insert(slug.clone());
+                // The one check that looks past the file: its hero image may have gone.
+                if let Err(reason) = check_hero_path(dir, page.meta.hero.src.trim_start_matches('/')) {
+                    errors.push(ContentError::new(&path, "hero.src", reason));
+                    continue;
+                }
+            }
+            search_docs.push(search_doc);
+            if draft {
+                drafts.insert(slug.clone());
+            }
+            if let Some(first) = sources.get(&slug) {
+                errors.push(ContentError::new(&path, "slug", format!("`{slug}` is already used by {}", first.display())));
+                continue;
+            }
+            if let Some(blob) = blob {
+                cache_entries.push((path.clone(), loaded.fingerprint, blob));
+            }
+            origins.insert(path.clone(), loaded.fingerprint, slug.clone());
+            sources.insert(slug.clone(), path);
+            pages.insert(slug, page);
+        }
+
+        let static_pages = load_static_pages(&dir.join("pages"), site_url, &mut errors);
+        let tips = tips_file
+            .map(|file| check_tips(&dir.join("tips.toml"), file, &named_slugs, &mut errors))
+            .unwrap_or_default();
+
+        if !errors.is_empty() {
+            return Err(ContentErrors(errors));
+        }
+        let Some(site) = site else {
+            return Err(ContentErrors(errors));
+        };
+        let mut cards: Vec<ArticleCard> = pages.values().map(|page| card_of(&page.meta)).collect();
+        cards.sort_by(|a, b| b.published.iso.cmp(&a.published.iso).then(a.slug.cmp(&b.slug)));
+        for (card, related) in cards.iter().zip(related_cards(&cards, &drafts)) {
+            if let Some(page) = pages.get_mut(&card.slug) {
+                page.related = related;
+            }
+        }
+        let search = match &reuse {
+            Reuse::Earlier(earlier) => SearchIndex::rebuild(&earlier.store.search, search_docs),
+            _ => SearchIndex::new(
+                search_docs.into_iter().filter_map(|doc| if let IndexedDoc::New(doc) = doc { Some(doc) } else { None }).collect(),
+            ),
+        };
+        // Rewritten only when it would change: an article loaded anew, or one gone.
+        let new_cache = match &reuse {
+            Reuse::Disk(cache) if fresh > 0 || cache.is_none_or(|cache| cache.len() != cache_entries.len()) => {
+                Some(NewCache::new(shared, cache_entries))
+            }
+            _ => None,
+        };
+        let categories = categories
+            .into_iter()
+            .map(|(key, category)| CategoryView { key, name: category.name, description: category.description })
+            .collect();
+        let authors = authors.iter().map(|(key, author)| author_view(key, author)).collect();
+        let community = CommunityBlock {
+            heading: site.community.heading,
+            text: site.community.text,
+            privacy: site.community.privacy,
+            benefits: site.community.benefits,
+        };
+        let store = ContentStore {
+            pages,
+            blocks,
+            cards,
+            drafts,
+            show_unpublished: false,
+            categories,
+            authors,
+            search: Arc::new(search),
+            tips,
+            community,
+            static_pages,
+            warnings,
+            generation: 0,
+            origins,
+        };
+        Ok((store, new_cache))
+    }
+}
+
+
+/// What loading one article file gave.
+pub(super) struct LoadedArticle {
+    /// The slug its front matter names, if it parsed (valid or not).
+    named_slugs: HashSet<String>,
+    errors: Vec<ContentError>,
+    warnings: Vec<ContentError>,
+    /// Fingerprint of the file's bytes (see [`super::reuse`]).
+    fingerprint: u64,
+    article: Article,
+}
+
+/// The article a file gave.
+pub(super) enum Article {
+    /// None: the file has errors (in [`LoadedArticle::errors`]).
+    Failed,
+    /// The page (with its site URLs), draft flag and search entry, loaded from the file, and
+    /// its entry for the content cache when one is written.
+    Loaded(StoredPage, bool, SearchDoc, Option<Blob>),
+    /// The file is unchanged since the content cache was written, which holds this article.
+    Cached(CachedArticle, Blob),
+    /// The file is unchanged since the previous load, which gave the article with this slug.
+    Unchanged(String),
+}
+
+/// What a load takes from earlier loads.
+pub(super) enum Reuse<'a> {
+    /// Nothing: every article is loaded from its file.
+    Nothing,
+    /// The articles of the store before a reload.
+    Earlier(Earlier<'a>),
+    /// The content cache, if there is a usable one; the load gives the cache to write.
+    Disk(Option<&'a LoadCache>),
+}
+
+/// Loads one article file on its own, so that files can load in parallel, unless `reuse` has
+/// it from before (`shared`: the fingerprint of the shared files, see [`super::reuse`]).
+pub(super) fn load_article_file(dir: &Path, path: &Path, known: &Known, site_url: &str, shared: u64, reuse: &Reuse) -> LoadedArticle {
+    let (mut named_slugs, mut errors, mut warnings) = (HashSet::new(), Vec::new(), Vec::new());
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            errors.push(ContentError::new(path, "(file)", format!("cannot be read: {error}")));
+            return LoadedArticle { named_slugs, errors, warnings, fingerprint: 0, article: Article::Failed };
+        }
+    };
+    let fingerprint = fingerprint(&bytes);
+    let reused = match reuse {
+        Reuse::Earlier(earlier) => earlier.unchanged(shared, path, fingerprint).map(|slug| Article::Unchanged(slug.to_string())),
+        Reuse::Disk(Some(cache)) => cache
+            .blob(path, fingerprint)
+            .and_then(|blob| Some(Article::Cached(blob.decode(path)?, blob))),
+        Reuse::Disk(None) | Reuse::Nothing => None,
+    };
+    if let Some(article) = reused {
+        return LoadedArticle { named_slugs, errors, warnings, fingerprint, article };
+    }
+    let article = match String::from_utf8(bytes) {
+        Ok(text) => match load_article(dir, path, &text, known, &mut named_slugs, &mut errors, &mut warnings) {
+            Some((page, draft, search_doc)) => {
+                let page = StoredPage::new(seo::with_site_url(page, site_url));
+                let blob = match reuse {
+                    Reuse::Disk(_) => Blob::encode(&page, draft, &warnings, &search_doc),
+                    _ => None,
+                };
+                Article::Loaded(page, draft, search_doc, blob)
+            }
+            None => Article::Failed,
+        },
+        Err(_) => {
+            errors.push(ContentError::new(path, "(file)", "cannot be read: it is not UTF-8 text"));
+            Article::Failed
+        }
+    };
+    LoadedArticle { named_slugs, errors, warnings, fingerprint, article }
+}
+
+/// The store before a reload, as the reload takes unchanged articles from it.
+pub(super) struct Earlier<'a> {
+    store: &'a ContentStore,
+    /// Each article's position in the earlier search index, by slug.
+    indexed: HashMap<&'a str, usize>,
+}
+
+impl<'a> Earlier<'a> {
+    pub(super) fn new(store: &'a ContentStore) -> Earlier<'a> {
+        Earlier { store, indexed: store.search.slugs().enumerate().map(|(i, slug)| (slug, i)).collect() }
+    }
+
+    /// Whether `path` loaded unchanged before (see [`Origins::unchanged`]), and as which slug.
+    fn unchanged(&self, shared: u64, path: &Path, bytes: u64) -> Option<&'a str> {
+        self.store.origins.unchanged(shared, path, bytes)
+    }
+
+    /// The earlier article `slug`: its page, draft flag and place in the earlier index.
+    fn take(&self, slug: &str) -> Option<(StoredPage, bool, IndexedDoc)> {
+        let page = self.store.pages.get(slug)?.clone();
+        let indexed = *self.indexed.get(slug)?;
+        Some((page, self.store.drafts.contains(slug), IndexedDoc::Kept(indexed)))
+    }
+
+    /// The warnings the earlier load gave for `path`.
+    fn warnings_of<'b>(&'b self, path: &'b Path) -> impl Iterator<Item = ContentError> + 'b {
+        self.store.warnings.iter().filter(move |warning| warning.file == path).cloned()
+    }
+}
