@@ -7,7 +7,7 @@ use super::error::{ContentError, ContentErrors};
 use super::files::{load_static_pages, markdown_files, read_toml};
 use super::front_matter::{AuthorsFile, CategoriesFile, SiteFile, TipsFile};
 use super::load_article::{author_view, card_of, check_hero_path, load_article, Known};
-use super::load_cache::{Blob, CachedArticle, LoadCache, NewCache};
+use super::load_cache::{Blob, CachedArticle, LoadCache, NewCache, NewEntry, Placed};
 use super::parallel::parallel_map;
 use super::related::related_cards;
 use super::reuse::{fingerprint, shared_fingerprint, Origins};
@@ -24,7 +24,6 @@ impl ContentStore {
     pub(super) fn load_reusing(dir: &Path, site_url: &str, reuse: Reuse) -> Result<(ContentStore, Option<NewCache>), ContentErrors> {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
-        let shared = shared_fingerprint(dir, site_url);
         let authors: Option<AuthorsFile> = read_toml(&dir.join("authors.toml"), &mut errors);
         let site: Option<SiteFile> = read_toml(&dir.join("site.toml"), &mut errors);
         let tips_file: Option<TipsFile> = read_toml(&dir.join("tips.toml"), &mut errors);
@@ -50,6 +49,12 @@ impl ContentStore {
         let mut named_slugs = HashSet::new();
         let mut drafts = HashSet::new();
         let mut search_docs = Vec::new();
+        let affiliate_hosts = site.as_ref().map(|site| site.affiliate_hosts.as_slice()).unwrap_or_default();
+        let shared = shared_fingerprint(dir, site_url, affiliate_hosts);
+        let reuse = match reuse {
+            Reuse::CacheAt(path) => Reuse::Disk(LoadCache::open(path, shared)),
+            reuse => reuse,
+        };
         let mut origins = Origins::new(shared);
         let files = markdown_files(&dir.join("articles"), &mut errors);
         let blocks = site.as_ref().map(site_blocks).unwrap_or_default();
@@ -65,12 +70,14 @@ impl ContentStore {
             errors.extend(loaded.errors);
             warnings.extend(loaded.warnings);
             // Whether the article comes from an earlier load rather than from its file now.
-            let (page, draft, search_doc, blob, reused) = match loaded.article {
+            let (page, draft, search_doc, entry, reused) = match loaded.article {
                 Article::Failed => continue,
-                Article::Loaded(page, draft, search_doc, blob) => (page, draft, IndexedDoc::New(search_doc), blob, false),
-                Article::Cached(cached, blob) => {
+                Article::Loaded(page, draft, search_doc, blob) => {
+                    (page, draft, IndexedDoc::New(search_doc), blob.map(NewEntry::Made), false)
+                }
+                Article::Cached(cached, placed) => {
                     warnings.extend(cached.warnings);
-                    (cached.page, cached.draft, IndexedDoc::New(cached.search_doc), Some(blob), true)
+                    (cached.page, cached.draft, IndexedDoc::New(cached.search_doc), Some(NewEntry::Kept(placed)), true)
                 }
                 Article::Unchanged(kept) => {
                     let Reuse::Earlier(earlier) = &reuse else { continue };
@@ -96,8 +103,8 @@ impl ContentStore {
                 errors.push(ContentError::new(&path, "slug", format!("`{slug}` is already used by {}", first.display())));
                 continue;
             }
-            if let Some(blob) = blob {
-                cache_entries.push((path.clone(), loaded.fingerprint, blob));
+            if let Some(entry) = entry {
+                cache_entries.push((path.clone(), loaded.fingerprint, entry));
             }
             origins.insert(path.clone(), loaded.fingerprint, slug.clone());
             sources.insert(slug.clone(), path);
@@ -129,9 +136,9 @@ impl ContentStore {
             ),
         };
         // Rewritten only when it would change: an article loaded anew, or one gone.
-        let new_cache = match &reuse {
-            Reuse::Disk(cache) if fresh > 0 || cache.is_none_or(|cache| cache.len() != cache_entries.len()) => {
-                Some(NewCache::new(shared, cache_entries))
+        let new_cache = match reuse {
+            Reuse::Disk(cache) if fresh > 0 || cache.as_ref().is_none_or(|cache| cache.len() != cache_entries.len()) => {
+                Some(NewCache::new(shared, cache_entries, cache))
             }
             _ => None,
         };
@@ -186,7 +193,7 @@ pub(super) enum Article {
     /// its entry for the content cache when one is written.
     Loaded(StoredPage, bool, SearchDoc, Option<Blob>),
     /// The file is unchanged since the content cache was written, which holds this article.
-    Cached(CachedArticle, Blob),
+    Cached(CachedArticle, Placed),
     /// The file is unchanged since the previous load, which gave the article with this slug.
     Unchanged(String),
 }
@@ -197,8 +204,10 @@ pub(super) enum Reuse<'a> {
     Nothing,
     /// The articles of the store before a reload.
     Earlier(Earlier<'a>),
+    /// The content cache at this path (opened as [`Reuse::Disk`] once the shared files are read).
+    CacheAt(&'a Path),
     /// The content cache, if there is a usable one; the load gives the cache to write.
-    Disk(Option<&'a LoadCache>),
+    Disk(Option<LoadCache>),
 }
 
 /// Loads one article file on its own, so that files can load in parallel, unless `reuse` has
@@ -217,8 +226,8 @@ pub(super) fn load_article_file(dir: &Path, path: &Path, known: &Known, site_url
         Reuse::Earlier(earlier) => earlier.unchanged(shared, path, fingerprint).map(|slug| Article::Unchanged(slug.to_string())),
         Reuse::Disk(Some(cache)) => cache
             .blob(path, fingerprint)
-            .and_then(|blob| Some(Article::Cached(blob.decode(path)?, blob))),
-        Reuse::Disk(None) | Reuse::Nothing => None,
+            .and_then(|(blob, placed)| Some(Article::Cached(blob.decode(path)?, placed))),
+        Reuse::Disk(None) | Reuse::CacheAt(_) | Reuse::Nothing => None,
     };
     if let Some(article) = reused {
         return LoadedArticle { named_slugs, errors, warnings, fingerprint, article };
@@ -228,7 +237,7 @@ pub(super) fn load_article_file(dir: &Path, path: &Path, known: &Known, site_url
             Some((page, draft, search_doc)) => {
                 let page = StoredPage::new(seo::with_site_url(page, site_url));
                 let blob = match reuse {
-                    Reuse::Disk(_) => Blob::encode(&page, draft, &warnings, &search_doc),
+                    Reuse::Disk(_) | Reuse::CacheAt(_) => Blob::encode(&page, draft, &warnings, &search_doc),
                     _ => None,
                 };
                 Article::Loaded(page, draft, search_doc, blob)

@@ -136,15 +136,22 @@ impl LoadCache {
         Some(LoadCache { file, base: 16 + size, entries })
     }
 
-    /// The entry of the file at `path`, if its bytes still have fingerprint `bytes`.
-    pub(super) fn blob(&self, path: &Path, bytes: u64) -> Option<Blob> {
+    /// The entry of the file at `path`, and where it lies, if the file's bytes still have
+    /// fingerprint `bytes`.
+    pub(super) fn blob(&self, path: &Path, bytes: u64) -> Option<(Blob, Placed)> {
         let &(file_bytes, offset, len, sum) = self.entries.get(path)?;
         if file_bytes != bytes {
             return None;
         }
-        let mut blob = vec![0u8; usize::try_from(len).ok()?];
-        self.file.read_exact_at(&mut blob, self.base + offset).ok()?;
-        (fingerprint(&blob) == sum).then_some(Blob(blob))
+        let placed = Placed { offset, len, sum };
+        let blob = self.read(placed).ok()?;
+        (fingerprint(&blob.0) == sum).then_some((blob, placed))
+    }
+
+    fn read(&self, placed: Placed) -> std::io::Result<Blob> {
+        let mut blob = vec![0u8; usize::try_from(placed.len).map_err(std::io::Error::other)?];
+        self.file.read_exact_at(&mut blob, self.base + placed.offset)?;
+        Ok(Blob(blob))
     }
 
     /// How many articles it holds.
@@ -153,34 +160,63 @@ impl LoadCache {
     }
 }
 
+/// Where an entry lies in a cache file, and the fingerprint of its bytes.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Placed {
+    offset: u64,
+    len: u64,
+    sum: u64,
+}
+
+/// An entry of a cache to write.
+pub(super) enum NewEntry {
+    /// Made by this load.
+    Made(Blob),
+    /// Taken over from the cache this load started from, where it lies here (copied from that
+    /// file when the new one is written, not kept in memory meanwhile).
+    Kept(Placed),
+}
+
 /// A cache to write: every article of a successful load, with what it was loaded from.
 pub struct NewCache {
     shared: u64,
-    entries: Vec<(PathBuf, u64, Blob)>,
+    entries: Vec<(PathBuf, u64, NewEntry)>,
+    /// The cache the load started from, which [`NewEntry::Kept`] entries are copied from.
+    from: Option<LoadCache>,
 }
 
 impl NewCache {
-    pub(super) fn new(shared: u64, entries: Vec<(PathBuf, u64, Blob)>) -> NewCache {
-        NewCache { shared, entries }
+    pub(super) fn new(shared: u64, entries: Vec<(PathBuf, u64, NewEntry)>, from: Option<LoadCache>) -> NewCache {
+        NewCache { shared, entries, from }
     }
 
     /// Writes it to `path`, whole or not at all (a temporary file renamed over the old one).
     pub fn write(self, path: &Path) -> std::io::Result<()> {
         let mut offset = 0;
-        let mut entries = Vec::with_capacity(self.entries.len());
-        for (file, bytes, blob) in &self.entries {
-            entries.push((file.clone(), *bytes, offset, blob.0.len() as u64, fingerprint(&blob.0)));
-            offset += blob.0.len() as u64;
+        let mut index = Vec::with_capacity(self.entries.len());
+        for (file, bytes, entry) in &self.entries {
+            let (len, sum) = match entry {
+                NewEntry::Made(blob) => (blob.0.len() as u64, fingerprint(&blob.0)),
+                NewEntry::Kept(placed) => (placed.len, placed.sum),
+            };
+            index.push((file.clone(), *bytes, offset, len, sum));
+            offset += len;
         }
-        let index = postcard::to_stdvec(&Index { code: CODE.to_string(), shared: self.shared, entries })
+        let index = postcard::to_stdvec(&Index { code: CODE.to_string(), shared: self.shared, entries: index })
             .map_err(std::io::Error::other)?;
         let temporary = path.with_extension("tmp");
         let mut out = BufWriter::new(File::create(&temporary)?);
         out.write_all(MAGIC)?;
         out.write_all(&(index.len() as u64).to_le_bytes())?;
         out.write_all(&index)?;
-        for (_, _, blob) in &self.entries {
-            out.write_all(&blob.0)?;
+        for (_, _, entry) in self.entries {
+            match entry {
+                NewEntry::Made(blob) => out.write_all(&blob.0)?,
+                NewEntry::Kept(placed) => {
+                    let from = self.from.as_ref().ok_or_else(|| std::io::Error::other("no cache to copy from"))?;
+                    out.write_all(&from.read(placed)?.0)?;
+                }
+            }
         }
         out.into_inner().map_err(|error| error.into_error())?.sync_all()?;
         std::fs::rename(&temporary, path)

@@ -158,3 +158,23 @@ fn a_damaged_cache_is_not_used_and_cached_articles_are_still_checked() {
     assert!(errors.0.iter().any(|error| error.file == article && error.field == "hero.src"), "{errors}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn site_texts_change_without_reloading_articles_but_affiliate_hosts_recheck_every_one() {
+    let dir = content_copy("site");
+    let walking = dir.join("articles/walking-and-step-counts.md");
+    edit(&walking, "## ", "Some readers buy shoes from [a shop](https://example-shop.com/shoes).\n\n## ");
+    let before = ContentStore::load(&dir, SITE_URL).unwrap();
+
+    edit(&dir.join("site.toml"), "Our editorial team includes", "Our editors include");
+    let reloaded = ContentStore::reload(&dir, SITE_URL, &before).unwrap();
+    let page = reloaded.article_page("walking-and-step-counts").unwrap();
+    assert!(page.editorial.iter().any(|block| block.text.starts_with("Our editors include")), "{:?}", page.editorial);
+    assert_same_site(&reloaded, &ContentStore::load(&dir, SITE_URL).unwrap());
+
+    // The shop becomes an affiliate host: the unchanged article now needs its disclosure.
+    edit(&dir.join("site.toml"), "affiliate_hosts = [", "affiliate_hosts = [\"example-shop.com\", ");
+    let errors = ContentStore::reload(&dir, SITE_URL, &reloaded).unwrap_err();
+    assert!(errors.0.iter().any(|error| error.file == walking), "{errors}");
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,5 +1,5 @@
 //! What a reload may take from the store before it: an article whose file holds the same bytes,
-//! loaded with the same shared files (authors, categories, site texts) and site URL, comes out
+//! loaded with the same shared files (authors, categories, affiliate hosts) and site URL, comes out
 //! of loading exactly as before, so it is not parsed, rendered and grounded again. Only the
 //! checks that look past the article's own file (its hero image, duplicate slugs, tips that
 //! link to it) run again for it.
@@ -8,8 +8,10 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
 
-/// The files that every article is loaded against: a change to any of them reloads every article.
-const SHARED_FILES: [&str; 3] = ["authors.toml", "categories.toml", "site.toml"];
+/// The shared files an article's load reads (its author and reviewer, its category) in full;
+/// of `site.toml` it reads only the affiliate hosts (the site-wide texts are kept apart from
+/// the articles and joined when a page is rendered). A change to these reloads every article.
+const SHARED_FILES: [&str; 2] = ["authors.toml", "categories.toml"];
 
 /// What each article of a store was loaded from.
 #[derive(Clone, Debug, Default)]
@@ -49,13 +51,18 @@ pub(super) fn fingerprint(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
-/// A fingerprint of the shared files under `dir` (a missing one counts as empty) and `site_url`.
-pub(super) fn shared_fingerprint(dir: &Path, site_url: &str) -> u64 {
+/// A fingerprint of what every article's load depends on besides its own file: the shared
+/// files under `dir` (a missing one counts as empty), `site.toml`'s `affiliate_hosts` and `site_url`.
+pub(super) fn shared_fingerprint(dir: &Path, site_url: &str, affiliate_hosts: &[String]) -> u64 {
     let mut all = Vec::new();
     for name in SHARED_FILES {
         let bytes = std::fs::read(dir.join(name)).unwrap_or_default();
         all.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
         all.extend_from_slice(&bytes);
+    }
+    for host in affiliate_hosts {
+        all.extend_from_slice(&(host.len() as u64).to_le_bytes());
+        all.extend_from_slice(host.as_bytes());
     }
     all.extend_from_slice(site_url.as_bytes());
     fingerprint(&all)

@@ -6,8 +6,8 @@ use super::api::{
 use super::dates::Date;
 use super::error::{ContentError, ContentErrors};
 use super::load::{Earlier, Reuse};
-use super::load_cache::{LoadCache, NewCache};
-use super::reuse::{shared_fingerprint, Origins};
+use super::load_cache::NewCache;
+use super::reuse::Origins;
 use super::search::SearchIndex;
 use super::stored::{SiteBlocks, StoredPage};
 use super::tips;
@@ -57,11 +57,7 @@ impl ContentStore {
     /// cache at `cache` (see [`super::load_cache`]); also returns the cache to write for this
     /// load, unless the one there already holds exactly it.
     pub fn load_cached(dir: &Path, site_url: &str, cache: &Path) -> Result<(ContentStore, Option<NewCache>), ContentErrors> {
-        let shared = shared_fingerprint(dir, site_url);
-        match LoadCache::open(cache, shared) {
-            Some(cache) => ContentStore::load_reusing(dir, site_url, Reuse::Disk(Some(&cache))),
-            None => ContentStore::load_reusing(dir, site_url, Reuse::Disk(None)),
-        }
+        ContentStore::load_reusing(dir, site_url, Reuse::CacheAt(cache))
     }
 
     /// Shows drafts and scheduled articles (development) or hides them (production, the default).
