@@ -257,11 +257,17 @@ pub(super) struct Earlier<'a> {
     store: &'a ContentStore,
     /// Each article's position in the earlier search index, by slug.
     indexed: HashMap<&'a str, usize>,
+    /// The earlier load's warnings, by file.
+    warnings: HashMap<&'a Path, Vec<&'a ContentError>>,
 }
 
 impl<'a> Earlier<'a> {
     pub(super) fn new(store: &'a ContentStore) -> Earlier<'a> {
-        Earlier { store, indexed: store.search.slugs().enumerate().map(|(i, slug)| (slug, i)).collect() }
+        let mut warnings: HashMap<&Path, Vec<&ContentError>> = HashMap::new();
+        for warning in &store.warnings {
+            warnings.entry(warning.file.as_path()).or_default().push(warning);
+        }
+        Earlier { store, indexed: store.search.slugs().enumerate().map(|(i, slug)| (slug, i)).collect(), warnings }
     }
 
     /// Whether `path` loaded unchanged before (see [`Origins::unchanged`]), and as which slug.
@@ -277,7 +283,7 @@ impl<'a> Earlier<'a> {
     }
 
     /// The warnings the earlier load gave for `path`.
-    fn warnings_of<'b>(&'b self, path: &'b Path) -> impl Iterator<Item = ContentError> + 'b {
-        self.store.warnings.iter().filter(move |warning| warning.file == path).cloned()
+    fn warnings_of(&self, path: &Path) -> impl Iterator<Item = ContentError> + '_ {
+        self.warnings.get(path).into_iter().flatten().map(|warning| (*warning).clone())
     }
 }

@@ -56,8 +56,11 @@ fn a_reload_after_edits_gives_the_store_a_fresh_load_gives() {
     fs::copy(articles.join("magnesium-supplements.md"), &extra).unwrap();
     edit(&extra, "slug = \"magnesium-supplements\"", "slug = \"magnesium-extra\"");
     edit(&extra, "title = \"Magnesium Supplements:", "title = \"Extra Magnesium Supplements:");
+    // An unchanged article with a warning: the reload reports it as a fresh load does.
+    edit(&articles.join("magnesium-supplements.md"), "key_takeaways = [", "key_takeaways = [\n  \"Quantum chromodynamics explains the strong force.\",");
     let before = ContentStore::load(&dir, SITE_URL).unwrap();
     assert!(before.article_meta("magnesium-extra").is_some());
+    assert!(before.warnings().iter().any(|warning| warning.file.ends_with("magnesium-supplements.md")));
 
     // One article edited, one deleted, one added, the rest unchanged.
     edit(&articles.join("vitamin-d3-k2.md"), "## ", "Zebrafish studies of vitamin K2 are a curiosity.\n\n## ");
