@@ -40,6 +40,7 @@ struct Index {
 #[derive(Serialize)]
 struct EntryRef<'a> {
     page: &'a ArticlePage,
+    json_ld_len: u32,
     affiliate: bool,
     medical: bool,
     draft: bool,
@@ -51,6 +52,7 @@ struct EntryRef<'a> {
 #[derive(Deserialize)]
 struct Entry {
     page: ArticlePage,
+    json_ld_len: u32,
     affiliate: bool,
     medical: bool,
     draft: bool,
@@ -72,10 +74,10 @@ pub(super) struct CachedArticle {
 impl Blob {
     /// The entry for an article: its page, draft flag, warnings and search entry.
     pub fn encode(page: &StoredPage, draft: bool, warnings: &[ContentError], search_doc: &SearchDoc) -> Option<Blob> {
-        let (meta, body, affiliate, medical) = page.cache_parts();
+        let (meta, body, json_ld_len, affiliate, medical) = page.cache_parts();
         let (doc, paragraph_text) = search_doc.cache_parts();
         let warnings = warnings.iter().map(|warning| (warning.field.as_str(), warning.reason.as_str())).collect();
-        let head = postcard::to_stdvec(&EntryRef { page: meta, affiliate, medical, draft, warnings, doc }).ok()?;
+        let head = postcard::to_stdvec(&EntryRef { page: meta, json_ld_len, affiliate, medical, draft, warnings, doc }).ok()?;
         let mut bytes = Vec::with_capacity(8 + head.len() + body.len() + paragraph_text.len());
         bytes.extend_from_slice(&(head.len() as u32).to_le_bytes());
         bytes.extend_from_slice(&head);
@@ -91,7 +93,7 @@ impl Blob {
         let (body, paragraph_text) = split_sized(rest)?;
         let entry: Entry = postcard::from_bytes(head).ok()?;
         Some(CachedArticle {
-            page: StoredPage::from_cache(entry.page, body.into(), entry.affiliate, entry.medical),
+            page: StoredPage::from_cache(entry.page, body.into(), entry.json_ld_len, entry.affiliate, entry.medical),
             draft: entry.draft,
             search_doc: SearchDoc::from_cache(entry.doc, paragraph_text.into())?,
             warnings: entry.warnings.into_iter().map(|(field, reason)| ContentError::new(path, field, reason)).collect(),
