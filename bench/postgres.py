@@ -21,8 +21,10 @@ import http.client
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 server_bin, site, content, work, port, smtp_port, pg_port = sys.argv[1:8]
@@ -32,7 +34,8 @@ root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 duration = int(os.environ.get("NV_BENCH_DURATION", "8"))
 warmup = int(os.environ.get("NV_BENCH_WARMUP", "3"))
 log = open(os.path.join(work, "postgres-servers.log"), "ab")
-pg_dir = os.path.join(work, "postgres")
+# Directly under /tmp: the cluster's owner (the postgres user) cannot enter WORK_DIR (700 root).
+pg_dir = tempfile.mkdtemp(prefix="nv-bench-postgres.")
 processes = []
 
 
@@ -132,7 +135,7 @@ def signups_into(targets, connections_each, threads_each, tag):
 
 
 started = subprocess.run([os.path.join(root, "scripts/postgres.sh"), "start", pg_dir, str(pg_port)], check=True,
-                         capture_output=True, text=True)
+                         stdout=subprocess.PIPE, text=True)
 cluster = started.stdout.strip().splitlines()[-1]
 base = cluster.rsplit("/", 1)[0]
 result = {"postgres": psql(cluster, "SHOW server_version")}
@@ -212,5 +215,6 @@ finally:
     for process in processes:
         stop(process)
     subprocess.run([os.path.join(root, "scripts/postgres.sh"), "stop", pg_dir], check=False)
+    shutil.rmtree(pg_dir, ignore_errors=True)
 
 print(json.dumps(result))

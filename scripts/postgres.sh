@@ -46,8 +46,11 @@ case "$cmd" in
     dir=$(cd "$dir" && pwd)
     if [[ $(id -u) == 0 ]]; then
       chown postgres: "$dir"
-      # The owner must be able to reach the folder (a mktemp folder under /tmp is 700 root).
-      chmod 755 "$dir"
+      chmod 700 "$dir"
+      # The owner must be able to reach the folder: not under a folder only root may enter
+      # (e.g. inside another `mktemp -d` folder).
+      runuser -u postgres -- test -w "$dir" \
+        || { echo "$0: the postgres user cannot reach $dir (a parent folder is closed to it): use a folder directly under /tmp" >&2; exit 1; }
     fi
     if [[ ! -f "$dir/data/PG_VERSION" ]]; then
       as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync >"$dir/initdb.log" 2>&1 \

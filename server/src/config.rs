@@ -184,6 +184,21 @@ mod tests {
     }
 
     #[test]
+    fn the_database_and_the_mail_claim() {
+        let config_of = |vars: &[(&str, &str)]| config(vars).unwrap();
+        let default = config_of(&[("NV_DATA_DIR", "/srv/nv")]);
+        assert_eq!(default.database, DatabaseUrl::Sqlite(PathBuf::from("/srv/nv/nourishvibes.sqlite3")));
+        assert_eq!(default.mail_claim_secs, 300);
+        let url = "postgres://nv:secret@db.internal/nv";
+        assert_eq!(config_of(&[("NV_DATABASE_URL", url)]).database, DatabaseUrl::Postgres(url.into()));
+        assert!(config(&[("NV_DATABASE_URL", "mysql://db/nv")]).unwrap_err().contains("NV_DATABASE_URL"));
+        assert_eq!(config_of(&[("NV_MAIL_CLAIM_SECS", "30")]).mail_claim_secs, 30);
+        for bad in ["0", "4", "soon", "100000"] {
+            assert!(config(&[("NV_MAIL_CLAIM_SECS", bad)]).unwrap_err().contains("NV_MAIL_CLAIM_SECS"), "{bad}");
+        }
+    }
+
+    #[test]
     fn page_cache_settings() {
         let cache = config(&[("NV_ALLOW_CACHE_BYPASS", "true"), ("NV_PAGE_CACHE_MB", "64")]).unwrap().page_cache;
         assert!(cache.allow_bypass);

@@ -8,13 +8,14 @@ mod engines;
 use app::content::store::ContentStore;
 use app::newsletter::api::NewsletterError;
 use app::newsletter::server::scheduler::send_week;
-use app::newsletter::server::{open_postgres, Clock, Database, Failure, NextStep, OutboxMail, SignupOutcome, Store};
+use app::newsletter::server::{open_postgres, Clock, Database, Failure, NextStep, OutboxMail, RateLimiter, SignupOutcome, Store};
 use app::newsletter::weekly::{IsoWeek, Schedule, WeeklySettings};
 use engines::{fresh, Engine, Fresh};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 const SITE: &str = "https://nv.test";
 const START: i64 = 1_800_000_000;
@@ -27,6 +28,7 @@ on_both_engines!(
     the_weekly_issue_goes_once_to_each_confirmed_reader,
     two_servers_queueing_the_same_week_at_once_queue_each_reader_once,
     export_and_erase_remove_the_address_and_keep_the_consent_record,
+    the_signup_limit_is_shared_on_postgres_and_counted_by_each_server_on_sqlite,
 );
 
 /// A clock the test moves by hand.
@@ -325,4 +327,34 @@ async fn export_and_erase_remove_the_address_and_keep_the_consent_record(engine:
     assert_eq!(scalar(&db.database, "SELECT COUNT(*) FROM consent_events").await, 2);
     let status = store.status().await.unwrap();
     assert_eq!(status.subscribers, [("unsubscribed".to_string(), 1)]);
+}
+
+async fn the_signup_limit_is_shared_on_postgres_and_counted_by_each_server_on_sqlite(engine: Engine) {
+    let db = fresh(engine).await;
+    let (clock, now) = manual_clock();
+    let first = Store::new(db.database.clone(), SITE, Some(clock.clone()));
+    let second = second_server(&db, clock).await;
+    let limiter = RateLimiter::new(2, Duration::from_secs(600));
+    let client = Some("2001:db8:1:2::1".parse().unwrap());
+    let same_network = Some("2001:db8:1:2::ff".parse().unwrap());
+    let other = Some("192.0.2.7".parse().unwrap());
+    if engine == Engine::Sqlite {
+        // One server: its limiter in memory decides (rate_limit.rs has its tests).
+        assert_eq!(first.allow_signup_shared(&limiter, client).await.unwrap(), None);
+        return;
+    }
+    let mut seen = Vec::new();
+    for (store, address) in [(&first, client), (&second, same_network), (&first, client), (&second, client)] {
+        seen.push(store.allow_signup_shared(&limiter, address).await.unwrap().unwrap());
+    }
+    assert_eq!(seen, [true, true, false, false], "two signups per network in all, on either server");
+    assert_eq!(second.allow_signup_shared(&limiter, other).await.unwrap(), Some(true));
+    // A sliding window: the two allowed attempts leave it 600 s later (refused ones never count).
+    now.fetch_add(300, Ordering::SeqCst);
+    assert_eq!(first.allow_signup_shared(&limiter, client).await.unwrap(), Some(false));
+    now.fetch_add(300, Ordering::SeqCst);
+    assert_eq!(second.allow_signup_shared(&limiter, client).await.unwrap(), Some(true));
+    now.fetch_add(10, Ordering::SeqCst);
+    assert_eq!(first.allow_signup_shared(&limiter, client).await.unwrap(), Some(true));
+    assert_eq!(second.allow_signup_shared(&limiter, client).await.unwrap(), Some(false));
 }
