@@ -65,8 +65,8 @@ impl Store {
         }
     }
 
-    /// The same store with mail claims held for `seconds` (tests make a dead worker's claims
-    /// run out quickly).
+    /// The same store with mail claims held for `seconds` (`NV_MAIL_CLAIM_SECS`; tests make a
+    /// dead worker's claims run out quickly).
     pub fn with_claim_lease(mut self, seconds: i64) -> Store {
         self.claim_lease_secs = seconds.max(1);
         self
