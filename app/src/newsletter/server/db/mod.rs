@@ -97,11 +97,6 @@ impl Database {
         }
     }
 
-    /// Whether several servers may share this database (PostgreSQL).
-    pub fn is_shared(&self) -> bool {
-        matches!(self, Database::Postgres(_))
-    }
-
     /// Starts a write transaction. SQLite: `BEGIN IMMEDIATE`, which takes the write lock at
     /// once, so a transaction never fails upgrading a read lock. PostgreSQL: read committed,
     /// with row locks where a read decides a write ([`Dialect::FOR_UPDATE`]).
