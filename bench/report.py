@@ -237,6 +237,8 @@ def build(parts, notes):
         res["hostile"] = hostile
     if "newsletter" in parts:
         res["newsletter"] = parts["newsletter"]
+    if "postgres" in parts:
+        res["postgres"] = parts["postgres"]
     if "lighthouse" in parts:
         res["lighthouse"] = parts["lighthouse"]
     if "lighthouse.blocked_wasm" in parts:
@@ -360,6 +362,32 @@ def rows_for(res):
         add("Lighthouse with `*.wasm` blocked: LCP (perf score)", f"{fmt(lb.get('lcp_ms'))} ms ({fmt(lb.get('performance'))})")
     rows += hostile_rows(res.get("hostile"))
     rows += newsletter_rows(res.get("newsletter"))
+    rows += postgres_rows(res.get("postgres"))
+    return rows
+
+
+def postgres_rows(p):
+    """Rows of the several-servers section (bench/postgres.py)."""
+    if not p:
+        return [("Several servers on PostgreSQL", "not measured", "", None)]
+    rows = []
+    pg, lite, weekly = p.get("signups_postgres"), p.get("signups_sqlite"), p.get("weekly")
+    if pg:
+        rows.append((f"Signups into PostgreSQL {p.get('postgres', '')} through {pg['servers']} servers ({pg['connections']} conn in all)",
+                     f"{fmt(pg['rps'])} signups/s · p99 {fmt(pg.get('p99_ms'), 2)} ms · {fmt(pg['errors'])} errors · {fmt(pg.get('stored'))} stored",
+                     "0 errors", pg["errors"] == 0))
+    if lite:
+        rows.append((f"Signups into SQLite through 1 server ({lite['connections']} conn), same run",
+                     f"{fmt(lite['rps'])} signups/s · p99 {fmt(lite.get('p99_ms'), 2)} ms · {fmt(lite['errors'])} errors", "0 errors", lite["errors"] == 0))
+    if weekly:
+        n = weekly["subscribers"]
+        rows.append((f"Weekly issue to {fmt(n)} subscribers sent by 2 servers on PostgreSQL (rate unlimited)",
+                     f"queued in {fmt(weekly['queue_seconds'], 2)} s, all sent after {fmt(weekly['delivered_seconds'], 1)} s "
+                     f"({fmt(weekly['mails_per_second'], 1)} mails/s; servers sent {' + '.join(fmt(x) for x in weekly['delivered_by_server'])})",
+                     "", None))
+        rows.append(("Weekly issue on 2 servers: addresses with exactly one mail / more than one / messages",
+                     f"{fmt(weekly['exactly_once'])} / {fmt(weekly['more_than_once'])} / {fmt(weekly['messages'])}",
+                     f"{fmt(n)} / 0 / {fmt(n)}", weekly["exactly_once"] == n and weekly["more_than_once"] == 0 and weekly["messages"] == n))
     return rows
 
 

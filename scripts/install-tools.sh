@@ -32,6 +32,8 @@ if [[ "${1:-}" == "--test" ]]; then
   [[ -x /usr/bin/chromium ]] || apt_missing+=(chromium)
   # The SMTP server the mail tests start on loopback.
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_missing+=(python3-aiosmtpd)
+  # The throwaway PostgreSQL cluster of the store tests (scripts/postgres.sh starts it).
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_missing+=(postgresql)
   # The W3C Nu HTML checker (npm `vnu-jar`) the end-to-end suite runs is a Java program.
   command -v java >/dev/null || apt_missing+=(default-jre-headless)
   if ((${#apt_missing[@]})); then

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use app::content::store::ContentStore;
-use app::newsletter::server::{open_database, IssueParts, Mailer, Store};
+use app::newsletter::server::{Database, IssueParts, Mailer, Store};
 use app::newsletter::weekly::render::one_click_url;
 use app::newsletter::weekly::{prepare, IsoWeek, RenderedIssue, WeeklySettings};
 use clap::{Parser, Subcommand};
@@ -126,10 +126,10 @@ fn load_content(config: &Config) -> Result<ContentStore, String> {
 }
 
 async fn store(config: &Config) -> Result<Store, String> {
-    let pool = open_database(&config.data_dir)
+    let database = Database::open(&config.database)
         .await
-        .map_err(|error| format!("cannot open the database in {}: {error}", config.data_dir.display()))?;
-    Ok(Store::new(pool, &config.site_url, None))
+        .map_err(|error| format!("cannot open the database ({}): {error}", config.database.describe()))?;
+    Ok(Store::new(database, &config.site_url, None))
 }
 
 fn rendered(config: &Config, week: IsoWeek, drafts: bool) -> Result<RenderedIssue, String> {

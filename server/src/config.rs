@@ -1,7 +1,7 @@
 //! Settings from the environment, with defaults that run the site from a fresh clone.
 
 use crate::html_cache::CacheSettings;
-use app::newsletter::server::{Pace, SmtpSettings, SmtpTls};
+use app::newsletter::server::{DatabaseUrl, Pace, SmtpSettings, SmtpTls, DEFAULT_CLAIM_LEASE_SECS};
 use app::newsletter::weekly::Schedule;
 use std::path::PathBuf;
 
@@ -14,6 +14,9 @@ pub struct Config {
     pub content_dir: PathBuf,
     /// Folder for the SQLite database and other runtime data (`NV_DATA_DIR`).
     pub data_dir: PathBuf,
+    /// The newsletter's database (`NV_DATABASE_URL`): unset, the SQLite file in the data dir;
+    /// `postgres://…` for several servers sharing one database.
+    pub database: DatabaseUrl,
     /// SMTP server for newsletter mail (`NV_SMTP_*`); without it mail goes to `data/outbox/`.
     pub smtp: Option<SmtpSettings>,
     /// Signups allowed per client network per 10 minutes (`NV_SIGNUP_LIMIT`, 0 = off).
@@ -32,6 +35,9 @@ pub struct Config {
     pub page_cache: CacheSettings,
     /// Newsletter delivery rate and concurrency (`NV_MAIL_RATE`, `NV_MAIL_CONCURRENCY`).
     pub mail_pace: Pace,
+    /// How long a server holds the outbox mail it claimed (`NV_MAIL_CLAIM_SECS`, default 300):
+    /// the mail of a server that dies goes out through another one after at most this.
+    pub mail_claim_secs: i64,
     /// When the weekly issue goes out (`NV_NEWSLETTER_SCHEDULE`; `None`: `off`) and the
     /// weekday and time issues are dated by even when off.
     pub newsletter_schedule: (Option<Schedule>, Schedule),
@@ -113,10 +119,20 @@ impl Config {
             let megabytes: usize = megabytes.parse().map_err(|_| format!("NV_PAGE_CACHE_MB must be a whole number, not {megabytes:?}"))?;
             page_cache.max_bytes = megabytes.saturating_mul(1024 * 1024);
         }
+        let data_dir: PathBuf = var("NV_DATA_DIR").unwrap_or_else(|| "data".into()).into();
+        let database = DatabaseUrl::parse(var("NV_DATABASE_URL").as_deref(), &data_dir)?;
         let mail_pace = Pace::from_lookup(|name| var(name))?;
+        let mail_claim_secs = match var("NV_MAIL_CLAIM_SECS") {
+            None => DEFAULT_CLAIM_LEASE_SECS,
+            Some(secs) => match secs.trim().parse::<i64>() {
+                Ok(secs) if (5..=86_400).contains(&secs) => secs,
+                _ => return Err(format!("NV_MAIL_CLAIM_SECS must be seconds from 5 to 86400, not {secs:?}")),
+            },
+        };
         let newsletter_schedule = app::newsletter::weekly::schedule_from_lookup(|name| var(name))?;
         Ok(Config {
             mail_pace,
+            mail_claim_secs,
             newsletter_schedule,
             page_cache,
             show_drafts,
@@ -126,7 +142,8 @@ impl Config {
                 .trim_end_matches('/')
                 .to_string(),
             content_dir: var("NV_CONTENT_DIR").unwrap_or_else(|| "content".into()).into(),
-            data_dir: var("NV_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
+            data_dir,
+            database,
             smtp,
             signup_limit,
             trusted_proxy_hops,
@@ -164,6 +181,21 @@ mod tests {
         }
         let both = config(&[("NV_TRUSTED_PROXY_HOPS", "1"), ("NV_TRUST_FORWARDED_FOR", "true")]).unwrap_err();
         assert!(both.contains("NV_TRUSTED_PROXY_HOPS only"), "{both}");
+    }
+
+    #[test]
+    fn the_database_and_the_mail_claim() {
+        let config_of = |vars: &[(&str, &str)]| config(vars).unwrap();
+        let default = config_of(&[("NV_DATA_DIR", "/srv/nv")]);
+        assert_eq!(default.database, DatabaseUrl::Sqlite(PathBuf::from("/srv/nv/nourishvibes.sqlite3")));
+        assert_eq!(default.mail_claim_secs, 300);
+        let url = "postgres://nv:secret@db.internal/nv";
+        assert_eq!(config_of(&[("NV_DATABASE_URL", url)]).database, DatabaseUrl::Postgres(url.into()));
+        assert!(config(&[("NV_DATABASE_URL", "mysql://db/nv")]).unwrap_err().contains("NV_DATABASE_URL"));
+        assert_eq!(config_of(&[("NV_MAIL_CLAIM_SECS", "30")]).mail_claim_secs, 30);
+        for bad in ["0", "4", "soon", "100000"] {
+            assert!(config(&[("NV_MAIL_CLAIM_SECS", bad)]).unwrap_err().contains("NV_MAIL_CLAIM_SECS"), "{bad}");
+        }
     }
 
     #[test]

@@ -39,10 +39,11 @@ async fn readyz(State(state): State<AppState>) -> Response {
             )
         }
     };
-    let pool = state.newsletter.store.pool();
-    // BEGIN IMMEDIATE takes the write lock a signup needs; the rollback writes nothing.
+    let database = state.newsletter.store.database();
+    // A write transaction as a signup starts it (on SQLite, BEGIN IMMEDIATE takes the write
+    // lock a signup needs; on PostgreSQL a connection from the pool); the rollback writes nothing.
     let check = tokio::time::timeout(WRITE_CHECK_TIMEOUT, async {
-        let transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let transaction = database.begin().await?;
         transaction.rollback().await
     })
     .await;

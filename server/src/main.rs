@@ -4,7 +4,7 @@
 use app::content::live::{CacheFile, ContentSource, LiveContent};
 use app::content::store::ContentStore;
 use app::newsletter::server::scheduler::Scheduler;
-use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
+use app::newsletter::server::{Database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use app::newsletter::weekly::WeeklySettings;
 use app::layout::AssetUrls;
 use app::state::{AppState, SiteConfig};
@@ -162,7 +162,7 @@ async fn run() -> ExitCode {
     let finished = tokio::time::timeout_at(stopped.deadline, async move {
         store.stop().await;
         let _ = worker.await;
-        store.pool().close().await;
+        store.database().close().await;
     })
     .await;
     match finished {
@@ -180,9 +180,10 @@ async fn start_newsletter(
     production: bool,
     content: &Arc<LiveContent>,
 ) -> Result<(Arc<Newsletter>, tokio::task::JoinHandle<()>), String> {
-    let pool = open_database(&config.data_dir)
+    let database = Database::open(&config.database)
         .await
-        .map_err(|error| format!("cannot open the database in {}: {error}", config.data_dir.display()))?;
+        .map_err(|error| format!("cannot open the database ({}): {error}", config.database.describe()))?;
+    tracing::info!("newsletter database: {}", config.database.describe());
     let mailer = match &config.smtp {
         Some(smtp) => {
             tracing::info!("newsletter mail goes through SMTP {}:{}", smtp.host, smtp.port);
@@ -201,7 +202,7 @@ async fn start_newsletter(
             Mailer::Files(outbox)
         }
     };
-    let store = Store::new(pool, &config.site_url, None);
+    let store = Store::new(database, &config.site_url, None).with_claim_lease(config.mail_claim_secs);
     let newsletter = Arc::new(Newsletter {
         store: store.clone(),
         limiter: RateLimiter::new(config.signup_limit, std::time::Duration::from_secs(600)),

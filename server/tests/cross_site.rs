@@ -60,7 +60,7 @@ const EVIL: &str = "https://evil.example";
 async fn signups_posted_from_another_site_are_refused_and_nothing_is_stored() {
     let data = tempfile::tempdir().unwrap();
     let (router, newsletter) = app_with_limit(data.path(), 0).await;
-    let pool = newsletter.store.pool();
+    let pool = newsletter.store.database().sqlite().unwrap();
     let forged: [&[(&str, &str)]; 4] = [
         &[("sec-fetch-site", "cross-site"), ("origin", EVIL)],
         &[("sec-fetch-site", "cross-site")],
@@ -93,7 +93,7 @@ async fn signups_posted_from_another_site_are_refused_and_nothing_is_stored() {
 async fn same_origin_posts_with_and_without_javascript_and_non_browser_posts_go_through() {
     let data = tempfile::tempdir().unwrap();
     let (router, newsletter) = app_with_limit(data.path(), 0).await;
-    let pool = newsletter.store.pool();
+    let pool = newsletter.store.database().sqlite().unwrap();
     let allowed: [&[(&str, &str)]; 6] = [
         // What current browsers send for the site's own forms and fetches.
         &[("sec-fetch-site", "same-origin"), ("origin", SITE_URL)],
@@ -125,7 +125,7 @@ async fn same_origin_posts_with_and_without_javascript_and_non_browser_posts_go_
 async fn confirm_and_unsubscribe_pages_refuse_other_sites_but_one_click_takes_any_post() {
     let data = tempfile::tempdir().unwrap();
     let (router, newsletter) = app_with_limit(data.path(), 0).await;
-    let pool = newsletter.store.pool();
+    let pool = newsletter.store.database().sqlite().unwrap();
     post(&router, "/api/newsletter/subscribe", &signup("reader@example.com"), Via::Island, &[]).await;
     let (confirm, unsubscribe) = tokens_in_mail(pool, "reader@example.com").await;
     let forged: &[(&str, &str)] = &[("sec-fetch-site", "cross-site"), ("origin", EVIL)];

@@ -39,7 +39,7 @@ async fn healthz_answers_and_readyz_checks_the_database_each_time() {
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
     assert_eq!(get(&router, "/readyz").await.0, StatusCode::OK);
 
-    newsletter.store.pool().close().await;
+    newsletter.store.database().close().await;
     let (status, body, _) = get(&router, "/readyz").await;
     assert_eq!((status, body.as_str()), (StatusCode::SERVICE_UNAVAILABLE, "not ready: shutting down\n"));
     assert_eq!(get(&router, "/healthz").await.0, StatusCode::OK);

@@ -67,7 +67,7 @@ async fn subscribe(router: &Router, email: &str) -> Reply {
 async fn a_signup_is_pending_with_one_queued_mail_and_a_consent_record() {
     let data = tempfile::tempdir().unwrap();
     let (router, newsletter) = app_with_data(data.path()).await;
-    let pool = newsletter.store.pool();
+    let pool = newsletter.store.database().sqlite().unwrap();
 
     let reply = subscribe(&router, "  Reader@Example.COM ").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -89,7 +89,7 @@ async fn a_signup_is_pending_with_one_queued_mail_and_a_consent_record() {
 async fn every_kind_of_address_gets_the_same_answer_and_no_second_mail_within_the_hour() {
     let data = tempfile::tempdir().unwrap();
     let (router, newsletter) = app_with_data(data.path()).await;
-    let pool = newsletter.store.pool();
+    let pool = newsletter.store.database().sqlite().unwrap();
 
     let new = subscribe(&router, "pending@example.com").await;
     let pending_again = subscribe(&router, "pending@example.com").await;
@@ -114,7 +114,7 @@ async fn every_kind_of_address_gets_the_same_answer_and_no_second_mail_within_th
 async fn addresses_that_differ_only_in_letter_case_are_one_subscriber() {
     let data = tempfile::tempdir().unwrap();
     let (router, newsletter) = app_with_data(data.path()).await;
-    let pool = newsletter.store.pool();
+    let pool = newsletter.store.database().sqlite().unwrap();
     let first = subscribe(&router, "Case.Reader@Example.com").await;
     let second = subscribe(&router, "case.reader@example.COM").await;
     let third = subscribe(&router, "CASE.READER@EXAMPLE.COM").await;
@@ -147,8 +147,8 @@ async fn the_honeypot_gets_the_same_answer_and_stores_nothing() {
     .await;
     let person = subscribe(&router, "person@example.com").await;
     assert_eq!((reply.status, &reply.body), (person.status, &person.body));
-    assert_eq!(status_of(newsletter.store.pool(), "bot@example.com").await, None);
-    assert_eq!(count(newsletter.store.pool(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'bot@example.com'").await, 0);
+    assert_eq!(status_of(newsletter.store.database().sqlite().unwrap(), "bot@example.com").await, None);
+    assert_eq!(count(newsletter.store.database().sqlite().unwrap(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'bot@example.com'").await, 0);
 }
 
 #[tokio::test]
@@ -167,7 +167,7 @@ async fn invalid_addresses_get_a_specific_message_and_422() {
     }
     // IDN domains are converted to ASCII and stored that way.
     assert_eq!(subscribe(&router, "leser@Bücher.example").await.status, StatusCode::OK);
-    assert_eq!(status_of(newsletter.store.pool(), "leser@xn--bcher-kva.example").await.as_deref(), Some("pending"));
+    assert_eq!(status_of(newsletter.store.database().sqlite().unwrap(), "leser@xn--bcher-kva.example").await.as_deref(), Some("pending"));
 }
 
 #[tokio::test]
@@ -203,7 +203,7 @@ async fn oversized_bodies_get_413_and_malformed_ones_400() {
     let unknown_form =
         post_form(&router, "/api/newsletter/subscribe", &[("email", "a@example.com"), ("form", "elsewhere")], true).await;
     assert_eq!(unknown_form.status, StatusCode::BAD_REQUEST);
-    assert_eq!(count(newsletter.store.pool(), "SELECT COUNT(*) FROM subscribers").await, 0);
+    assert_eq!(count(newsletter.store.database().sqlite().unwrap(), "SELECT COUNT(*) FROM subscribers").await, 0);
 }
 
 #[tokio::test]
@@ -241,7 +241,7 @@ async fn without_javascript_the_form_redirects_back_with_the_result() {
 async fn opening_the_confirmation_link_does_not_confirm_pressing_the_button_does() {
     let data = tempfile::tempdir().unwrap();
     let (router, newsletter) = app_with_data(data.path()).await;
-    let pool = newsletter.store.pool();
+    let pool = newsletter.store.database().sqlite().unwrap();
     subscribe(&router, "confirm.me@example.com").await;
     let (confirm, _) = tokens_in_mail(pool, "confirm.me@example.com").await;
 
@@ -266,7 +266,7 @@ async fn opening_the_confirmation_link_does_not_confirm_pressing_the_button_does
 async fn one_click_unsubscribe_answers_200_without_redirect_or_cookie_and_twice_is_harmless() {
     let data = tempfile::tempdir().unwrap();
     let (router, newsletter) = app_with_data(data.path()).await;
-    let pool = newsletter.store.pool();
+    let pool = newsletter.store.database().sqlite().unwrap();
     subscribe(&router, "leaving@example.com").await;
     let (_, unsubscribe) = tokens_in_mail(pool, "leaving@example.com").await;
 
@@ -311,7 +311,7 @@ async fn concurrent_signups_all_succeed() {
     for task in tasks {
         assert_eq!(task.await.unwrap(), StatusCode::OK);
     }
-    assert_eq!(count(newsletter.store.pool(), "SELECT COUNT(*) FROM subscribers").await, 100);
+    assert_eq!(count(newsletter.store.database().sqlite().unwrap(), "SELECT COUNT(*) FROM subscribers").await, 100);
 }
 
 #[tokio::test]
@@ -330,17 +330,17 @@ async fn confirmation_links_expire_after_48_hours() {
     );
     store.signup("late@example.com", "footer", "privacy@2026-02-15").await.unwrap();
     store.signup("early@example.com", "footer", "privacy@2026-02-15").await.unwrap();
-    let (late, _) = tokens_in_mail(store.pool(), "late@example.com").await;
-    let (early, _) = tokens_in_mail(store.pool(), "early@example.com").await;
+    let (late, _) = tokens_in_mail(store.database().sqlite().unwrap(), "late@example.com").await;
+    let (early, _) = tokens_in_mail(store.database().sqlite().unwrap(), "early@example.com").await;
 
     now.fetch_add(47 * 3600, Ordering::SeqCst);
     assert_eq!(store.confirm(&early).await, Ok(()));
     now.fetch_add(2 * 3600, Ordering::SeqCst);
     assert_eq!(store.confirm(&late).await, Err(NewsletterError::InvalidLink));
-    assert_eq!(status_of(store.pool(), "late@example.com").await.as_deref(), Some("pending"));
+    assert_eq!(status_of(store.database().sqlite().unwrap(), "late@example.com").await.as_deref(), Some("pending"));
     // An hour after the first mail, signing up again sends a fresh link.
     store.signup("late@example.com", "footer", "privacy@2026-02-15").await.unwrap();
-    assert_eq!(count(store.pool(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'late@example.com'").await, 2);
+    assert_eq!(count(store.database().sqlite().unwrap(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'late@example.com'").await, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -358,7 +358,7 @@ async fn concurrent_signups_are_all_kept_and_an_address_is_mailed_once() {
     while let Some(status) = signups.join_next().await {
         assert_eq!(status.unwrap(), StatusCode::OK);
     }
-    let pool = newsletter.store.pool();
+    let pool = newsletter.store.database().sqlite().unwrap();
     assert_eq!(count(pool, "SELECT COUNT(*) FROM subscribers").await, 55);
     assert_eq!(count(pool, "SELECT COUNT(*) FROM consent_events WHERE event = 'signup'").await, 60);
     assert_eq!(count(pool, "SELECT COUNT(*) FROM outbox").await, 55);

@@ -118,7 +118,7 @@ async fn stopping_the_store_commits_queued_signups_refuses_new_ones_and_ends_the
     // As main does after the HTTP side has drained.
     store.stop().await;
     tokio::time::timeout(Duration::from_secs(30), worker).await.expect("the worker stops").unwrap();
-    store.pool().close().await;
+    store.database().close().await;
 
     let mut acknowledged = Vec::new();
     for signup in signups {

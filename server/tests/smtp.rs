@@ -126,7 +126,7 @@ async fn the_confirmation_mail_arrives_with_its_link_and_one_click_unsubscribe_h
     // The delivered link confirms; the outbox forgets the body (it held the raw tokens).
     store.confirm(&confirm).await.expect("the mailed token confirms");
     let (sent, body): (Option<i64>, Option<String>) =
-        sqlx::query_as("SELECT sent_at, body FROM outbox").fetch_one(store.pool()).await.unwrap();
+        sqlx::query_as("SELECT sent_at, body FROM outbox").fetch_one(store.database().sqlite().unwrap()).await.unwrap();
     assert!(sent.is_some());
     assert_eq!(body, None);
     worker.deliver_due().await;
@@ -144,7 +144,7 @@ async fn mail_queued_while_the_smtp_server_is_down_is_delivered_when_it_is_back(
 
     worker.deliver_due().await;
     let (attempts, error): (i64, Option<String>) =
-        sqlx::query_as("SELECT attempts, last_error FROM outbox").fetch_one(store.pool()).await.unwrap();
+        sqlx::query_as("SELECT attempts, last_error FROM outbox").fetch_one(store.database().sqlite().unwrap()).await.unwrap();
     assert_eq!(attempts, 1);
     assert!(error.is_some());
 
@@ -165,7 +165,7 @@ fn tries(log: &Path, prefix: &str) -> usize {
 async fn outbox_row(store: &Store, recipient: &str) -> (i64, Option<i64>, Option<i64>, Option<String>, Option<String>, i64) {
     sqlx::query_as("SELECT attempts, sent_at, failed_at, body, last_error, next_attempt_at FROM outbox WHERE recipient = ?")
         .bind(recipient)
-        .fetch_one(store.pool())
+        .fetch_one(store.database().sqlite().unwrap())
         .await
         .unwrap()
 }
@@ -226,7 +226,7 @@ async fn a_mail_the_server_accepted_is_not_sent_again_when_recording_it_fails() 
     store.signup("once@example.com", "footer", "privacy@2026-02-15").await.unwrap();
     // The database refuses to record the delivery, as a full disk or a lock held elsewhere would.
     sqlx::query("CREATE TRIGGER sent_fails BEFORE UPDATE OF sent_at ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-        .execute(store.pool())
+        .execute(store.database().sqlite().unwrap())
         .await
         .unwrap();
 
@@ -244,7 +244,7 @@ async fn a_mail_the_server_accepted_is_not_sent_again_when_recording_it_fails() 
     let (_, sent, _, _, _, _) = outbox_row(&store, "once@example.com").await;
     assert_eq!(sent, None);
 
-    sqlx::query("DROP TRIGGER sent_fails").execute(store.pool()).await.unwrap();
+    sqlx::query("DROP TRIGGER sent_fails").execute(store.database().sqlite().unwrap()).await.unwrap();
     tokio::time::timeout(Duration::from_secs(15), delivering).await.expect("recorded once the database works").unwrap();
     let (_, sent, failed, body, _, _) = outbox_row(&store, "once@example.com").await;
     assert!(sent.is_some());

@@ -4,44 +4,34 @@
 //! One refusal can be a passing fault at the receiver; several in different weeks mean the
 //! mailbox is gone, and mailing it anyway hurts the sender's reputation with every provider.
 
+use super::db::{on_tx, Tx};
 use super::mail::OutboxMail;
-use super::store::Store;
-use sqlx::SqliteConnection;
 
 /// Issues with a permanent failure before an address counts as bounced.
 pub const BOUNCE_AFTER_ISSUES: i64 = 3;
 
 /// Inside the transaction that gives `mail` up: marks the failure permanent and, if the address
 /// now has permanent failures on enough issues, sets it `bounced`.
-pub(super) async fn record_permanent_failure(conn: &mut SqliteConnection, mail: &OutboxMail, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE outbox SET permanent = 1 WHERE id = ?").bind(mail.id).execute(&mut *conn).await?;
-    let bounced = sqlx::query(
-        "UPDATE subscribers SET bounced_at = ?
-         WHERE id = ? AND bounced_at IS NULL
-           AND (SELECT COUNT(DISTINCT issue_id) FROM outbox WHERE subscriber_id = ? AND permanent = 1 AND issue_id IS NOT NULL) >= ?",
-    )
-    .bind(now)
-    .bind(mail.subscriber_id)
-    .bind(mail.subscriber_id)
-    .bind(BOUNCE_AFTER_ISSUES)
-    .execute(&mut *conn)
-    .await?;
-    if bounced.rows_affected() > 0 {
+pub(super) async fn record_permanent_failure(tx: &mut Tx, mail: &OutboxMail, now: i64) -> Result<(), sqlx::Error> {
+    let bounced = on_tx!(tx, conn => {
+        sqlx::query("UPDATE outbox SET permanent = 1 WHERE id = $1").bind(mail.id).execute(&mut **conn).await?;
+        sqlx::query(
+            "UPDATE subscribers SET bounced_at = $1
+             WHERE id = $2 AND bounced_at IS NULL
+               AND (SELECT COUNT(DISTINCT issue_id) FROM outbox WHERE subscriber_id = $2 AND permanent = 1 AND issue_id IS NOT NULL) >= $3",
+        )
+        .bind(now)
+        .bind(mail.subscriber_id)
+        .bind(BOUNCE_AFTER_ISSUES)
+        .execute(&mut **conn)
+        .await?
+        .rows_affected()
+    });
+    if bounced > 0 {
         tracing::warn!(
             "newsletter: subscriber {} refused for good on {BOUNCE_AFTER_ISSUES} issues: now bounced, no more issues",
             mail.subscriber_id
         );
     }
     Ok(())
-}
-
-impl Store {
-    /// Whether mail `id` is still waiting to be sent (not sent, not dropped by an unsubscribe).
-    pub async fn still_queued(&self, id: i64) -> Result<bool, sqlx::Error> {
-        let waiting: Option<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(waiting.is_some())
-    }
 }

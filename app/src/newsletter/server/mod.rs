@@ -6,22 +6,25 @@ mod bounces;
 mod db;
 mod issues;
 mod mail;
+mod outbox;
 pub mod scheduler;
 mod rate_limit;
 mod retry;
 pub mod return_to;
+mod shared_limit;
 mod signup_rows;
 mod store;
 mod tokens;
 mod worker;
 
 pub use admin::{Erased, Status};
-pub use db::open_database;
+pub use db::{open_database, open_postgres, open_sqlite, Database, DatabaseUrl};
 pub use issues::{IssueParts, QueueReport, StoredIssue, QUEUE_CHUNK};
-pub use mail::{Mailer, SmtpSettings, SmtpTls};
+pub use mail::{Mailer, OutboxMail, SmtpSettings, SmtpTls};
+pub use retry::{Failure, NextStep};
 pub use worker::{DeliveryWorker, Pace};
 pub use rate_limit::{client_key, forwarded_client, RateLimiter};
-pub use store::{system_clock, Clock, SignupOutcome, Store};
+pub use store::{system_clock, Clock, SignupOutcome, Store, DEFAULT_CLAIM_LEASE_SECS};
 pub use tokens::{hash_token, new_token, tokens_match};
 
 use super::api::{NewsletterError, SIGNUP_FORMS};
@@ -39,7 +42,8 @@ use tokio::sync::Notify;
 pub struct Newsletter {
     /// Subscribers, tokens, consent records and the mail outbox.
     pub store: Store,
-    /// Signups per client network.
+    /// Signups per client network: counted here with SQLite, its limit and window applied in
+    /// the shared database with PostgreSQL (see [`Newsletter::allow_signup`]).
     pub limiter: RateLimiter,
     /// Woken whenever mail is queued, so delivery starts at once.
     pub outbox_signal: Arc<Notify>,
@@ -49,6 +53,25 @@ pub struct Newsletter {
     /// Development only (drafts shown): the archive previews the coming week's issue, composed
     /// with these settings. `None` in production.
     pub preview: Option<crate::newsletter::weekly::WeeklySettings>,
+}
+
+impl Newsletter {
+    /// Counts a signup attempt from `client` and says whether it is allowed: in the shared
+    /// database with PostgreSQL (the limit holds across servers), in memory with SQLite. If
+    /// the shared count fails, this server's own count decides (and the error is logged).
+    pub async fn allow_signup(&self, client: Option<IpAddr>) -> bool {
+        if self.limiter.limit() == 0 {
+            return true;
+        }
+        match self.store.allow_signup_shared(&self.limiter, client).await {
+            Ok(Some(allowed)) => allowed,
+            Ok(None) => self.limiter.allow(client),
+            Err(error) => {
+                tracing::error!("newsletter: the shared signup limit could not be counted, this server's count decides: {error}");
+                self.limiter.allow(client)
+            }
+        }
+    }
 }
 
 /// Sets the status of the error response being built (also for errors the function body never
@@ -144,7 +167,7 @@ pub async fn subscribe(email_input: &str, form: &str, honeypot: &str) -> Result<
         return Ok(());
     }
     let client = client_address(&newsletter);
-    if !newsletter.limiter.allow(client) {
+    if !newsletter.allow_signup(client).await {
         return Err(NewsletterError::RateLimited);
     }
     let privacy_version = app_state()

@@ -68,6 +68,16 @@ impl RateLimiter {
         RateLimiter { limit, window, max_clients: max_clients.max(2), seen: Mutex::new(HashMap::new()) }
     }
 
+    /// Signups allowed per window (0: no limit).
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The sliding window.
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
     /// How many client networks are remembered now.
     pub fn remembered(&self) -> usize {
         self.seen.lock().map_or(0, |seen| seen.len())

@@ -1,12 +1,12 @@
-//! The newsletter's transactions: signup, confirmation, unsubscribe and the outbox.
+//! The newsletter's transactions: signup, confirmation and unsubscribe (the outbox is in
+//! [`super::outbox`]), on SQLite or PostgreSQL (see [`super::db`]).
 
-use super::mail::OutboxMail;
-use super::retry::{next_step, Failure, NextStep};
+use super::batch::{SignupBatcher, SignupRequest};
+use super::db::{on_tx, Database, Dialect, Tx};
 use super::signup_rows::write_signups;
 use super::tokens::{hash_token, tokens_match};
 use crate::newsletter::api::NewsletterError;
-use super::batch::{SignupBatcher, SignupRequest};
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
 
 /// Seconds since the Unix epoch; a function so tests can move time.
@@ -35,24 +35,56 @@ pub enum SignupOutcome {
     NothingSent,
 }
 
-/// Subscribers, tokens, consent events and the outbox in SQLite.
+/// How long a delivery worker holds the mail it claimed by default: far longer than sending a
+/// claimed batch takes, short enough that a dead server's mail goes out within minutes.
+pub const DEFAULT_CLAIM_LEASE_SECS: i64 = 300;
+
+/// Subscribers, tokens, consent events and the outbox, in SQLite or PostgreSQL.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    db: Database,
     site_url: String,
     clock: Clock,
     batcher: SignupBatcher,
+    claim_lease_secs: i64,
+    /// When this server last removed idle rows of the shared signup limit.
+    limits_pruned_at: Arc<AtomicI64>,
 }
 
 impl Store {
-    /// A store on `pool`; links in mail start with `site_url`.
-    pub fn new(pool: SqlitePool, site_url: &str, clock: Option<Clock>) -> Store {
-        Store { pool, site_url: site_url.trim_end_matches('/').to_string(), clock: clock.unwrap_or_else(system_clock), batcher: SignupBatcher::default() }
+    /// A store on `db` (a [`Database`], or a SQLite or PostgreSQL pool); links in mail start
+    /// with `site_url`.
+    pub fn new(db: impl Into<Database>, site_url: &str, clock: Option<Clock>) -> Store {
+        Store {
+            db: db.into(),
+            site_url: site_url.trim_end_matches('/').to_string(),
+            clock: clock.unwrap_or_else(system_clock),
+            batcher: SignupBatcher::default(),
+            claim_lease_secs: DEFAULT_CLAIM_LEASE_SECS,
+            limits_pruned_at: Arc::default(),
+        }
     }
 
-    /// The connection pool (for tests and the benchmark).
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// The same store with mail claims held for `seconds` (`NV_MAIL_CLAIM_SECS`; tests make a
+    /// dead worker's claims run out quickly).
+    pub fn with_claim_lease(mut self, seconds: i64) -> Store {
+        self.claim_lease_secs = seconds.max(1);
+        self
+    }
+
+    /// The database (tests look into it; health checks and shutdown use it).
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// When this server last removed idle rows of the shared signup limit.
+    pub(super) fn limits_pruned_at(&self) -> &AtomicI64 {
+        &self.limits_pruned_at
+    }
+
+    /// How long claimed mail is held.
+    pub(super) fn claim_lease_secs(&self) -> i64 {
+        self.claim_lease_secs
     }
 
     /// The site URL links in mail start with.
@@ -64,8 +96,9 @@ impl Store {
         (self.clock)()
     }
 
-    async fn begin(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    /// Starts a write transaction (see [`Database::begin`]).
+    pub(super) async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        self.db.begin().await
     }
 
     /// Records a signup of the normalised `email` from `source` and, unless it is confirmed or
@@ -76,7 +109,7 @@ impl Store {
         self.batcher.submit(self, email, source, privacy_version).await
     }
 
-    /// Commits one batch of signups in a single `BEGIN IMMEDIATE` transaction. The outcome of
+    /// Commits one batch of signups in a single transaction. The outcome of
     /// each, in order. If the batch fails, each signup is retried in a transaction of its own,
     /// so that one failing signup does not fail the others.
     pub(super) async fn signup_batch(
@@ -109,25 +142,21 @@ impl Store {
         Ok(outcomes)
     }
 
-    /// The subscriber a live token of `purpose` belongs to.
-    async fn token_owner(
-        &self,
-        tx: &mut Transaction<'static, Sqlite>,
-        token: &str,
-        purpose: &str,
-        now: i64,
-    ) -> Result<Option<(i64, String)>, sqlx::Error> {
+    /// The subscriber a live token of `purpose` belongs to, locked until the transaction ends
+    /// (two servers handling the same link one after the other see each other's change).
+    async fn token_owner(&self, tx: &mut Tx, token: &str, purpose: &str, now: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
         let token = token.trim();
         if token.len() != 64 || !token.bytes().all(|byte| byte.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        let found: Option<(Vec<u8>, i64, String, Option<i64>, String)> = sqlx::query_as(
-            "SELECT t.hash, t.subscriber_id, t.purpose, t.expires_at, s.status
-             FROM tokens t JOIN subscribers s ON s.id = t.subscriber_id WHERE t.hash = ?",
-        )
-        .bind(hash_token(token))
-        .fetch_optional(&mut **tx)
-        .await?;
+        let found: Option<(Vec<u8>, i64, String, Option<i64>, String)> = on_tx!(tx, conn => {
+            let sql = format!(
+                "SELECT t.hash, t.subscriber_id, t.purpose, t.expires_at, s.status
+                 FROM tokens t JOIN subscribers s ON s.id = t.subscriber_id WHERE t.hash = $1{}",
+                Db::FOR_UPDATE
+            );
+            sqlx::query_as(&sql).bind(hash_token(token)).fetch_optional(&mut **conn).await?
+        });
         Ok(found.and_then(|(stored, subscriber, found_purpose, expires, status)| {
             (tokens_match(token, &stored) && found_purpose == purpose && expires.is_none_or(|at| now < at))
                 .then_some((subscriber, status))
@@ -146,12 +175,14 @@ impl Store {
             return Ok(Err(NewsletterError::InvalidLink));
         };
         if status == "pending" {
-            sqlx::query("UPDATE subscribers SET status = 'confirmed', confirmed_at = ? WHERE id = ?")
-                .bind(now)
-                .bind(subscriber)
-                .execute(&mut *tx)
-                .await?;
-            record_event(&mut *tx, subscriber, "confirm", now, "confirmation link", None).await?;
+            on_tx!(&mut tx, conn => {
+                sqlx::query("UPDATE subscribers SET status = 'confirmed', confirmed_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(subscriber)
+                    .execute(&mut **conn)
+                    .await?;
+            });
+            record_event(&mut tx, subscriber, "confirm", now, "confirmation link", None).await?;
         }
         tx.commit().await?;
         Ok(if status == "unsubscribed" { Err(NewsletterError::InvalidLink) } else { Ok(()) })
@@ -170,101 +201,50 @@ impl Store {
             return Ok(Err(NewsletterError::InvalidLink));
         };
         if status != "unsubscribed" {
-            sqlx::query("UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = ? WHERE id = ?")
+            on_tx!(&mut tx, conn => {
+                sqlx::query("UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(subscriber)
+                    .execute(&mut **conn)
+                    .await?;
+                sqlx::query("DELETE FROM tokens WHERE subscriber_id = $1 AND purpose = 'confirm'")
+                    .bind(subscriber)
+                    .execute(&mut **conn)
+                    .await?;
+                sqlx::query(
+                    "UPDATE outbox SET body = NULL, failed_at = $1, last_error = 'unsubscribed before delivery'
+                     WHERE subscriber_id = $2 AND sent_at IS NULL AND failed_at IS NULL",
+                )
                 .bind(now)
                 .bind(subscriber)
-                .execute(&mut *tx)
+                .execute(&mut **conn)
                 .await?;
-            sqlx::query("DELETE FROM tokens WHERE subscriber_id = ? AND purpose = 'confirm'")
-                .bind(subscriber)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "UPDATE outbox SET body = NULL, failed_at = ?, last_error = 'unsubscribed before delivery'
-                 WHERE subscriber_id = ? AND sent_at IS NULL AND failed_at IS NULL",
-            )
-            .bind(now)
-            .bind(subscriber)
-            .execute(&mut *tx)
-            .await?;
-            record_event(&mut *tx, subscriber, "unsubscribe", now, via, None).await?;
+            });
+            record_event(&mut tx, subscriber, "unsubscribe", now, via, None).await?;
         }
         tx.commit().await?;
         Ok(Ok(()))
     }
-
-    /// Mail whose next attempt is due, oldest first.
-    pub async fn due_mail(&self, limit: i64) -> Result<Vec<OutboxMail>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, subscriber_id, recipient, subject, body, list_unsubscribe, attempts, created_at, issue_id FROM outbox
-             WHERE sent_at IS NULL AND failed_at IS NULL AND body IS NOT NULL AND next_attempt_at <= ?
-             ORDER BY id LIMIT ?",
-        )
-        .bind(self.now())
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-    }
-
-    /// When the next queued mail is due, if any.
-    pub async fn next_due_at(&self) -> Result<Option<i64>, sqlx::Error> {
-        sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
-            .fetch_one(&self.pool)
-            .await
-    }
-
-    /// Marks a mail delivered and forgets its body (it holds raw tokens).
-    pub async fn mark_sent(&self, id: i64) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin().await?;
-        sqlx::query("UPDATE outbox SET sent_at = ?, body = NULL, attempts = attempts + 1 WHERE id = ?")
-            .bind(self.now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
-    }
-
-    /// Records that attempt `mail.attempts + 1` of `mail` failed, and what happens next (see
-    /// [`next_step`]): it is tried again later, or given up, and then its body, which holds raw
-    /// tokens, is forgotten.
-    pub async fn mark_attempt_failed(&self, mail: &OutboxMail, failure: Failure, error: &str) -> Result<NextStep, sqlx::Error> {
-        let now = self.now();
-        let attempts = mail.attempts + 1;
-        let step = next_step(failure, attempts, mail.created_at, now);
-        let mut tx = self.begin().await?;
-        let query = match step {
-            NextStep::RetryAt(at) => {
-                sqlx::query("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?").bind(attempts).bind(at)
-            }
-            NextStep::GiveUp => sqlx::query("UPDATE outbox SET attempts = ?, failed_at = ?, body = NULL, last_error = ? WHERE id = ?")
-                .bind(attempts)
-                .bind(now),
-        };
-        query.bind(error).bind(mail.id).execute(&mut *tx).await?;
-        if step == NextStep::GiveUp && failure == Failure::Permanent && mail.issue_id.is_some() {
-            super::bounces::record_permanent_failure(&mut tx, mail, now).await?;
-        }
-        tx.commit().await?;
-        Ok(step)
-    }
 }
 
 async fn record_event(
-    tx: &mut SqliteConnection,
+    tx: &mut Tx,
     subscriber: i64,
     event: &str,
     at: i64,
     source: &str,
     privacy_version: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO consent_events (subscriber_id, event, at, source, privacy_version) VALUES (?, ?, ?, ?, ?)")
-        .bind(subscriber)
-        .bind(event)
-        .bind(at)
-        .bind(source)
-        .bind(privacy_version)
-        .execute(&mut *tx)
-        .await?;
+    on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO consent_events (subscriber_id, event, at, source, privacy_version) VALUES ($1, $2, $3, $4, $5)")
+            .bind(subscriber)
+            .bind(event)
+            .bind(at)
+            .bind(source)
+            .bind(privacy_version)
+            .execute(&mut **conn)
+            .await?;
+    });
     Ok(())
 }
 
@@ -276,7 +256,7 @@ fn unavailable(error: sqlx::Error) -> NewsletterError {
 /// Shutdown: the signup writer and the delivery worker share one switch, kept by the batcher.
 impl Store {
     /// Refuses further signups, returns once those already queued are committed, and tells the
-    /// delivery worker to stop after the mail in hand. Close the pool after the worker returns.
+    /// delivery worker to stop after the mail in hand. Close the database after the worker returns.
     pub async fn stop(&self) {
         self.batcher.stop().await;
     }

@@ -1,5 +1,7 @@
 //! The delivery worker: sends the outbox in the background, woken when mail is queued,
-//! paced by a configured rate and concurrency, retrying failures with back-off.
+//! paced by a configured rate and concurrency, retrying failures with back-off. Each server
+//! runs one; mail is claimed before it is sent (see [`super::outbox`]), so with several servers
+//! on one database each mail goes out once.
 
 use super::issues::IssueParts;
 use super::mail::{DeliveryError, Mailer, OutboxMail};
@@ -82,6 +84,11 @@ impl Pace {
 impl DeliveryWorker {
     /// Runs until [`Store::stop`], then returns after the mail in hand.
     pub async fn run(self) {
+        match self.store.release_stale_claims().await {
+            Ok(0) => {}
+            Ok(released) => tracing::info!("newsletter: {released} mail(s) claimed by this server's previous run are queued again"),
+            Err(error) => tracing::error!("newsletter: giving back the previous run's claims failed: {error}"),
+        }
         loop {
             self.deliver_due().await;
             if self.store.is_stopping() {
@@ -105,15 +112,29 @@ impl DeliveryWorker {
         }
     }
 
+    /// Mails claimed at once: enough to keep every connection busy, few enough that at the
+    /// configured rate the batch is sent within half the claim's lease (a slow rate must not
+    /// let the claims run out while the mail is still waiting its turn here).
+    fn batch_size(&self) -> i64 {
+        let wanted = (self.pace.concurrency.max(1) * 4).max(20) as i64;
+        match self.pace.gap() {
+            None => wanted,
+            Some(_) => {
+                let fits = (self.pace.per_second * self.store.claim_lease_secs() as f64 / 2.0).floor() as i64;
+                wanted.min(fits.max(1))
+            }
+        }
+    }
+
     /// Sends every mail that is due now, `pace.concurrency` at a time and at most
     /// `pace.per_second` a second. A mail the server accepted is never sent again: if
     /// recording that fails (the database is locked or full), the worker keeps retrying the
     /// record, not the send. A mail dropped since it was read (the reader unsubscribed) is skipped.
     pub async fn deliver_due(&self) {
         let next_slot = Mutex::new(Instant::now());
-        let batch_size = (self.pace.concurrency.max(1) * 4).max(20) as i64;
+        let batch_size = self.batch_size();
         loop {
-            let batch = match self.store.due_mail(batch_size).await {
+            let batch = match self.store.claim_due_mail(batch_size).await {
                 Ok(batch) => batch,
                 Err(error) => {
                     tracing::error!("newsletter: reading the outbox failed: {error}");
@@ -124,6 +145,7 @@ impl DeliveryWorker {
                 return;
             }
             let parts = self.issue_parts(&batch).await;
+            let claimed: Vec<i64> = batch.iter().map(|mail| mail.id).collect();
             futures::stream::iter(batch)
                 .for_each_concurrent(self.pace.concurrency.max(1), |mail| {
                     let parts = mail.issue_id.and_then(|id| parts.get(&id).cloned());
@@ -142,6 +164,10 @@ impl DeliveryWorker {
                 })
                 .await;
             if self.store.is_stopping() {
+                // What was claimed but not sent goes back to the queue for the next worker.
+                if let Err(error) = self.store.release_claims(&claimed).await {
+                    tracing::warn!("newsletter: giving back claimed mail failed (it is sent once the claim runs out): {error}");
+                }
                 return;
             }
         }

@@ -1,19 +1,31 @@
-//! Opening the SQLite database: file under the data dir, WAL, busy timeout, embedded migrations.
+//! Opening the SQLite database: a file (by default under the data dir), WAL, busy timeout,
+//! embedded migrations (app/migrations/sqlite).
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::time::Duration;
 
+/// The database file's name under the data dir.
+pub const SQLITE_FILE: &str = "nourishvibes.sqlite3";
+
 /// Opens (creating if needed) `data_dir/nourishvibes.sqlite3` and applies the migrations.
+pub async fn open_database(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
+    open_sqlite(&data_dir.join(SQLITE_FILE)).await
+}
+
+/// Opens (creating it and its folder if needed) the SQLite database `file` and applies the
+/// migrations.
 ///
 /// One connection: every write runs on it in turn, so concurrent signups queue in the pool
 /// instead of failing with `SQLITE_BUSY`; `busy_timeout` covers other processes (a backup, the
 /// sqlite3 shell), and write transactions start with `BEGIN IMMEDIATE` so they never need to
 /// upgrade a read lock.
-pub async fn open_database(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
-    std::fs::create_dir_all(data_dir)?;
+pub async fn open_sqlite(file: &Path) -> Result<SqlitePool, sqlx::Error> {
+    if let Some(folder) = file.parent().filter(|folder| !folder.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)?;
+    }
     let options = SqliteConnectOptions::new()
-        .filename(data_dir.join("nourishvibes.sqlite3"))
+        .filename(file)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         // FULL: an acknowledged signup survives a power cut, not only a crash.
@@ -25,7 +37,7 @@ pub async fn open_database(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
     Ok(pool)
 }
 
@@ -41,7 +53,7 @@ mod tests {
     /// A database as the first release left it: only the first migration applied.
     async fn database_before_case_merge(data_dir: &Path) -> SqlitePool {
         let first = tempfile::tempdir().unwrap();
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/0001_newsletter.sql");
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite/0001_newsletter.sql");
         std::fs::copy(source, first.path().join("0001_newsletter.sql")).unwrap();
         let options = SqliteConnectOptions::new()
             .filename(data_dir.join("nourishvibes.sqlite3"))

@@ -1,0 +1,84 @@
+//! A real SMTP server on loopback (Debian's python3-aiosmtpd) storing every message in a
+//! Maildir, for tests that count what arrived; killed on drop.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// aiosmtpd with its Mailbox handler.
+pub struct Sink {
+    child: Child,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    maildir: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Sink {
+    /// Starts it on a free port and waits until it accepts connections.
+    pub fn start() -> Sink {
+        let dir = tempfile::tempdir().unwrap();
+        let maildir = dir.path().join("mail");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
+        let child = Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/install-tools.sh --test installs it)");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(15), "aiosmtpd did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Sink { child, port, maildir, _dir: dir }
+    }
+
+    /// Every message delivered so far.
+    pub fn messages(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
+        entries.filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok()).collect()
+    }
+
+    /// Waits until `count` different recipients got mail (and two seconds more, for
+    /// stragglers and duplicates); every message then.
+    pub fn wait_for_recipients(&self, count: usize, limit: Duration) -> Vec<String> {
+        let started = Instant::now();
+        while recipients(&self.messages()).len() < count {
+            assert!(started.elapsed() < limit, "only {} of {count} readers got mail", recipients(&self.messages()).len());
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        self.messages()
+    }
+
+    /// The settings that send a server's mail here.
+    pub fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("NV_SMTP_HOST".into(), "127.0.0.1".into()),
+            ("NV_SMTP_PORT".into(), self.port.to_string()),
+            ("NV_SMTP_TLS".into(), "none".into()),
+            ("NV_MAIL_FROM".into(), "News <news@nv.test>".into()),
+        ]
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Recipient → how many mails, from the `To:` headers.
+pub fn recipients(messages: &[String]) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for message in messages {
+        let to = message.lines().find_map(|line| line.strip_prefix("To: ")).expect("a To header").trim().to_string();
+        *counts.entry(to).or_insert(0) += 1;
+    }
+    counts
+}
