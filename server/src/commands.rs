@@ -122,7 +122,8 @@ fn week_or(week: Option<&str>, default: IsoWeek) -> Result<IsoWeek, String> {
 }
 
 fn load_content(config: &Config) -> Result<ContentStore, String> {
-    ContentStore::load(&config.content_dir, &config.site_url).map_err(|errors| format!("the content has problems:\n{errors}"))
+    ContentStore::load(&config.content_dir, &config.site_url)
+        .map_err(|errors| format!("the content has problems:\n{errors}"))
 }
 
 async fn store(config: &Config) -> Result<Store, String> {
@@ -169,15 +170,24 @@ async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), S
                 sender_name: issue.sender_name,
             };
             let address = to.trim().to_ascii_lowercase();
-            mailer.send_test(&address, &parts, &one_click_url(&config.site_url)).await.map_err(|error| format!("sending to {address} failed: {error}"))?;
+            mailer
+                .send_test(&address, &parts, &one_click_url(&config.site_url))
+                .await
+                .map_err(|error| format!("sending to {address} failed: {error}"))?;
             match &config.smtp {
                 Some(smtp) => println!("sent the {week} issue to {address} through {}:{}", smtp.host, smtp.port),
-                None => println!("no SMTP configured (NV_SMTP_HOST): the {week} issue was written to {}", config.data_dir.join("outbox").display()),
+                None => println!(
+                    "no SMTP configured (NV_SMTP_HOST): the {week} issue was written to {}",
+                    config.data_dir.join("outbox").display()
+                ),
             }
             Ok(())
         }
         NewsletterCommand::Send { week } => {
-            let week = week_or(week.as_deref(), IsoWeek::containing(app::content::dates::Date::from_days_since_epoch(now().div_euclid(86_400))))?;
+            let week = week_or(
+                week.as_deref(),
+                IsoWeek::containing(app::content::dates::Date::from_days_since_epoch(now().div_euclid(86_400))),
+            )?;
             let content = load_content(config)?;
             let store = store(config).await?;
             let report = app::newsletter::server::scheduler::send_week(&store, &settings(config), &content, week)

@@ -68,7 +68,9 @@ impl Config {
                 };
                 let port = match var("NV_SMTP_PORT") {
                     None => default_port,
-                    Some(port) => port.parse().map_err(|_| format!("NV_SMTP_PORT must be a port number, not {port:?}"))?,
+                    Some(port) => {
+                        port.parse().map_err(|_| format!("NV_SMTP_PORT must be a port number, not {port:?}"))?
+                    }
                 };
                 Some(SmtpSettings {
                     host,
@@ -82,20 +84,32 @@ impl Config {
         };
         let signup_limit = match var("NV_SIGNUP_LIMIT") {
             None => 5,
-            Some(limit) => limit.parse().map_err(|_| format!("NV_SIGNUP_LIMIT must be a whole number, not {limit:?}"))?,
+            Some(limit) => {
+                limit.parse().map_err(|_| format!("NV_SIGNUP_LIMIT must be a whole number, not {limit:?}"))?
+            }
         };
         let trusted_proxy_hops = match (var("NV_TRUSTED_PROXY_HOPS"), var("NV_TRUST_FORWARDED_FOR")) {
             (Some(_), Some(_)) => {
-                return Err("set NV_TRUSTED_PROXY_HOPS only: NV_TRUST_FORWARDED_FOR is its older form (true = 1 hop)".into())
+                return Err(
+                    "set NV_TRUSTED_PROXY_HOPS only: NV_TRUST_FORWARDED_FOR is its older form (true = 1 hop)".into()
+                )
             }
             (Some(hops), None) => match hops.parse::<usize>() {
                 Ok(hops) if hops <= 16 => hops,
-                _ => return Err(format!("NV_TRUSTED_PROXY_HOPS must be the number of proxies in front (0 to 16), not {hops:?}")),
+                _ => {
+                    return Err(format!(
+                        "NV_TRUSTED_PROXY_HOPS must be the number of proxies in front (0 to 16), not {hops:?}"
+                    ))
+                }
             },
             (None, Some(old)) => match old.as_str() {
                 "false" | "0" => 0,
                 "true" | "1" => 1,
-                other => return Err(format!("NV_TRUST_FORWARDED_FOR must be true or false, not {other:?} (better: NV_TRUSTED_PROXY_HOPS=1)")),
+                other => {
+                    return Err(format!(
+                        "NV_TRUST_FORWARDED_FOR must be true or false, not {other:?} (better: NV_TRUSTED_PROXY_HOPS=1)"
+                    ))
+                }
             },
             (None, None) => 0,
         };
@@ -116,7 +130,8 @@ impl Config {
             Some(other) => return Err(format!("NV_ALLOW_CACHE_BYPASS must be true or false, not {other:?}")),
         };
         if let Some(megabytes) = var("NV_PAGE_CACHE_MB") {
-            let megabytes: usize = megabytes.parse().map_err(|_| format!("NV_PAGE_CACHE_MB must be a whole number, not {megabytes:?}"))?;
+            let megabytes: usize =
+                megabytes.parse().map_err(|_| format!("NV_PAGE_CACHE_MB must be a whole number, not {megabytes:?}"))?;
             page_cache.max_bytes = megabytes.saturating_mul(1024 * 1024);
         }
         let data_dir: PathBuf = var("NV_DATA_DIR").unwrap_or_else(|| "data".into()).into();

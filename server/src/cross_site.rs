@@ -52,7 +52,8 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap, host: Option<&str>, s
         return true;
     };
     let same_as_site = !site.0.is_empty() && origin.eq_ignore_ascii_case(&site.0);
-    let same_as_host = host.is_some_and(|host| authority(origin).is_some_and(|authority| authority.eq_ignore_ascii_case(host)));
+    let same_as_host =
+        host.is_some_and(|host| authority(origin).is_some_and(|authority| authority.eq_ignore_ascii_case(host)));
     !(same_as_site || same_as_host)
 }
 
@@ -67,7 +68,8 @@ fn authority(origin: &str) -> Option<&str> {
 pub async fn refuse_cross_site(State(site): State<SiteOrigin>, request: Request, next: Next) -> Response {
     let host = request.headers().get(header::HOST).and_then(|value| value.to_str().ok());
     let host = host.or_else(|| request.uri().authority().map(|authority| authority.as_str()));
-    let refused = request.uri().path() != ONE_CLICK_PATH && is_cross_site(request.method(), request.headers(), host, &site);
+    let refused =
+        request.uri().path() != ONE_CLICK_PATH && is_cross_site(request.method(), request.headers(), host, &site);
     if !refused {
         return next.run(request).await;
     }
@@ -124,7 +126,9 @@ mod tests {
     #[test]
     fn sec_fetch_site_decides_when_present() {
         let host = Some("nourishvibes.example");
-        for (value, refused) in [("same-origin", false), ("none", false), ("same-site", true), ("cross-site", true), ("bogus", true)] {
+        for (value, refused) in
+            [("same-origin", false), ("none", false), ("same-site", true), ("cross-site", true), ("bogus", true)]
+        {
             assert_eq!(judge(Method::POST, &[("sec-fetch-site", value)], host), refused, "{value}");
             // Origin cannot overrule it either way.
             let with_origin = [("sec-fetch-site", value), ("origin", "https://nourishvibes.example")];

@@ -67,7 +67,11 @@ impl FeedCache {
         };
         cell.get_or_init(|| {
             let (content_type, body) = build();
-            Arc::new(CachedPage::with_cache_control(body.into(), HeaderValue::from_static(content_type), FEED_CACHE_CONTROL))
+            Arc::new(CachedPage::with_cache_control(
+                body.into(),
+                HeaderValue::from_static(content_type),
+                FEED_CACHE_CONTROL,
+            ))
         })
         .clone()
     }
@@ -155,12 +159,8 @@ pub async fn topic_feed(
     let path = format!("/topics/{category}");
     let self_path = format!("{path}/feed.xml");
     let document = cache.get_or_build(&epoch(&state, today), &self_path, || {
-        let cards: Vec<&ArticleCard> = state
-            .content
-            .visible_cards(today)
-            .filter(|card| card.category == category)
-            .take(FEED_ENTRIES)
-            .collect();
+        let cards: Vec<&ArticleCard> =
+            state.content.visible_cards(today).filter(|card| card.category == category).take(FEED_ENTRIES).collect();
         let title = format!("{} | NourishVibes", topic.name);
         (ATOM, atom(&state.config.site_url, &title, &self_path, &path, &cards))
     });
@@ -242,7 +242,9 @@ fn sitemap_xml(state: &AppState, today: Date) -> String {
 
 /// A sitemap of `entries` (path, last change) under `site`, every value escaped.
 fn urlset(site: &str, entries: &[(String, Option<String>)]) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (path, lastmod) in entries {
         xml.push_str(&format!("<url><loc>{}</loc>", xml_escape(&format!("{site}{path}"))));
         if let Some(lastmod) = lastmod {
@@ -297,8 +299,19 @@ mod tests {
         let xml = atom(site, NASTY, "/topics/k&<>/feed.xml", "/topics/k&<>", &[&card]);
         let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|error| panic!("{error}:\n{xml}"));
         // URLs as written (feed-rs would normalise them).
-        let hrefs: Vec<&str> = doc.descendants().filter(|node| node.has_tag_name("link")).filter_map(|node| node.attribute("href")).collect();
-        assert_eq!(hrefs, [format!("{site}/topics/k&<>/feed.xml"), format!("{site}/topics/k&<>"), format!("{site}/articles/{}", card.slug)]);
+        let hrefs: Vec<&str> = doc
+            .descendants()
+            .filter(|node| node.has_tag_name("link"))
+            .filter_map(|node| node.attribute("href"))
+            .collect();
+        assert_eq!(
+            hrefs,
+            [
+                format!("{site}/topics/k&<>/feed.xml"),
+                format!("{site}/topics/k&<>"),
+                format!("{site}/articles/{}", card.slug)
+            ]
+        );
         let uri = doc.descendants().find(|node| node.has_tag_name("uri")).and_then(|node| node.text());
         assert_eq!(uri, Some(format!("{site}/authors/{}", card.author_id).as_str()));
         let feed = feed_rs::parser::parse(xml.as_bytes()).expect("a valid Atom feed");
@@ -317,7 +330,9 @@ mod tests {
         let entries = vec![("/a&b<c>\"'".to_string(), Some("2026-01-02&<>".to_string())), ("/".to_string(), None)];
         let xml = urlset(site, &entries);
         let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|error| panic!("{error}:\n{xml}"));
-        let text = |name: &str| doc.descendants().find(|node| node.has_tag_name(name)).and_then(|node| node.text()).map(str::to_string);
+        let text = |name: &str| {
+            doc.descendants().find(|node| node.has_tag_name(name)).and_then(|node| node.text()).map(str::to_string)
+        };
         assert_eq!(text("loc"), Some(format!("{site}/a&b<c>\"'")));
         assert_eq!(text("lastmod").as_deref(), Some("2026-01-02&<>"));
     }

@@ -11,9 +11,9 @@ pub mod html_cache;
 pub mod memory;
 pub mod newsletter;
 pub mod reload;
-pub mod serve;
 pub mod render;
 pub mod security_headers;
+pub mod serve;
 pub mod share_image;
 
 use app::state::AppState;
@@ -65,9 +65,7 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
     });
     let site_origin = cross_site::SiteOrigin::new(&state.config.site_url);
     let share_images = share_image::ShareImages::new(&state.live, content_dir);
-    let share_routes = Router::new()
-        .route("/{file}", axum::routing::get(share_image::serve))
-        .with_state(share_images);
+    let share_routes = Router::new().route("/{file}", axum::routing::get(share_image::serve)).with_state(share_images);
     let router = render::page_routes(Router::new(), routes)
         .nest("/pkg", pkg.router())
         .nest_service("/images", assets::content_images(&content_dir.join("images")))
@@ -75,10 +73,7 @@ pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, 
         .merge(feeds::routes())
         .merge(health::routes())
         .merge(reload::routes())
-        .route(
-            "/newsletter/unsubscribe/one-click",
-            get(newsletter::one_click_page).post(newsletter::one_click),
-        )
+        .route("/newsletter/unsubscribe/one-click", get(newsletter::one_click_page).post(newsletter::one_click))
         .fallback(render::file_or_page)
         // Inside compression: pages are stored uncompressed and compressed once by the cache.
         .layer(axum::middleware::from_fn_with_state(cache.clone(), html_cache::store_rendered))

@@ -3,10 +3,10 @@
 
 use app::content::live::{CacheFile, ContentSource, LiveContent};
 use app::content::store::ContentStore;
+use app::layout::AssetUrls;
 use app::newsletter::server::scheduler::Scheduler;
 use app::newsletter::server::{Database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use app::newsletter::weekly::WeeklySettings;
-use app::layout::AssetUrls;
 use app::state::{AppState, SiteConfig};
 use leptos::prelude::{get_configuration, LeptosOptions};
 use server::config::Config;
@@ -78,7 +78,10 @@ async fn run() -> ExitCode {
         dir: config.content_dir.clone(),
         site_url: config.site_url.clone(),
         show_unpublished: config.show_drafts,
-        cache: Some(CacheFile { path: config.data_dir.join(CONTENT_CACHE_FILE), written: server::memory::release_freed }),
+        cache: Some(CacheFile {
+            path: config.data_dir.join(CONTENT_CACHE_FILE),
+            written: server::memory::release_freed,
+        }),
     };
     let live = match LiveContent::load(source) {
         Ok(live) => Arc::new(live),
@@ -131,7 +134,10 @@ async fn run() -> ExitCode {
         true => match server::reload::watch(reloader) {
             Ok(watcher) => Some(watcher),
             Err(error) => {
-                tracing::error!("cannot watch {} for changes (edits need a reload or restart): {error}", config.content_dir.display());
+                tracing::error!(
+                    "cannot watch {} for changes (edits need a reload or restart): {error}",
+                    config.content_dir.display()
+                );
                 None
             }
         },
@@ -215,11 +221,19 @@ async fn start_newsletter(
             send_time: config.newsletter_schedule.1,
         }),
     });
-    let worker = DeliveryWorker { store: store.clone(), mailer, signal: newsletter.outbox_signal.clone(), pace: config.mail_pace };
+    let worker = DeliveryWorker {
+        store: store.clone(),
+        mailer,
+        signal: newsletter.outbox_signal.clone(),
+        pace: config.mail_pace,
+    };
     // The weekly issue (issue 14): stops with the store, like the worker.
     match config.newsletter_schedule.0 {
         Some(schedule) => {
-            tracing::info!("newsletter: weekly issue scheduled {schedule:?} (UTC), delivery paced at {:?}", config.mail_pace);
+            tracing::info!(
+                "newsletter: weekly issue scheduled {schedule:?} (UTC), delivery paced at {:?}",
+                config.mail_pace
+            );
             let scheduler = Scheduler {
                 store,
                 content: content.clone(),

@@ -17,7 +17,10 @@ pub struct TokenQuery {
 /// mail clients: unsubscribes and answers 200 with no redirect and no cookie.
 pub async fn one_click(State(state): State<AppState>, Query(query): Query<TokenQuery>) -> Response {
     let text = match state.newsletter.store.unsubscribe(&query.token, "one-click (RFC 8058)").await {
-        Ok(()) => return (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "You have been unsubscribed.\n").into_response(),
+        Ok(()) => {
+            return (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "You have been unsubscribed.\n")
+                .into_response()
+        }
         Err(error) => error,
     };
     let status = StatusCode::from_u16(text.status()).unwrap_or(StatusCode::BAD_REQUEST);

@@ -120,16 +120,17 @@ pub fn watch(reloader: Reloader) -> notify::Result<notify::RecommendedWatcher> {
 
 /// The development routes the live-content script uses; 404 unless the content is watched.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/_dev/live-content.js", get(script))
-        .route("/_dev/content-revision", get(revision))
+    Router::new().route("/_dev/live-content.js", get(script)).route("/_dev/content-revision", get(revision))
 }
 
 async fn script(State(state): State<AppState>) -> Response {
     if !state.live.is_watched() {
         return StatusCode::NOT_FOUND.into_response();
     }
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], LIVE_CONTENT_SCRIPT)
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+        LIVE_CONTENT_SCRIPT,
+    )
         .into_response()
 }
 
@@ -139,6 +140,9 @@ async fn revision(State(state): State<AppState>) -> Response {
     if !state.live.is_watched() {
         return StatusCode::NOT_FOUND.into_response();
     }
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], state.live.revision().to_string())
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+        state.live.revision().to_string(),
+    )
         .into_response()
 }

@@ -10,8 +10,8 @@
 //!   `Option`), hydrating or not, and offers no switch; the rendered document is the one place
 //!   that sees them all, once per render, before the page cache stores the page.
 
-use app::state::AppState;
 use app::shell;
+use app::state::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
@@ -56,7 +56,13 @@ pub async fn page(State(state): State<AppState>, request: Request) -> Response {
     // One snapshot of the content for the whole render (see `AppState::current`).
     let state = state.current();
     let options = state.leptos_options.clone();
-    leptos_axum::handle_response_inner(move || provide_context(state.clone()), move || shell(options), request, document).await
+    leptos_axum::handle_response_inner(
+        move || provide_context(state.clone()),
+        move || shell(options),
+        request,
+        document,
+    )
+    .await
 }
 
 /// A file of the site root (favicon, robots.txt) when there is one, else the rendered page

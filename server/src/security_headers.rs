@@ -72,7 +72,9 @@ impl SecurityPolicy {
             // response, without a shared reference count for the server's threads to contend on.
             Ok(_) => HeaderValue::from_static(Box::leak(policy.into_boxed_str())),
             // Unreachable: the policy is ASCII (base64 hashes, a port number).
-            Err(_) => HeaderValue::from_static("default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'"),
+            Err(_) => HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'",
+            ),
         };
         let mut headers = vec![
             (header::CONTENT_SECURITY_POLICY, csp),
@@ -238,7 +240,8 @@ mod tests {
 
     #[test]
     fn hsts_only_over_https() {
-        let names = |url| SecurityPolicy::new(url, vec![]).headers().into_iter().map(|(name, _)| name).collect::<Vec<_>>();
+        let names =
+            |url| SecurityPolicy::new(url, vec![]).headers().into_iter().map(|(name, _)| name).collect::<Vec<_>>();
         assert!(names("https://nourishvibes.example").contains(&header::STRICT_TRANSPORT_SECURITY));
         assert!(names("HTTPS://nourishvibes.example").contains(&header::STRICT_TRANSPORT_SECURITY));
         assert!(!names("http://127.0.0.1:3000").contains(&header::STRICT_TRANSPORT_SECURITY));

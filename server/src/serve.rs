@@ -113,7 +113,12 @@ pub fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
 /// Serves `app` on `listener` until `signal` completes, then stops accepting, closes idle
 /// connections (and those whose request head is incomplete) at once, and waits until the
 /// requests in flight are answered or `shutdown_timeout` has passed.
-pub async fn serve<S>(listener: TcpListener, app: S, settings: &ServeSettings, signal: impl Future<Output = ()>) -> Stopped
+pub async fn serve<S>(
+    listener: TcpListener,
+    app: S,
+    settings: &ServeSettings,
+    signal: impl Future<Output = ()>,
+) -> Stopped
 where
     S: tower::Service<Request<Body>, Response = Response<Body>, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send + 'static,
@@ -141,7 +146,9 @@ where
             Err(error) => {
                 // Out of files or memory: trying again at once would spin; the connections
                 // waiting in the backlog are taken when resources free up.
-                failed.warn(|suppressed| tracing::warn!("accepting a connection failed: {error} ({suppressed} more since the last warning)"));
+                failed.warn(|suppressed| {
+                    tracing::warn!("accepting a connection failed: {error} ({suppressed} more since the last warning)")
+                });
                 tokio::select! {
                     biased;
                     () = &mut signal => break,
@@ -153,7 +160,10 @@ where
             // At the cap: closing the newcomer at once tells it to retry, and costs nothing here.
             drop(stream);
             refused.warn(|suppressed| {
-                tracing::warn!("{} connections open: refused one ({suppressed} more since the last warning)", settings.max_connections)
+                tracing::warn!(
+                    "{} connections open: refused one ({suppressed} more since the last warning)",
+                    settings.max_connections
+                )
             });
             continue;
         };
@@ -161,7 +171,8 @@ where
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!("TCP_NODELAY not set: {error}");
         }
-        let connection = Connection { http: http.clone(), settings: settings.clone(), stopping: stopping.clone(), _permit: permit };
+        let connection =
+            Connection { http: http.clone(), settings: settings.clone(), stopping: stopping.clone(), _permit: permit };
         tokio::spawn(connection.run(stream, peer, app.clone()));
     }
     let deadline = Instant::now() + settings.shutdown_timeout;
@@ -188,7 +199,11 @@ impl Connection {
         S::Future: Send + 'static,
     {
         let activity = Arc::new(Activity::default());
-        let io = TokioIo::new(Watched::new(stream, activity.clone(), Deadlines { idle: self.settings.idle_timeout, header: self.settings.header_timeout }));
+        let io = TokioIo::new(Watched::new(
+            stream,
+            activity.clone(),
+            Deadlines { idle: self.settings.idle_timeout, header: self.settings.header_timeout },
+        ));
         let service = AppService { app, peer, activity: activity.clone(), body_timeout: self.settings.body_timeout };
         let connection = self.http.serve_connection(io, service);
         tokio::pin!(connection);
@@ -266,7 +281,10 @@ mod tests {
     use super::*;
 
     fn settings(vars: &[(&str, &str)], open_files: u64) -> Result<ServeSettings, String> {
-        ServeSettings::from_lookup(|name| vars.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string()), open_files)
+        ServeSettings::from_lookup(
+            |name| vars.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string()),
+            open_files,
+        )
     }
 
     #[test]
@@ -283,7 +301,9 @@ mod tests {
     fn fractions_of_seconds_and_refused_values() {
         let short = settings(&[("NV_HEADER_TIMEOUT_SECS", "0.5"), ("NV_IDLE_TIMEOUT_SECS", "2")], 65_536).unwrap();
         assert_eq!((short.header_timeout, short.idle_timeout), (Duration::from_millis(500), Duration::from_secs(2)));
-        for (name, value) in [("NV_BODY_TIMEOUT_SECS", "0"), ("NV_SHUTDOWN_TIMEOUT_SECS", "soon"), ("NV_MAX_CONNECTIONS", "-3")] {
+        for (name, value) in
+            [("NV_BODY_TIMEOUT_SECS", "0"), ("NV_SHUTDOWN_TIMEOUT_SECS", "soon"), ("NV_MAX_CONNECTIONS", "-3")]
+        {
             let error = settings(&[(name, value)], 65_536).unwrap_err();
             assert!(error.contains(name), "{error}");
         }

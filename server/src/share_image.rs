@@ -138,7 +138,8 @@ impl ShareImages {
             }
         };
         // The image never changes while the server runs: its length and a cheap hash make the ETag.
-        let etag = HeaderValue::from_str(&format!("\"{:x}-{:x}\"", png.len(), fnv1a(&png))).unwrap_or(HeaderValue::from_static("\"0\""));
+        let etag = HeaderValue::from_str(&format!("\"{:x}-{:x}\"", png.len(), fnv1a(&png)))
+            .unwrap_or(HeaderValue::from_static("\"0\""));
         let image = Rendered { png, etag };
         if let Ok(mut kept) = self.kept.write() {
             if kept.generation < generation {
@@ -181,8 +182,7 @@ pub async fn serve(State(images): State<ShareImages>, Path(file): Path<String>, 
 }
 
 fn render(source: &Source, fonts: &Arc<usvg::fontdb::Database>) -> Result<Vec<u8>, String> {
-    let hero = std::fs::read(&source.hero_file)
-        .map_err(|error| format!("{}: {error}", source.hero_file.display()))?;
+    let hero = std::fs::read(&source.hero_file).map_err(|error| format!("{}: {error}", source.hero_file.display()))?;
     let hero_type = if source.hero_file.extension().is_some_and(|ext| ext == "svg") {
         "image/svg+xml"
     } else if source.hero_file.extension().is_some_and(|ext| ext == "png") {

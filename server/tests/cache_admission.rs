@@ -147,7 +147,12 @@ async fn every_byte_of_a_page_is_counted_compressed_copies_and_key_included() {
 #[tokio::test]
 async fn past_its_budget_the_cache_lets_the_least_recently_used_pages_go() {
     let mut pages = Vec::new();
-    for uri in ["/articles/vitamin-d3-k2", "/articles/dietary-fiber-guide", "/articles/sleep-habits-that-work", "/articles/blood-pressure-and-salt"] {
+    for uri in [
+        "/articles/vitamin-d3-k2",
+        "/articles/dietary-fiber-guide",
+        "/articles/sleep-habits-that-work",
+        "/articles/blood-pressure-and-salt",
+    ] {
         pages.push((cost_of(uri).await, uri));
     }
     pages.sort();
@@ -158,7 +163,8 @@ async fn past_its_budget_the_cache_lets_the_least_recently_used_pages_go() {
     // Eviction goes a sixteenth below the budget: a, c and d fit there.
     let budget = rest * 16 / 15 + 64;
     assert!(a_cost + b_cost + c_cost + d_cost > budget, "the test needs d to overflow the budget");
-    let (cache, router) = app_and_cache(HtmlCache::new(CacheSettings { max_bytes: budget, ..CacheSettings::default() })).await;
+    let (cache, router) =
+        app_and_cache(HtmlCache::new(CacheSettings { max_bytes: budget, ..CacheSettings::default() })).await;
     for uri in [a, b, c, a, d] {
         assert_eq!(send(&router, get(uri)).await.0, StatusCode::OK, "{uri}");
     }
@@ -188,7 +194,8 @@ async fn the_bypass_header_is_ignored_unless_the_server_allows_it() {
     assert!(headers.get(header::ETAG).is_some());
     assert!(cache.keys().contains(&"/search?q=fiber".to_string()));
 
-    let (cache, router) = app_and_cache(HtmlCache::new(CacheSettings { allow_bypass: true, ..CacheSettings::default() })).await;
+    let (cache, router) =
+        app_and_cache(HtmlCache::new(CacheSettings { allow_bypass: true, ..CacheSettings::default() })).await;
     let (status, headers, _) = send(&router, bypass("/articles/vitamin-d3-k2")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers.get(header::ETAG).is_none(), "rendered afresh");
@@ -227,6 +234,9 @@ async fn content_reads_are_not_server_functions() {
             .unwrap();
         let (status, headers, _) = send(&router, request).await;
         assert!(matches!(status, StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED), "POST {url}: {status}");
-        assert!(!headers.get(header::CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"application/json")), "{url}");
+        assert!(
+            !headers.get(header::CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"application/json")),
+            "{url}"
+        );
     }
 }

@@ -24,7 +24,8 @@ async fn send(router: &Router, request: Request<Body>) -> (StatusCode, axum::htt
 #[tokio::test]
 async fn pages_carry_an_etag_and_revalidate_with_304() {
     let router = app().await;
-    let (status, headers, body) = send(&router, Request::get("/articles/vitamin-d3-k2").body(Body::empty()).unwrap()).await;
+    let (status, headers, body) =
+        send(&router, Request::get("/articles/vitamin-d3-k2").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     let etag = headers.get(header::ETAG).expect("an ETag").clone();
     assert!(headers.get(header::CACHE_CONTROL).unwrap().to_str().unwrap().contains("max-age"));
@@ -34,7 +35,8 @@ async fn pages_carry_an_etag_and_revalidate_with_304() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(again.get(header::ETAG), Some(&etag), "the same page from the cache");
 
-    let conditional = Request::get("/articles/vitamin-d3-k2").header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap();
+    let conditional =
+        Request::get("/articles/vitamin-d3-k2").header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap();
     let (status, _, body) = send(&router, conditional).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
@@ -117,11 +119,13 @@ async fn a_search_is_rendered_once_then_served_from_the_cache_like_an_article() 
     assert!(!first.windows(7).any(|window| window == b" nonce="), "no per-response nonce in a cached page");
     assert_eq!(fresh, first);
 
-    let conditional = Request::get("/search?q=magnesium").header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap();
+    let conditional =
+        Request::get("/search?q=magnesium").header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap();
     let (status, _, body) = send(&router, conditional).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
-    let brotli = Request::get("/search?q=magnesium").header(header::ACCEPT_ENCODING, "gzip, br").body(Body::empty()).unwrap();
+    let brotli =
+        Request::get("/search?q=magnesium").header(header::ACCEPT_ENCODING, "gzip, br").body(Body::empty()).unwrap();
     let (_, headers, compressed) = send(&router, brotli).await;
     assert_eq!(headers.get(header::CONTENT_ENCODING).unwrap(), "br");
     let mut decoded = Vec::new();
@@ -197,7 +201,8 @@ async fn the_search_page_echoes_at_most_a_hundred_characters_of_the_query() {
 
 #[tokio::test]
 async fn the_search_pages_kept_stay_within_the_limit() {
-    let (cache, router) = app_and_cache(HtmlCache::with_search_limits(SearchLimits { pages: 2, bytes: 16 * 1024 * 1024 })).await;
+    let (cache, router) =
+        app_and_cache(HtmlCache::with_search_limits(SearchLimits { pages: 2, bytes: 16 * 1024 * 1024 })).await;
     send(&router, get("/articles/vitamin-d3-k2")).await;
     for query in ["magnesium", "fiber", "sleep", "protein"] {
         let (status, headers, _) = send(&router, get(&format!("/search?q={query}"))).await;

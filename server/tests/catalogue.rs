@@ -36,7 +36,9 @@ async fn home_shows_the_featured_latest_and_a_section_per_topic() {
         assert!(html.contains(&format!(">{topic}</h2>")), "{topic} section");
     }
     assert!(html.contains(r#"href="/topics/gut-health""#));
-    assert!(html.contains(r#"<link rel="alternate" type="application/atom+xml" title="NourishVibes" href="/feed.xml">"#));
+    assert!(
+        html.contains(r#"<link rel="alternate" type="application/atom+xml" title="NourishVibes" href="/feed.xml">"#)
+    );
 }
 
 #[tokio::test]
@@ -111,12 +113,19 @@ async fn the_sitemap_lists_every_public_page_with_its_lastmod() {
         .descendants()
         .filter(|node| node.has_tag_name("url"))
         .map(|url| {
-            let child = |name: &str| url.children().find(|node| node.has_tag_name(name)).and_then(|node| node.text()).map(str::to_string);
+            let child = |name: &str| {
+                url.children().find(|node| node.has_tag_name(name)).and_then(|node| node.text()).map(str::to_string)
+            };
             (child("loc").unwrap(), child("lastmod"))
         })
         .collect();
     let lastmod = |path: &str| {
-        entries.iter().find(|(loc, _)| *loc == format!("{SITE_URL}{path}")).unwrap_or_else(|| panic!("{path} in sitemap")).1.clone()
+        entries
+            .iter()
+            .find(|(loc, _)| *loc == format!("{SITE_URL}{path}"))
+            .unwrap_or_else(|| panic!("{path} in sitemap"))
+            .1
+            .clone()
     };
     assert_eq!(lastmod("/articles/vitamin-d3-k2").as_deref(), Some("2026-02-24"));
     assert!(lastmod("/").is_some());
@@ -153,8 +162,14 @@ async fn drafts_are_not_shown_listed_fed_or_mapped() {
     // Nor a share image, which would carry the title.
     assert_eq!(get_from(&router, "/share/secret-draft.png").await.0, StatusCode::NOT_FOUND);
     assert_eq!(get_from(&router, "/share/future-piece.png").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(get_from(&router, "/share/walking-and-step-counts.png").await.0, StatusCode::OK, "public articles have one");
-    for path in ["/", "/topics/fitness", "/authors/james-okafor", "/feed.xml", "/topics/fitness/feed.xml", "/sitemap.xml"] {
+    assert_eq!(
+        get_from(&router, "/share/walking-and-step-counts.png").await.0,
+        StatusCode::OK,
+        "public articles have one"
+    );
+    for path in
+        ["/", "/topics/fitness", "/authors/james-okafor", "/feed.xml", "/topics/fitness/feed.xml", "/sitemap.xml"]
+    {
         let (status, body) = get_from(&router, path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(!body.contains("secret-draft") && !body.contains("Secret Draft"), "{path} leaks the draft");

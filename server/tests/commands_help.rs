@@ -3,8 +3,15 @@
 use std::process::Command;
 
 fn run(args: &[&str]) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_server")).args(args).env("NV_DATA_DIR", std::env::temp_dir().join("nv-help-unused")).output().unwrap();
-    (output.status.success(), format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(args)
+        .env("NV_DATA_DIR", std::env::temp_dir().join("nv-help-unused"))
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)),
+    )
 }
 
 #[test]

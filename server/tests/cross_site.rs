@@ -44,7 +44,8 @@ async fn post(router: &Router, path: &str, fields: &[(&str, &str)], via: Via, he
     }
     let response = router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.expect("router answers");
     let text = |name: header::HeaderName| response.headers().get(name).map(|value| value.to_str().unwrap().to_string());
-    let (status, location, error) = (response.status(), text(header::LOCATION), text(header::HeaderName::from_static(ERROR_HEADER)));
+    let (status, location, error) =
+        (response.status(), text(header::LOCATION), text(header::HeaderName::from_static(ERROR_HEADER)));
     let content_type = text(header::CONTENT_TYPE).unwrap_or_default();
     let bytes = response.into_body().collect().await.expect("body").to_bytes();
     Reply { status, location, error, content_type, body: String::from_utf8_lossy(&bytes).into_owned() }
@@ -70,14 +71,16 @@ async fn signups_posted_from_another_site_are_refused_and_nothing_is_stored() {
     ];
     for headers in forged {
         // With JavaScript: the island shows the message named by the error header.
-        let island = post(&router, "/api/newsletter/subscribe", &signup("victim@example.com"), Via::Island, headers).await;
+        let island =
+            post(&router, "/api/newsletter/subscribe", &signup("victim@example.com"), Via::Island, headers).await;
         assert_eq!(island.status, StatusCode::FORBIDDEN, "{headers:?}: {}", island.body);
         assert_eq!(island.error.as_deref(), Some("cross-site"));
         let error: NewsletterError = serde_json::from_str(&island.body).expect("JSON error body");
         assert_eq!(error, NewsletterError::CrossSite);
         assert!(error.to_string().contains("sent from another website"));
         // Without: a page that says so, not a redirect (back to the other site or anywhere).
-        let plain = post(&router, "/api/newsletter/subscribe", &signup("victim@example.com"), Via::PlainForm, headers).await;
+        let plain =
+            post(&router, "/api/newsletter/subscribe", &signup("victim@example.com"), Via::PlainForm, headers).await;
         assert_eq!(plain.status, StatusCode::FORBIDDEN);
         assert_eq!(plain.location, None);
         assert!(plain.content_type.starts_with("text/html"), "{}", plain.content_type);
@@ -150,7 +153,8 @@ async fn confirm_and_unsubscribe_pages_refuse_other_sites_but_one_click_takes_an
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = router.clone().oneshot(request.body(Body::from("List-Unsubscribe=One-Click")).unwrap()).await.unwrap();
+        let response =
+            router.clone().oneshot(request.body(Body::from("List-Unsubscribe=One-Click")).unwrap()).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{headers:?}");
     }
     assert_eq!(status_of(pool, "reader@example.com").await.as_deref(), Some("unsubscribed"));
@@ -178,8 +182,15 @@ async fn the_no_javascript_redirect_always_stays_on_the_site() {
         ("", "/"),
     ];
     for (n, (return_to, expected)) in table.into_iter().enumerate() {
-        let fields = [("email", &*format!("r{n}@example.com")), ("form", "community"), ("company", ""), ("return_to", return_to)];
-        let reply = post(&router, "/api/newsletter/subscribe", &fields, Via::PlainForm, &[("sec-fetch-site", "same-origin")]).await;
+        let fields = [
+            ("email", &*format!("r{n}@example.com")),
+            ("form", "community"),
+            ("company", ""),
+            ("return_to", return_to),
+        ];
+        let reply =
+            post(&router, "/api/newsletter/subscribe", &fields, Via::PlainForm, &[("sec-fetch-site", "same-origin")])
+                .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{return_to:?}");
         let location = reply.location.unwrap_or_default();
         assert_eq!(location, format!("{expected}?result=ok&form=community#community"), "return_to = {return_to:?}");

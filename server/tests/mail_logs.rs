@@ -37,7 +37,9 @@ impl Running {
         }
         let mut child = command.spawn().expect("the server starts");
         let (sender, lines) = mpsc::channel();
-        for stream in [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())] {
+        for stream in
+            [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())]
+        {
             let sender = sender.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
@@ -118,7 +120,10 @@ fn production_without_smtp_warns_at_start_and_logs_no_address_or_token() {
     assert!(status.contains(" 200 "), "{status}");
     let log = server.log_until("; mail ", Duration::from_secs(30)).to_vec();
 
-    let warning = log.iter().find(|line| line.contains("NO MAIL IS SENT")).unwrap_or_else(|| panic!("no warning in:\n{}", log.join("\n")));
+    let warning = log
+        .iter()
+        .find(|line| line.contains("NO MAIL IS SENT"))
+        .unwrap_or_else(|| panic!("no warning in:\n{}", log.join("\n")));
     assert!(warning.contains("WARN"), "{warning}");
     assert!(warning.contains("NV_SMTP_HOST"), "{warning}");
     for line in &log {

@@ -22,8 +22,10 @@ fn database_with_readers(confirmed: usize) -> String {
         let url = engines::new_postgres_database().await;
         let pool = open_postgres(&url).await.expect("the schema is created");
         if confirmed > 0 {
-            let rows: Vec<String> = (0..confirmed).map(|n| format!("('reader{n}@example.com', 'confirmed', 1, 1)")).collect();
-            let insert = format!("INSERT INTO subscribers (email, status, created_at, confirmed_at) VALUES {}", rows.join(", "));
+            let rows: Vec<String> =
+                (0..confirmed).map(|n| format!("('reader{n}@example.com', 'confirmed', 1, 1)")).collect();
+            let insert =
+                format!("INSERT INTO subscribers (email, status, created_at, confirmed_at) VALUES {}", rows.join(", "));
             sqlx::query(&insert).execute(&pool).await.unwrap();
         }
         pool.close().await;
@@ -60,7 +62,8 @@ fn delivered_by(server: &Server) -> usize {
 /// A schedule that was due a minute ago (UTC): a server started now catches the issue up at once.
 fn due_a_minute_ago() -> String {
     let due = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 - 60;
-    let weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((due.div_euclid(86_400) + 3).rem_euclid(7)) as usize];
+    let weekday =
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((due.div_euclid(86_400) + 3).rem_euclid(7)) as usize];
     format!("{weekday} {:02}:{:02}", due.rem_euclid(86_400) / 3600, due.rem_euclid(3600) / 60)
 }
 
@@ -132,7 +135,8 @@ fn signups_confirmations_and_the_signup_limit_work_across_servers() {
     let mut statuses = Vec::new();
     for n in 0..6 {
         let server = &servers[n % 2];
-        let reply = request(server.addr, &signup_request(server.addr, &format!("reader{n}@example.com"))).expect("an answer");
+        let reply =
+            request(server.addr, &signup_request(server.addr, &format!("reader{n}@example.com"))).expect("an answer");
         statuses.push(reply.split(' ').nth(1).unwrap_or("").to_string());
     }
     assert_eq!(statuses, ["200", "200", "200", "429", "429", "429"], "3 signups per network in all, on any server");

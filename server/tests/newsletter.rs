@@ -16,7 +16,11 @@ use tower::ServiceExt;
 fn message(reply: &Reply) -> String {
     let code = reply.error.as_deref().unwrap_or_else(|| panic!("no {ERROR_HEADER} header: {}", reply.body));
     let error = NewsletterError::from_code(code);
-    assert_eq!(serde_json::from_str::<NewsletterError>(&reply.body).ok().as_ref(), Some(&error), "the JSON body names the same error");
+    assert_eq!(
+        serde_json::from_str::<NewsletterError>(&reply.body).ok().as_ref(),
+        Some(&error),
+        "the JSON body names the same error"
+    );
     error.to_string()
 }
 
@@ -75,14 +79,19 @@ async fn a_signup_is_pending_with_one_queued_mail_and_a_consent_record() {
     assert_eq!(status_of(pool, "reader@example.com").await.as_deref(), Some("pending"));
     assert_eq!(count(pool, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await, 1);
     let (source, privacy): (String, String) =
-        sqlx::query_as("SELECT source, privacy_version FROM consent_events WHERE event = 'signup'").fetch_one(pool).await.unwrap();
+        sqlx::query_as("SELECT source, privacy_version FROM consent_events WHERE event = 'signup'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
     assert_eq!(source, "article (inline)");
     assert_eq!(privacy, "privacy@2026-11-27");
     // Only hashes are stored: no token of the mail appears in the tokens table.
     let (confirm, unsubscribe) = tokens_in_mail(pool, "reader@example.com").await;
     let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT hash FROM tokens").fetch_all(pool).await.unwrap();
     assert_eq!(stored.len(), 2);
-    assert!(stored.iter().all(|hash| hash.len() == 32 && *hash != confirm.as_bytes() && *hash != unsubscribe.as_bytes()));
+    assert!(stored
+        .iter()
+        .all(|hash| hash.len() == 32 && *hash != confirm.as_bytes() && *hash != unsubscribe.as_bytes()));
 }
 
 #[tokio::test]
@@ -105,7 +114,11 @@ async fn every_kind_of_address_gets_the_same_answer_and_no_second_mail_within_th
     for reply in [&pending_again, &confirmed, &unsubscribed] {
         assert_eq!((reply.status, &reply.body), (new.status, &new.body));
     }
-    assert_eq!(status_of(pool, "confirmed@example.com").await.as_deref(), Some("pending"), "signing up again re-opts in");
+    assert_eq!(
+        status_of(pool, "confirmed@example.com").await.as_deref(),
+        Some("pending"),
+        "signing up again re-opts in"
+    );
     // The unsubscribe is kept in the history.
     assert_eq!(count(pool, "SELECT COUNT(*) FROM consent_events WHERE event = 'unsubscribe'").await, 1);
 }
@@ -124,7 +137,11 @@ async fn addresses_that_differ_only_in_letter_case_are_one_subscriber() {
     assert_eq!(count(pool, "SELECT COUNT(*) FROM subscribers").await, 1);
     assert_eq!(status_of(pool, "case.reader@example.com").await.as_deref(), Some("pending"));
     assert_eq!(count(pool, "SELECT COUNT(*) FROM outbox").await, 1, "one confirmation mail, not one per spelling");
-    assert_eq!(count(pool, "SELECT COUNT(*) FROM consent_events WHERE event = 'signup'").await, 3, "every signup is in the history");
+    assert_eq!(
+        count(pool, "SELECT COUNT(*) FROM consent_events WHERE event = 'signup'").await,
+        3,
+        "every signup is in the history"
+    );
 
     // Confirmed under one spelling, a signup under another changes nothing and sends nothing.
     let (confirm, _) = tokens_in_mail(pool, "case.reader@example.com").await;
@@ -148,7 +165,14 @@ async fn the_honeypot_gets_the_same_answer_and_stores_nothing() {
     let person = subscribe(&router, "person@example.com").await;
     assert_eq!((reply.status, &reply.body), (person.status, &person.body));
     assert_eq!(status_of(newsletter.store.database().sqlite().unwrap(), "bot@example.com").await, None);
-    assert_eq!(count(newsletter.store.database().sqlite().unwrap(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'bot@example.com'").await, 0);
+    assert_eq!(
+        count(
+            newsletter.store.database().sqlite().unwrap(),
+            "SELECT COUNT(*) FROM outbox WHERE recipient = 'bot@example.com'"
+        )
+        .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -167,7 +191,10 @@ async fn invalid_addresses_get_a_specific_message_and_422() {
     }
     // IDN domains are converted to ASCII and stored that way.
     assert_eq!(subscribe(&router, "leser@Bücher.example").await.status, StatusCode::OK);
-    assert_eq!(status_of(newsletter.store.database().sqlite().unwrap(), "leser@xn--bcher-kva.example").await.as_deref(), Some("pending"));
+    assert_eq!(
+        status_of(newsletter.store.database().sqlite().unwrap(), "leser@xn--bcher-kva.example").await.as_deref(),
+        Some("pending")
+    );
 }
 
 #[tokio::test]
@@ -201,7 +228,8 @@ async fn oversized_bodies_get_413_and_malformed_ones_400() {
         assert!(message(&reply).contains("couldn't read that form"), "{body:?}: {}", reply.body);
     }
     let unknown_form =
-        post_form(&router, "/api/newsletter/subscribe", &[("email", "a@example.com"), ("form", "elsewhere")], true).await;
+        post_form(&router, "/api/newsletter/subscribe", &[("email", "a@example.com"), ("form", "elsewhere")], true)
+            .await;
     assert_eq!(unknown_form.status, StatusCode::BAD_REQUEST);
     assert_eq!(count(newsletter.store.database().sqlite().unwrap(), "SELECT COUNT(*) FROM subscribers").await, 0);
 }
@@ -210,7 +238,8 @@ async fn oversized_bodies_get_413_and_malformed_ones_400() {
 async fn without_javascript_the_form_redirects_back_with_the_result() {
     let data = tempfile::tempdir().unwrap();
     let (router, _) = app_with_data(data.path()).await;
-    let fields = |email| [("email", email), ("form", "community"), ("company", ""), ("return_to", "/articles/vitamin-d3-k2")];
+    let fields =
+        |email| [("email", email), ("form", "community"), ("company", ""), ("return_to", "/articles/vitamin-d3-k2")];
     let ok = post_form(&router, "/api/newsletter/subscribe", &fields("plain@example.com"), false).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     assert_eq!(ok.location.as_deref(), Some("/articles/vitamin-d3-k2?result=ok&form=community#community"));
@@ -245,7 +274,8 @@ async fn opening_the_confirmation_link_does_not_confirm_pressing_the_button_does
     subscribe(&router, "confirm.me@example.com").await;
     let (confirm, _) = tokens_in_mail(pool, "confirm.me@example.com").await;
 
-    let page = send(&router, Request::get(format!("/newsletter/confirm?token={confirm}")).body(Body::empty()).unwrap()).await;
+    let page =
+        send(&router, Request::get(format!("/newsletter/confirm?token={confirm}")).body(Body::empty()).unwrap()).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Confirm my subscription"));
     assert_eq!(status_of(pool, "confirm.me@example.com").await.as_deref(), Some("pending"), "a GET changes nothing");
@@ -282,7 +312,11 @@ async fn one_click_unsubscribe_answers_200_without_redirect_or_cookie_and_twice_
     }
     assert_eq!(status_of(pool, "leaving@example.com").await.as_deref(), Some("unsubscribed"));
     assert_eq!(count(pool, "SELECT COUNT(*) FROM consent_events WHERE event = 'unsubscribe'").await, 1);
-    assert_eq!(count(pool, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL").await, 0, "unsent mail dropped");
+    assert_eq!(
+        count(pool, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL").await,
+        0,
+        "unsent mail dropped"
+    );
 
     // Opened in a browser, the one-click URL leads to the page with a button instead.
     let opened = send(
@@ -293,7 +327,9 @@ async fn one_click_unsubscribe_answers_200_without_redirect_or_cookie_and_twice_
     assert_eq!(opened.location, Some(format!("/newsletter/unsubscribe?token={unsubscribe}")));
     let bogus = send(
         &router,
-        Request::post("/newsletter/unsubscribe/one-click?token=nope").body(Body::from("List-Unsubscribe=One-Click")).unwrap(),
+        Request::post("/newsletter/unsubscribe/one-click?token=nope")
+            .body(Body::from("List-Unsubscribe=One-Click"))
+            .unwrap(),
     )
     .await;
     assert_eq!(bogus.status, StatusCode::NOT_FOUND);
@@ -340,7 +376,11 @@ async fn confirmation_links_expire_after_48_hours() {
     assert_eq!(status_of(store.database().sqlite().unwrap(), "late@example.com").await.as_deref(), Some("pending"));
     // An hour after the first mail, signing up again sends a fresh link.
     store.signup("late@example.com", "footer", "privacy@2026-02-15").await.unwrap();
-    assert_eq!(count(store.database().sqlite().unwrap(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'late@example.com'").await, 2);
+    assert_eq!(
+        count(store.database().sqlite().unwrap(), "SELECT COUNT(*) FROM outbox WHERE recipient = 'late@example.com'")
+            .await,
+        2
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -24,7 +24,12 @@ async fn sent_issues_are_listed_and_shown_as_site_pages() {
     assert!(page.contains("No issue has been sent yet."), "{page}");
 
     let content = app::content::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
-    let settings = WeeklySettings { content_dir: common::content_dir(), site_url: common::SITE_URL.into(), schedule: None, send_time: Schedule::default() };
+    let settings = WeeklySettings {
+        content_dir: common::content_dir(),
+        site_url: common::SITE_URL.into(),
+        schedule: None,
+        send_time: Schedule::default(),
+    };
     let rendered = prepare(&settings, &content, IsoWeek::parse("2026-W21").unwrap(), false).unwrap();
     newsletter.store.send_issue(&rendered, "NourishVibes").await.unwrap();
 
@@ -42,7 +47,8 @@ async fn sent_issues_are_listed_and_shown_as_site_pages() {
 
     let (_, sitemap) = get(&app, "/sitemap.xml").await;
     let document = roxmltree::Document::parse(&sitemap).expect("the sitemap is XML");
-    let locations: Vec<&str> = document.descendants().filter(|node| node.has_tag_name("loc")).filter_map(|node| node.text()).collect();
+    let locations: Vec<&str> =
+        document.descendants().filter(|node| node.has_tag_name("loc")).filter_map(|node| node.text()).collect();
     assert!(locations.contains(&"https://nourishvibes.example/newsletter/issues"), "{locations:?}");
     assert!(locations.contains(&"https://nourishvibes.example/newsletter/issues/2026-w21"), "{locations:?}");
 
@@ -59,7 +65,12 @@ async fn with_drafts_shown_the_coming_issue_is_previewed_and_in_production_it_is
     let data = tempfile::tempdir().unwrap();
     let options = leptos::prelude::LeptosOptions::builder().output_name("nourishvibes").build();
     let (mut state, newsletter) = common::state_with_options(options, &common::content_dir(), data.path(), 5).await;
-    let settings = WeeklySettings { content_dir: common::content_dir(), site_url: common::SITE_URL.into(), schedule: None, send_time: Schedule::default() };
+    let settings = WeeklySettings {
+        content_dir: common::content_dir(),
+        site_url: common::SITE_URL.into(),
+        schedule: None,
+        send_time: Schedule::default(),
+    };
     state.newsletter = Arc::new(Newsletter {
         store: newsletter.store.clone(),
         limiter: RateLimiter::new(5, std::time::Duration::from_secs(600)),

@@ -35,7 +35,14 @@ async fn an_address_refused_for_good_on_three_issues_is_bounced_and_skipped() {
         .await
         .unwrap();
     let store = Store::new(pool.clone(), common::SITE_URL, None);
-    let settings = SmtpSettings { host: "127.0.0.1".into(), port, username: None, password: None, tls: SmtpTls::None, from: "News <news@nv.test>".into() };
+    let settings = SmtpSettings {
+        host: "127.0.0.1".into(),
+        port,
+        username: None,
+        password: None,
+        tls: SmtpTls::None,
+        from: "News <news@nv.test>".into(),
+    };
     let worker = DeliveryWorker {
         store: store.clone(),
         mailer: Mailer::smtp(&settings).unwrap(),
@@ -43,7 +50,12 @@ async fn an_address_refused_for_good_on_three_issues_is_bounced_and_skipped() {
         pace: Pace { per_second: 0.0, concurrency: 2 },
     };
     let content = app::content::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
-    let weekly = WeeklySettings { content_dir: common::content_dir(), site_url: common::SITE_URL.into(), schedule: None, send_time: Schedule::default() };
+    let weekly = WeeklySettings {
+        content_dir: common::content_dir(),
+        site_url: common::SITE_URL.into(),
+        schedule: None,
+        send_time: Schedule::default(),
+    };
     let bounced = || async {
         sqlx::query_scalar::<_, Option<i64>>("SELECT bounced_at FROM subscribers WHERE email = 'refused@example.com'")
             .fetch_one(&pool)

@@ -8,7 +8,9 @@ mod engines;
 use app::content::store::ContentStore;
 use app::newsletter::api::NewsletterError;
 use app::newsletter::server::scheduler::send_week;
-use app::newsletter::server::{open_postgres, Clock, Database, Failure, NextStep, OutboxMail, RateLimiter, SignupOutcome, Store};
+use app::newsletter::server::{
+    open_postgres, Clock, Database, Failure, NextStep, OutboxMail, RateLimiter, SignupOutcome, Store,
+};
 use app::newsletter::weekly::{IsoWeek, Schedule, WeeklySettings};
 use engines::{fresh, Engine, Fresh};
 use serde_json::Value;
@@ -66,7 +68,11 @@ async fn drain(store: &Store) -> Vec<OutboxMail> {
 async fn confirmed_reader(store: &Store, email: &str) -> String {
     assert_eq!(store.signup(email, "footer", "privacy@1").await.unwrap(), SignupOutcome::MailQueued);
     let mails = drain(store).await;
-    let body = mails.iter().find(|mail| mail.recipient == email).and_then(|mail| mail.body.clone()).expect("a confirmation mail");
+    let body = mails
+        .iter()
+        .find(|mail| mail.recipient == email)
+        .and_then(|mail| mail.body.clone())
+        .expect("a confirmation mail");
     store.confirm(&token_after(&body, "/newsletter/confirm?token=")).await.unwrap();
     token_after(&body, "/newsletter/unsubscribe?token=")
 }
@@ -108,7 +114,10 @@ async fn signup_confirm_and_unsubscribe_keep_the_whole_consent_history(engine: E
     assert_eq!(export(&store, "ann@example.com").await["status"], "pending");
 
     assert!(matches!(store.confirm(&"0".repeat(64)).await, Err(NewsletterError::InvalidLink)));
-    assert!(matches!(store.confirm(&unsubscribe).await, Err(NewsletterError::InvalidLink)), "an unsubscribe token confirms nothing");
+    assert!(
+        matches!(store.confirm(&unsubscribe).await, Err(NewsletterError::InvalidLink)),
+        "an unsubscribe token confirms nothing"
+    );
     store.confirm(&confirm).await.unwrap();
     store.confirm(&confirm).await.unwrap();
     let exported = export(&store, "ann@example.com").await;
@@ -126,7 +135,8 @@ async fn signup_confirm_and_unsubscribe_keep_the_whole_consent_history(engine: E
     assert_eq!(kinds, ["signup", "confirm", "unsubscribe"]);
     assert_eq!(exported["consent_events"][0]["privacy_notice"], "privacy@1");
     // The confirmation token is gone; the unsubscribe one still answers (harmlessly).
-    let purposes: Vec<&str> = exported["tokens"].as_array().unwrap().iter().map(|token| token["purpose"].as_str().unwrap()).collect();
+    let purposes: Vec<&str> =
+        exported["tokens"].as_array().unwrap().iter().map(|token| token["purpose"].as_str().unwrap()).collect();
     assert_eq!(purposes, ["unsubscribe"]);
     assert!(matches!(store.confirm(&confirm).await, Err(NewsletterError::InvalidLink)));
 }
@@ -146,7 +156,8 @@ async fn repeated_signups_mail_at_most_once_an_hour_and_never_a_confirmed_reader
     store.confirm(&token_after(mails[0].body.as_deref().unwrap(), "confirm?token=")).await.unwrap();
     assert_eq!(store.signup("bob@example.com", "footer", "privacy@1").await.unwrap(), SignupOutcome::NothingSent);
     assert!(drain(&store).await.is_empty());
-    let kinds: Vec<String> = events(&export(&store, "bob@example.com").await).into_iter().map(|(event, _)| event).collect();
+    let kinds: Vec<String> =
+        events(&export(&store, "bob@example.com").await).into_iter().map(|(event, _)| event).collect();
     assert_eq!(kinds, ["signup", "signup", "signup", "confirm"]);
 
     // Unsubscribed, then back: pending again, with a new mail.
@@ -177,7 +188,11 @@ async fn concurrent_signups_of_one_address_on_two_servers_make_one_subscriber_an
     assert_eq!(scalar(&db.database, "SELECT COUNT(*) FROM subscribers WHERE email = 'carol@example.com'").await, 1);
     assert_eq!(scalar(&db.database, "SELECT COUNT(*) FROM subscribers").await, 21);
     let mails = drain(&first).await;
-    assert_eq!(mails.iter().filter(|mail| mail.recipient == "carol@example.com").count(), 1, "one confirmation mail an hour");
+    assert_eq!(
+        mails.iter().filter(|mail| mail.recipient == "carol@example.com").count(),
+        1,
+        "one confirmation mail an hour"
+    );
     assert_eq!(mails.len(), 21);
     let signups = scalar(&db.database, "SELECT COUNT(*) FROM consent_events WHERE event = 'signup'").await;
     assert_eq!(signups, 40, "every signup is in the consent history");
@@ -275,7 +290,8 @@ async fn two_servers_queueing_the_same_week_at_once_queue_each_reader_once(engin
     let db = fresh(engine).await;
     let (clock, _) = manual_clock();
     let rows: Vec<String> = (0..2500).map(|n| format!("('reader{n}@example.com', 'confirmed', 1, 1)")).collect();
-    let insert = format!("INSERT INTO subscribers (email, status, created_at, confirmed_at) VALUES {}", rows.join(", "));
+    let insert =
+        format!("INSERT INTO subscribers (email, status, created_at, confirmed_at) VALUES {}", rows.join(", "));
     match &db.database {
         Database::Sqlite(pool) => sqlx::query(&insert).execute(pool).await.map(|_| ()),
         Database::Postgres(pool) => sqlx::query(&insert).execute(pool).await.map(|_| ()),
@@ -302,7 +318,10 @@ async fn two_servers_queueing_the_same_week_at_once_queue_each_reader_once(engin
     assert_eq!(issue_ids[0], issue_ids[1], "one issue");
     assert_eq!(scalar(&db.database, "SELECT COUNT(*) FROM newsletter_issues").await, 1);
     assert_eq!(scalar(&db.database, "SELECT COUNT(*) FROM outbox WHERE issue_id IS NOT NULL").await, 2500);
-    assert_eq!(scalar(&db.database, "SELECT COUNT(DISTINCT recipient) FROM outbox WHERE issue_id IS NOT NULL").await, 2500);
+    assert_eq!(
+        scalar(&db.database, "SELECT COUNT(DISTINCT recipient) FROM outbox WHERE issue_id IS NOT NULL").await,
+        2500
+    );
     assert_eq!(scalar(&db.database, "SELECT recipients FROM newsletter_issues").await, 2500);
 }
 

@@ -86,10 +86,13 @@ fn add_subscribers(database: &Path) {
             rows.push(format!("('pending{n}@example.com', 'pending', 1, NULL)"));
             rows.push(format!("('left{n}@example.com', 'unsubscribed', 1, 1)"));
         }
-        sqlx::query(&format!("INSERT INTO subscribers (email, status, created_at, confirmed_at) VALUES {}", rows.join(", ")))
-            .execute(&pool)
-            .await
-            .unwrap();
+        sqlx::query(&format!(
+            "INSERT INTO subscribers (email, status, created_at, confirmed_at) VALUES {}",
+            rows.join(", ")
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
         pool.close().await;
     });
 }
@@ -160,9 +163,13 @@ fn one_send_reaches_each_confirmed_reader_once_and_one_click_unsubscribe_takes_t
     let message = &messages[0];
     assert!(message.contains("multipart/alternative"), "{message}");
     assert!(message.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
-    assert!(message.lines().any(|line| line.starts_with("From: NourishVibes <news@nv.test>")), "site.toml's sender name");
+    assert!(
+        message.lines().any(|line| line.starts_with("From: NourishVibes <news@nv.test>")),
+        "site.toml's sender name"
+    );
     // Each reader has a token of their own.
-    let header = |message: &String| message.lines().find(|line| line.starts_with("List-Unsubscribe: ")).unwrap().to_string();
+    let header =
+        |message: &String| message.lines().find(|line| line.starts_with("List-Unsubscribe: ")).unwrap().to_string();
     assert_ne!(header(&messages[0]), header(&messages[1]));
 
     // A second send of the week queues nothing.
@@ -218,7 +225,11 @@ fn kill_9_mid_delivery_and_a_restart_miss_no_one() {
     let _restarted = start(&sink, &[("NV_MAIL_RATE", "0")], Some(&data));
     let started = Instant::now();
     while recipients(&sink.messages()).len() < 1000 {
-        assert!(started.elapsed() < Duration::from_secs(240), "after the restart only {} readers got the issue", recipients(&sink.messages()).len());
+        assert!(
+            started.elapsed() < Duration::from_secs(240),
+            "after the restart only {} readers got the issue",
+            recipients(&sink.messages()).len()
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     std::thread::sleep(Duration::from_secs(2));
@@ -231,7 +242,8 @@ fn kill_9_mid_delivery_and_a_restart_miss_no_one() {
 fn an_issue_due_a_minute_ago_goes_out_when_the_server_starts_and_reads_in_the_browser() {
     // The schedule: a minute before now (UTC), so the issue is late and caught up at start.
     let due = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 - 60;
-    let weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((due.div_euclid(86_400) + 3).rem_euclid(7)) as usize];
+    let weekday =
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((due.div_euclid(86_400) + 3).rem_euclid(7)) as usize];
     let schedule = format!("{weekday} {:02}:{:02}", due.rem_euclid(86_400) / 3600, due.rem_euclid(3600) / 60);
     let data = tempfile::tempdir().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

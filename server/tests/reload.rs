@@ -67,9 +67,11 @@ async fn a_reload_serves_the_new_content_everywhere_and_no_old_cached_page_survi
     }
 
     // A new article.
-    let added = std::fs::read_to_string(dir.path().join("articles/magnesium-supplements.md"))
-        .unwrap()
-        .replacen("slug = \"magnesium-supplements\"", "slug = \"added-while-running\"", 1);
+    let added = std::fs::read_to_string(dir.path().join("articles/magnesium-supplements.md")).unwrap().replacen(
+        "slug = \"magnesium-supplements\"",
+        "slug = \"added-while-running\"",
+        1,
+    );
     std::fs::write(dir.path().join("articles/added-while-running.md"), added).unwrap();
     reloader.reload_blocking().expect("still valid");
     assert_eq!(get(&router, "/articles/added-while-running").await.0, StatusCode::OK);

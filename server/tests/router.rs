@@ -9,11 +9,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 async fn get(path: &str) -> (StatusCode, String, axum::http::HeaderMap) {
-    let response = app()
-        .await
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let response = app().await.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -156,7 +152,8 @@ async fn share_image_is_a_cacheable_1200x630_png() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "image/png");
     assert!(headers["cache-control"].to_str().unwrap().contains("max-age="));
-    let response = app().await.oneshot(Request::get("/share/vitamin-d3-k2.png").body(Body::empty()).unwrap()).await.unwrap();
+    let response =
+        app().await.oneshot(Request::get("/share/vitamin-d3-k2.png").body(Body::empty()).unwrap()).await.unwrap();
     let etag = response.headers()["etag"].clone();
     let png = response.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
@@ -165,7 +162,8 @@ async fn share_image_is_a_cacheable_1200x630_png() {
     assert_eq!((width, height), (1200, 630));
     assert!(png.len() > 20_000, "the hero art and title are drawn, not a blank image");
 
-    let revalidated = app().await
+    let revalidated = app()
+        .await
         .oneshot(Request::get("/share/vitamin-d3-k2.png").header("if-none-match", etag).body(Body::empty()).unwrap())
         .await
         .unwrap();
@@ -176,11 +174,9 @@ async fn share_image_is_a_cacheable_1200x630_png() {
 
 #[tokio::test]
 async fn site_pages_render_from_markdown_and_are_linked_from_the_footer() {
-    for (path, heading) in [
-        ("/about", "About NourishVibes"),
-        ("/editorial-standards", "Editorial Standards"),
-        ("/privacy", "Privacy"),
-    ] {
+    for (path, heading) in
+        [("/about", "About NourishVibes"), ("/editorial-standards", "Editorial Standards"), ("/privacy", "Privacy")]
+    {
         let (status, html, _) = get(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(html.contains(&format!(">{heading}</h1>")), "{path}");

@@ -33,8 +33,19 @@ async fn text(response: Response) -> String {
 /// Asserts the headers of a response that is not an HTML page (a response to `what`): it may
 /// run and load nothing if opened as a document, is not sniffed, and keeps to HTTPS.
 fn assert_resource_headers(what: &str, headers: &HeaderMap) {
-    let value = |name: &str| headers.get(name).unwrap_or_else(|| panic!("{what}: no {name} header")).to_str().expect("ASCII header").to_string();
-    assert_eq!(value("content-security-policy"), "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox", "{what}");
+    let value = |name: &str| {
+        headers
+            .get(name)
+            .unwrap_or_else(|| panic!("{what}: no {name} header"))
+            .to_str()
+            .expect("ASCII header")
+            .to_string()
+    };
+    assert_eq!(
+        value("content-security-policy"),
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox",
+        "{what}"
+    );
     assert_eq!(value("x-content-type-options"), "nosniff", "{what}");
     assert_eq!(value("referrer-policy"), "strict-origin-when-cross-origin", "{what}");
     assert!(value("strict-transport-security").starts_with("max-age="), "{what}");
@@ -58,7 +69,10 @@ fn assert_security_headers(what: &str, headers: &HeaderMap) -> String {
     for denied in ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"] {
         assert!(permissions.contains(denied), "{what}: {denied} missing from {permissions}");
     }
-    assert!(!permissions.contains("web-share") && !permissions.contains("clipboard"), "{what}: sharing must stay allowed");
+    assert!(
+        !permissions.contains("web-share") && !permissions.contains("clipboard"),
+        "{what}: sharing must stay allowed"
+    );
     assert!(value("strict-transport-security").starts_with("max-age="), "{what}");
     let csp = value("content-security-policy");
     for directive in [
@@ -73,7 +87,8 @@ fn assert_security_headers(what: &str, headers: &HeaderMap) -> String {
     ] {
         assert!(csp.contains(directive), "{what}: {directive:?} missing from {csp}");
     }
-    let scripts = csp.split(';').find_map(|directive| directive.trim().strip_prefix("script-src ")).expect("script-src");
+    let scripts =
+        csp.split(';').find_map(|directive| directive.trim().strip_prefix("script-src ")).expect("script-src");
     assert!(scripts.starts_with("'self' 'wasm-unsafe-eval'"), "{what}: {scripts}");
     assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"), "{what}: {csp}");
     csp
@@ -143,16 +158,19 @@ async fn pages_carry_the_headers_whether_rendered_or_from_the_cache() {
     let etag = miss.headers().get(header::ETAG).expect("an ETag").clone();
     assert!(cache.keys().iter().any(|key| key == ARTICLE), "the page is now in the cache");
 
-    let hit = send(&router, Request::get(ARTICLE).header(header::ACCEPT_ENCODING, "br").body(Body::empty()).unwrap()).await;
+    let hit =
+        send(&router, Request::get(ARTICLE).header(header::ACCEPT_ENCODING, "br").body(Body::empty()).unwrap()).await;
     assert_eq!(hit.status(), StatusCode::OK);
     assert_eq!(hit.headers().get(header::CONTENT_ENCODING).unwrap(), "br", "the cache's compressed copy");
     assert_eq!(assert_security_headers("article, from the cache", hit.headers()), csp);
 
-    let revalidated = send(&router, Request::get(ARTICLE).header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap()).await;
+    let revalidated =
+        send(&router, Request::get(ARTICLE).header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap()).await;
     assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
     assert_security_headers("304 from the cache", revalidated.headers());
 
-    let fresh = send(&router, Request::get(ARTICLE).header("x-nv-bypass-cache", "1").body(Body::empty()).unwrap()).await;
+    let fresh =
+        send(&router, Request::get(ARTICLE).header("x-nv-bypass-cache", "1").body(Body::empty()).unwrap()).await;
     assert_eq!(fresh.status(), StatusCode::OK);
     assert_security_headers("article, rendered past the cache", fresh.headers());
 }
@@ -178,7 +196,12 @@ async fn every_other_kind_of_response_carries_them_too() {
         ("feed, from the cache", get("/feed.xml"), Some(StatusCode::OK), false),
         ("sitemap", get("/sitemap.xml"), Some(StatusCode::OK), false),
         ("content image", get("/images/no-such-image.png"), Some(StatusCode::NOT_FOUND), false),
-        ("search redirected to its normal form", get("/search?q=Vitamin%20%20D"), Some(StatusCode::MOVED_PERMANENTLY), false),
+        (
+            "search redirected to its normal form",
+            get("/search?q=Vitamin%20%20D"),
+            Some(StatusCode::MOVED_PERMANENTLY),
+            false,
+        ),
         ("newsletter page", get("/newsletter"), Some(StatusCode::OK), true),
         ("server function", same_origin_post("/api/newsletter/confirm", "token=00"), None, false),
     ];
@@ -199,7 +222,15 @@ async fn every_other_kind_of_response_carries_them_too() {
 #[tokio::test]
 async fn the_policy_allows_exactly_the_inline_scripts_the_pages_carry() {
     for router in [common::app().await, production_app().await] {
-        for page in [ARTICLE, "/", "/search?q=vitamin", "/topics/gut-health", "/newsletter", "/newsletter/confirm?token=00", "/no/such/page"] {
+        for page in [
+            ARTICLE,
+            "/",
+            "/search?q=vitamin",
+            "/topics/gut-health",
+            "/newsletter",
+            "/newsletter/confirm?token=00",
+            "/no/such/page",
+        ] {
             let response = send(&router, get(page)).await;
             let allowed = allowed_hashes(&assert_security_headers(page, response.headers()));
             let html = text(response).await;
@@ -226,10 +257,22 @@ async fn pages_use_no_inline_style() {
 #[tokio::test]
 async fn pages_end_at_the_document_and_carry_no_bogus_comments() {
     let router = common::app().await;
-    let pages = [ARTICLE, "/", "/search?q=vitamin", "/search?q=xylophone", "/topics/gut-health", "/authors/maya-patel", "/privacy"];
+    let pages = [
+        ARTICLE,
+        "/",
+        "/search?q=vitamin",
+        "/search?q=xylophone",
+        "/topics/gut-health",
+        "/authors/maya-patel",
+        "/privacy",
+    ];
     for page in pages.into_iter().chain(["/newsletter/unsubscribe?token=00", "/no/such/page"]) {
         let html = text(send(&router, get(page)).await).await;
-        assert!(html.trim_end().ends_with("</html>"), "{page}: something after </html>: {}", &html[html.len().saturating_sub(200)..]);
+        assert!(
+            html.trim_end().ends_with("</html>"),
+            "{page}: something after </html>: {}",
+            &html[html.len().saturating_sub(200)..]
+        );
         assert!(!html.contains("__RESOLVED_RESOURCES"), "{page}: resource scripts");
         assert!(!html.contains("<!>"), "{page}: a `<!>` marker, which HTML parses as a bogus comment");
     }

@@ -21,7 +21,10 @@ async fn the_live_reload_script_runs_under_the_policy_in_development() {
     let tag = html[..marker].rfind("<script").expect("its start tag");
     let start = tag + html[tag..].find('>').expect("end of the start tag") + 1;
     let script = &html[start..start + html[start..].find("</script>").expect("its end")];
-    let hash = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, <sha2::Sha256 as sha2::Digest>::digest(script.as_bytes()));
+    let hash = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        <sha2::Sha256 as sha2::Digest>::digest(script.as_bytes()),
+    );
     assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
     assert!(csp.contains("connect-src 'self' ws://*:3001 wss://*:3001;"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");

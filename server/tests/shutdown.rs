@@ -19,7 +19,8 @@ fn idle_and_half_sent_connections_do_not_hold_up_the_exit_and_acknowledged_signu
         ("NV_IDLE_TIMEOUT_SECS", "600"),
         ("NV_SHUTDOWN_TIMEOUT_SECS", "120"),
     ]);
-    let acknowledged = request(server.addr, &signup_request(server.addr, "before-term@example.com")).unwrap_or_default();
+    let acknowledged =
+        request(server.addr, &signup_request(server.addr, "before-term@example.com")).unwrap_or_default();
     assert!(acknowledged.starts_with("HTTP/1.1 200"), "{acknowledged}");
     let mut kept_alive = TcpStream::connect(server.addr).unwrap();
     kept_alive.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
@@ -82,7 +83,8 @@ fn the_deadline_ends_a_request_that_never_completes() {
     std::thread::sleep(Duration::from_millis(500));
 
     server.terminate();
-    let status = server.wait_exit(EXIT_WITHIN).unwrap_or_else(|| panic!("still running past the deadline:\n{}", server.log()));
+    let status =
+        server.wait_exit(EXIT_WITHIN).unwrap_or_else(|| panic!("still running past the deadline:\n{}", server.log()));
     assert!(status.success(), "{status}");
     assert!(server.log().contains("cut off"), "{}", server.log());
     drop(stuck);
@@ -97,7 +99,12 @@ async fn stopping_the_store_commits_queued_signups_refuses_new_ones_and_ends_the
     let store = Store::new(open_database(data.path()).await.unwrap(), "https://nourishvibes.example", None);
     let outbox = data.path().join("outbox");
     let signal = Arc::new(tokio::sync::Notify::new());
-    let worker = DeliveryWorker { store: store.clone(), mailer: Mailer::Files(outbox.clone()), signal: signal.clone(), pace: Default::default() };
+    let worker = DeliveryWorker {
+        store: store.clone(),
+        mailer: Mailer::Files(outbox.clone()),
+        signal: signal.clone(),
+        pace: Default::default(),
+    };
     let worker = tokio::spawn(worker.run());
     let signups: Vec<_> = (0..60)
         .map(|n| {
@@ -127,12 +134,19 @@ async fn stopping_the_store_commits_queued_signups_refuses_new_ones_and_ends_the
         }
     }
     assert_eq!(acknowledged.len(), 60, "the signups queued before the stop are committed");
-    assert!(store.signup("late@example.com", "newsletter page", "privacy@2026-02-15").await.is_err(), "a signup after the stop");
+    assert!(
+        store.signup("late@example.com", "newsletter page", "privacy@2026-02-15").await.is_err(),
+        "a signup after the stop"
+    );
     let pool = open_database(data.path()).await.unwrap();
     let stored: Vec<String> = sqlx::query_scalar("SELECT email FROM subscribers").fetch_all(&pool).await.unwrap();
-    assert!(acknowledged.iter().all(|email| stored.contains(email)), "acknowledged {acknowledged:?}, stored {stored:?}");
+    assert!(
+        acknowledged.iter().all(|email| stored.contains(email)),
+        "acknowledged {acknowledged:?}, stored {stored:?}"
+    );
     // Every mail written out is marked sent: the worker never stopped halfway through one.
     let written = std::fs::read_dir(&outbox).map(|files| files.count()).unwrap_or(0) as i64;
-    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL").fetch_one(&pool).await.unwrap();
+    let sent: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL").fetch_one(&pool).await.unwrap();
     assert_eq!(written, sent);
 }

@@ -42,7 +42,10 @@ impl SmtpServer {
             .expect("python3 runs (scripts/install-tools.sh --test installs python3-aiosmtpd)");
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(15), "aiosmtpd did not start on port {port}: is python3-aiosmtpd installed?");
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "aiosmtpd did not start on port {port}: is python3-aiosmtpd installed?"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         SmtpServer { child, port, maildir: maildir.to_path_buf() }
@@ -65,7 +68,9 @@ impl Drop for SmtpServer {
 /// `PYTHONPATH` with this folder (for smtp_picky.py) in front of whatever was set.
 fn python_path() -> std::ffi::OsString {
     let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let inherited = std::env::var_os("PYTHONPATH").map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>()).unwrap_or_default();
+    let inherited = std::env::var_os("PYTHONPATH")
+        .map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .unwrap_or_default();
     std::env::join_paths(std::iter::once(ours).chain(inherited)).expect("paths without separators")
 }
 
@@ -109,7 +114,12 @@ async fn the_confirmation_mail_arrives_with_its_link_and_one_click_unsubscribe_h
     let store = Store::new(open_database(&dir.path().join("data")).await.unwrap(), common::SITE_URL, None);
     store.signup("reader@example.com", "footer", "privacy@2026-02-15").await.unwrap();
 
-    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(smtp.port), signal: Arc::default(), pace: Default::default() };
+    let worker = DeliveryWorker {
+        store: store.clone(),
+        mailer: mailer(smtp.port),
+        signal: Arc::default(),
+        pace: Default::default(),
+    };
     worker.deliver_due().await;
 
     let messages = smtp.messages();
@@ -118,7 +128,10 @@ async fn the_confirmation_mail_arrives_with_its_link_and_one_click_unsubscribe_h
     assert!(message.contains("To: reader@example.com"), "{message}");
     assert!(message.contains("Subject: Confirm your NourishVibes subscription"));
     let confirm = token_after(&message, "https://nourishvibes.example/newsletter/confirm?token=");
-    let unsubscribe = token_after(&message, "List-Unsubscribe: <https://nourishvibes.example/newsletter/unsubscribe/one-click?token=");
+    let unsubscribe = token_after(
+        &message,
+        "List-Unsubscribe: <https://nourishvibes.example/newsletter/unsubscribe/one-click?token=",
+    );
     assert!(message.contains(&format!("one-click?token={unsubscribe}>")));
     assert!(message.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
     assert!(message.contains(&format!("https://nourishvibes.example/newsletter/unsubscribe?token={unsubscribe}")));
@@ -140,11 +153,14 @@ async fn mail_queued_while_the_smtp_server_is_down_is_delivered_when_it_is_back(
     let (clock, now) = manual_clock(1_800_000_000);
     let store = Store::new(open_database(&dir.path().join("data")).await.unwrap(), common::SITE_URL, Some(clock));
     store.signup("patient@example.com", "newsletter page", "privacy@2026-02-15").await.unwrap();
-    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(port), signal: Arc::default(), pace: Default::default() };
+    let worker =
+        DeliveryWorker { store: store.clone(), mailer: mailer(port), signal: Arc::default(), pace: Default::default() };
 
     worker.deliver_due().await;
-    let (attempts, error): (i64, Option<String>) =
-        sqlx::query_as("SELECT attempts, last_error FROM outbox").fetch_one(store.database().sqlite().unwrap()).await.unwrap();
+    let (attempts, error): (i64, Option<String>) = sqlx::query_as("SELECT attempts, last_error FROM outbox")
+        .fetch_one(store.database().sqlite().unwrap())
+        .await
+        .unwrap();
     assert_eq!(attempts, 1);
     assert!(error.is_some());
 
@@ -159,15 +175,24 @@ async fn mail_queued_while_the_smtp_server_is_down_is_delivered_when_it_is_back(
 
 /// The RCPT lines the picky server logged for addresses starting with `prefix`.
 fn tries(log: &Path, prefix: &str) -> usize {
-    std::fs::read_to_string(log).unwrap_or_default().lines().filter(|line| line.starts_with(&format!("RCPT {prefix}"))).count()
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.starts_with(&format!("RCPT {prefix}")))
+        .count()
 }
 
-async fn outbox_row(store: &Store, recipient: &str) -> (i64, Option<i64>, Option<i64>, Option<String>, Option<String>, i64) {
-    sqlx::query_as("SELECT attempts, sent_at, failed_at, body, last_error, next_attempt_at FROM outbox WHERE recipient = ?")
-        .bind(recipient)
-        .fetch_one(store.database().sqlite().unwrap())
-        .await
-        .unwrap()
+async fn outbox_row(
+    store: &Store,
+    recipient: &str,
+) -> (i64, Option<i64>, Option<i64>, Option<String>, Option<String>, i64) {
+    sqlx::query_as(
+        "SELECT attempts, sent_at, failed_at, body, last_error, next_attempt_at FROM outbox WHERE recipient = ?",
+    )
+    .bind(recipient)
+    .fetch_one(store.database().sqlite().unwrap())
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -181,7 +206,12 @@ async fn a_refused_recipient_fails_at_once_a_busy_one_backs_off_and_is_given_up_
     for address in ["refused@example.com", "later@example.com", "welcome@example.com"] {
         store.signup(address, "footer", "privacy@2026-02-15").await.unwrap();
     }
-    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(smtp.port), signal: Arc::default(), pace: Default::default() };
+    let worker = DeliveryWorker {
+        store: store.clone(),
+        mailer: mailer(smtp.port),
+        signal: Arc::default(),
+        pace: Default::default(),
+    };
     worker.deliver_due().await;
 
     // Delivered: the others' failures do not hold it up.
@@ -225,12 +255,19 @@ async fn a_mail_the_server_accepted_is_not_sent_again_when_recording_it_fails() 
     let store = Store::new(open_database(&dir.path().join("data")).await.unwrap(), common::SITE_URL, None);
     store.signup("once@example.com", "footer", "privacy@2026-02-15").await.unwrap();
     // The database refuses to record the delivery, as a full disk or a lock held elsewhere would.
-    sqlx::query("CREATE TRIGGER sent_fails BEFORE UPDATE OF sent_at ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-        .execute(store.database().sqlite().unwrap())
-        .await
-        .unwrap();
+    sqlx::query(
+        "CREATE TRIGGER sent_fails BEFORE UPDATE OF sent_at ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    )
+    .execute(store.database().sqlite().unwrap())
+    .await
+    .unwrap();
 
-    let worker = DeliveryWorker { store: store.clone(), mailer: mailer(smtp.port), signal: Arc::default(), pace: Default::default() };
+    let worker = DeliveryWorker {
+        store: store.clone(),
+        mailer: mailer(smtp.port),
+        signal: Arc::default(),
+        pace: Default::default(),
+    };
     let delivering = tokio::spawn(async move { worker.deliver_due().await });
     let started = Instant::now();
     while smtp.messages().is_empty() {

@@ -13,7 +13,8 @@ const PATIENCE: Duration = Duration::from_secs(30);
 const TRICKLE_EVERY: Duration = Duration::from_millis(200);
 
 fn answers_home(server: &Server) -> bool {
-    request(server.addr, "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").is_some_and(|reply| reply.starts_with("HTTP/1.1 200"))
+    request(server.addr, "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        .is_some_and(|reply| reply.starts_with("HTTP/1.1 200"))
 }
 
 #[test]
@@ -71,7 +72,11 @@ fn a_request_body_that_does_not_arrive_in_time_ends_the_request() {
 
 #[test]
 fn at_the_connection_cap_newcomers_are_refused_and_the_server_recovers() {
-    let server = Server::start(&[("NV_MAX_CONNECTIONS", "4"), ("NV_HEADER_TIMEOUT_SECS", "600"), ("NV_IDLE_TIMEOUT_SECS", "600")]);
+    let server = Server::start(&[
+        ("NV_MAX_CONNECTIONS", "4"),
+        ("NV_HEADER_TIMEOUT_SECS", "600"),
+        ("NV_IDLE_TIMEOUT_SECS", "600"),
+    ]);
     let mut sockets = open_sockets(server.addr, 4, "GET / HTTP/1.1\r\n");
     sockets.extend(open_sockets(server.addr, 3, ""));
     // Which ones are refused depends on when the start-up check's connection ended (3 or 4 are
@@ -93,7 +98,10 @@ fn at_the_connection_cap_newcomers_are_refused_and_the_server_recovers() {
 #[test]
 fn out_of_files_the_server_pauses_accepting_instead_of_spinning_and_recovers() {
     // More connections allowed than files: accepting fails with EMFILE while the sockets are held.
-    let server = Server::start_limited(Some(128), &[("NV_MAX_CONNECTIONS", "1000"), ("NV_HEADER_TIMEOUT_SECS", "600"), ("NV_IDLE_TIMEOUT_SECS", "600")]);
+    let server = Server::start_limited(
+        Some(128),
+        &[("NV_MAX_CONNECTIONS", "1000"), ("NV_HEADER_TIMEOUT_SECS", "600"), ("NV_IDLE_TIMEOUT_SECS", "600")],
+    );
     let held = open_sockets(server.addr, 200, "");
     std::thread::sleep(Duration::from_secs(1));
     let (cpu, wall) = (server.cpu_seconds(), std::time::Instant::now());

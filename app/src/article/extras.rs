@@ -85,13 +85,20 @@ mod browser {
         let Ok(links) = root.query_selector_all("a[href^='#']") else { return };
         let threshold = window().inner_height().ok().and_then(|height| height.as_f64()).unwrap_or(0.0) / 3.0;
         let document = document();
-        let links: Vec<Element> = (0..links.length()).filter_map(|i| links.item(i)?.dyn_into::<Element>().ok()).collect();
+        let links: Vec<Element> =
+            (0..links.length()).filter_map(|i| links.item(i)?.dyn_into::<Element>().ok()).collect();
         let current = links.iter().rposition(|link| {
             let id = link.get_attribute("href").unwrap_or_default();
-            document.get_element_by_id(id.trim_start_matches('#')).is_some_and(|heading| heading.get_bounding_client_rect().top() <= threshold)
+            document
+                .get_element_by_id(id.trim_start_matches('#'))
+                .is_some_and(|heading| heading.get_bounding_client_rect().top() <= threshold)
         });
         for (index, link) in links.iter().enumerate() {
-            let _ = if Some(index) == current { link.set_attribute("aria-current", "location") } else { link.remove_attribute("aria-current") };
+            let _ = if Some(index) == current {
+                link.set_attribute("aria-current", "location")
+            } else {
+                link.remove_attribute("aria-current")
+            };
         }
     }
 }

@@ -70,7 +70,10 @@ mod tests {
         assert!(linked.html.contains(
             r##"helps.<sup class="cite"><a href="#source-2" id="cite-2-1" rel="external" aria-label="Source 2">[2]</a></sup>"##
         ));
-        assert_eq!(linked.citations, vec![vec!["cite-1-1".to_string()], vec!["cite-2-1".to_string(), "cite-2-2".to_string()]]);
+        assert_eq!(
+            linked.citations,
+            vec![vec!["cite-1-1".to_string()], vec!["cite-2-1".to_string(), "cite-2-2".to_string()]]
+        );
         assert!(!linked.html.contains("[^"));
     }
 

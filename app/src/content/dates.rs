@@ -2,9 +2,7 @@
 
 use std::fmt;
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// A proleptic Gregorian calendar date (no time, no zone).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,9 +75,7 @@ impl Date {
         let era = year.div_euclid(400);
         let yoe = year.rem_euclid(400);
         let month = i64::from(self.month);
-        let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5
-            + i64::from(self.day)
-            - 1;
+        let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(self.day) - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         era * 146_097 + doe - 719_468
     }
@@ -140,10 +136,7 @@ mod tests {
 
     #[test]
     fn rejects_impossible_and_malformed_dates() {
-        assert_eq!(
-            Date::parse("2026-02-30"),
-            Err(DateError::Day { year: 2026, month: 2, day: 30 })
-        );
+        assert_eq!(Date::parse("2026-02-30"), Err(DateError::Day { year: 2026, month: 2, day: 30 }));
         assert_eq!(Date::parse("2026-13-01"), Err(DateError::Month(13)));
         assert!(matches!(Date::parse("Feb 15, 2026"), Err(DateError::Format(_))));
         assert!(matches!(Date::parse("2026-2-15"), Err(DateError::Format(_))));

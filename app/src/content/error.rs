@@ -47,15 +47,7 @@ impl std::error::Error for ContentErrors {}
 pub fn toml_error(file: &Path, part: &str, error: &toml::de::Error) -> ContentError {
     let message = error.message().to_string();
     // serde names the field in messages like "missing field `title`" or "unknown field `x`".
-    let field = message
-        .split('`')
-        .nth(1)
-        .filter(|_| message.contains("field"))
-        .unwrap_or(part)
-        .to_string();
-    let place = error
-        .span()
-        .map(|span| format!(" (at byte {} of the {part})", span.start))
-        .unwrap_or_default();
+    let field = message.split('`').nth(1).filter(|_| message.contains("field")).unwrap_or(part).to_string();
+    let place = error.span().map(|span| format!(" (at byte {} of the {part})", span.start)).unwrap_or_default();
     ContentError::new(file, field, format!("{message}{place}"))
 }

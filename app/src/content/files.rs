@@ -1,9 +1,9 @@
 //! Reading the content folder's files: TOML, Markdown with `+++` front matter, the site pages.
 
 use super::api::{StaticPage, STATIC_PAGES};
+use super::dates::Date;
 use super::error::{toml_error, ContentError};
 use super::front_matter::{split_front_matter, PageMatter};
-use super::dates::Date;
 use super::load_article::date_view;
 use super::markdown;
 use serde::de::DeserializeOwned;
@@ -22,7 +22,11 @@ pub(super) fn read_toml<T: DeserializeOwned>(path: &Path, errors: &mut Vec<Conte
 }
 
 /// Reads `content/pages/*.md`; every page in [`STATIC_PAGES`] must be there.
-pub(super) fn load_static_pages(dir: &Path, site_url: &str, errors: &mut Vec<ContentError>) -> HashMap<String, StaticPage> {
+pub(super) fn load_static_pages(
+    dir: &Path,
+    site_url: &str,
+    errors: &mut Vec<ContentError>,
+) -> HashMap<String, StaticPage> {
     let mut pages = HashMap::new();
     for path in markdown_files(dir, errors) {
         let Some((matter, body)) = read_markdown_file::<PageMatter>(&path, errors) else {
@@ -58,7 +62,10 @@ pub(super) fn load_static_pages(dir: &Path, site_url: &str, errors: &mut Vec<Con
 }
 
 /// Reads a Markdown file and parses its `+++` front matter as `T`; returns it with the body.
-pub(super) fn read_markdown_file<T: DeserializeOwned>(path: &Path, errors: &mut Vec<ContentError>) -> Option<(T, String)> {
+pub(super) fn read_markdown_file<T: DeserializeOwned>(
+    path: &Path,
+    errors: &mut Vec<ContentError>,
+) -> Option<(T, String)> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| errors.push(ContentError::new(path, "(file)", format!("cannot be read: {error}"))))
         .ok()?;
@@ -67,10 +74,13 @@ pub(super) fn read_markdown_file<T: DeserializeOwned>(path: &Path, errors: &mut 
 }
 
 /// The front matter and body of `text`, the Markdown file at `path`.
-pub(super) fn parse_markdown<'t, T: DeserializeOwned>(path: &Path, text: &'t str, errors: &mut Vec<ContentError>) -> Option<(T, &'t str)> {
-    let (front, body) = split_front_matter(text)
-        .map_err(|reason| errors.push(ContentError::new(path, "front matter", reason)))
-        .ok()?;
+pub(super) fn parse_markdown<'t, T: DeserializeOwned>(
+    path: &Path,
+    text: &'t str,
+    errors: &mut Vec<ContentError>,
+) -> Option<(T, &'t str)> {
+    let (front, body) =
+        split_front_matter(text).map_err(|reason| errors.push(ContentError::new(path, "front matter", reason))).ok()?;
     let matter = toml::from_str(front).map_err(|error| errors.push(toml_error(path, "front matter", &error))).ok()?;
     Some((matter, body))
 }

@@ -15,12 +15,11 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 pub const MIN_SIMILARITY: f64 = 0.1;
 
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
-    "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "here",
-    "how", "if", "in", "into", "is", "it", "its", "it's", "just", "may", "might", "more", "most",
-    "not", "of", "on", "or", "our", "so", "than", "that", "the", "their", "them", "then", "there",
-    "these", "they", "this", "those", "to", "too", "up", "was", "we", "were", "what", "when",
-    "where", "which", "while", "who", "why", "will", "with", "would", "you", "your",
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can",
+    "could", "did", "do", "does", "for", "from", "had", "has", "have", "here", "how", "if", "in", "into", "is", "it",
+    "its", "it's", "just", "may", "might", "more", "most", "not", "of", "on", "or", "our", "so", "than", "that", "the",
+    "their", "them", "then", "there", "these", "they", "this", "those", "to", "too", "up", "was", "we", "were", "what",
+    "when", "where", "which", "while", "who", "why", "will", "with", "would", "you", "your",
 ];
 
 /// A sentence and the passage that supports it best, if any is similar enough.
@@ -124,11 +123,8 @@ pub fn extract_overview(paragraphs: &[Passage], count: usize) -> Vec<Grounded> {
         .flat_map(|passage| split_sentences(&passage.text).into_iter().map(move |s| (s, passage.id.as_str())))
         .filter(|(sentence, _)| sentence.split_whitespace().count() >= 6)
         .collect();
-    let as_passages: Vec<Passage> = sentences
-        .iter()
-        .enumerate()
-        .map(|(i, (text, _))| Passage { id: i.to_string(), text: text.clone() })
-        .collect();
+    let as_passages: Vec<Passage> =
+        sentences.iter().enumerate().map(|(i, (text, _))| Passage { id: i.to_string(), text: text.clone() }).collect();
     let index = PassageIndex::new(&as_passages);
     let centrality: Vec<f64> = index
         .vectors

@@ -135,7 +135,12 @@ pub mod server {
             .iter()
             .map(|category| TopicSection {
                 category: category.clone(),
-                cards: cards.iter().filter(|card| card.category == category.key).take(3).map(|&card| card.clone()).collect(),
+                cards: cards
+                    .iter()
+                    .filter(|card| card.category == category.key)
+                    .take(3)
+                    .map(|&card| card.clone())
+                    .collect(),
             })
             .filter(|section| !section.cards.is_empty())
             .collect();
@@ -163,9 +168,11 @@ pub mod server {
         let cards = content.visible_cards(today).filter(|card| card.author_id == key).cloned().collect();
         let reviewed = content
             .visible_cards(today)
-            .filter(|card| content.article_meta(&card.slug).is_some_and(|page| {
-                page.review.as_ref().is_some_and(|review| review.reviewer.id == key)
-            }))
+            .filter(|card| {
+                content
+                    .article_meta(&card.slug)
+                    .is_some_and(|page| page.review.as_ref().is_some_and(|review| review.reviewer.id == key))
+            })
             .cloned()
             .collect();
         let articles = Paged::of(cards, page)?;

@@ -154,7 +154,10 @@ impl LiveContent {
                 // Reloads run one at a time, so this is the revision this reload ends with.
                 let store = store.numbered(self.revision.load(Ordering::SeqCst) + 1);
                 let articles = store.article_count();
-                let old = std::mem::replace(&mut *self.current.write().unwrap_or_else(PoisonError::into_inner), Arc::new(store));
+                let old = std::mem::replace(
+                    &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
+                    Arc::new(store),
+                );
                 *self.failed.write().unwrap_or_else(PoisonError::into_inner) = None;
                 // The old store is freed here, outside the lock, unless a request still reads it.
                 drop(old);
@@ -217,8 +220,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("nv-live-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"), &dir);
-        let source =
-            ContentSource { dir: dir.clone(), site_url: "https://x.example".into(), show_unpublished: false, cache: None };
+        let source = ContentSource {
+            dir: dir.clone(),
+            site_url: "https://x.example".into(),
+            show_unpublished: false,
+            cache: None,
+        };
         let live = LiveContent::load(source).unwrap();
         let article = dir.join("articles/vitamin-d3-k2.md");
         let title = |live: &LiveContent| live.current().article_page("vitamin-d3-k2").unwrap().title.clone();
@@ -226,7 +233,11 @@ mod tests {
         let revision = live.revision();
 
         let text = std::fs::read_to_string(&article).unwrap();
-        std::fs::write(&article, text.replacen(&format!("title = \"{before}\""), "title = \"Renamed while running\"", 1)).unwrap();
+        std::fs::write(
+            &article,
+            text.replacen(&format!("title = \"{before}\""), "title = \"Renamed while running\"", 1),
+        )
+        .unwrap();
         live.reload().unwrap();
         assert_eq!(title(&live), "Renamed while running");
         assert!(live.revision() > revision);

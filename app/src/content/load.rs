@@ -21,7 +21,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 impl ContentStore {
-    pub(super) fn load_reusing(dir: &Path, site_url: &str, reuse: Reuse) -> Result<(ContentStore, Option<NewCache>), ContentErrors> {
+    pub(super) fn load_reusing(
+        dir: &Path,
+        site_url: &str,
+        reuse: Reuse,
+    ) -> Result<(ContentStore, Option<NewCache>), ContentErrors> {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let authors: Option<AuthorsFile> = read_toml(&dir.join("authors.toml"), &mut errors);
@@ -100,7 +104,11 @@ impl ContentStore {
                 drafts.insert(slug.clone());
             }
             if let Some(first) = sources.get(&slug) {
-                errors.push(ContentError::new(&path, "slug", format!("`{slug}` is already used by {}", first.display())));
+                errors.push(ContentError::new(
+                    &path,
+                    "slug",
+                    format!("`{slug}` is already used by {}", first.display()),
+                ));
                 continue;
             }
             if let Some(entry) = entry {
@@ -132,12 +140,17 @@ impl ContentStore {
         let search = match &reuse {
             Reuse::Earlier(earlier) => SearchIndex::rebuild(&earlier.store.search, search_docs),
             _ => SearchIndex::new(
-                search_docs.into_iter().filter_map(|doc| if let IndexedDoc::New(doc) = doc { Some(doc) } else { None }).collect(),
+                search_docs
+                    .into_iter()
+                    .filter_map(|doc| if let IndexedDoc::New(doc) = doc { Some(doc) } else { None })
+                    .collect(),
             ),
         };
         // Rewritten only when it would change: an article loaded anew, or one gone.
         let new_cache = match reuse {
-            Reuse::Disk(cache) if fresh > 0 || cache.as_ref().is_none_or(|cache| cache.len() != cache_entries.len()) => {
+            Reuse::Disk(cache)
+                if fresh > 0 || cache.as_ref().is_none_or(|cache| cache.len() != cache_entries.len()) =>
+            {
                 Some(NewCache::new(shared, cache_entries, cache))
             }
             _ => None,
@@ -172,7 +185,6 @@ impl ContentStore {
         Ok((store, new_cache))
     }
 }
-
 
 /// What loading one article file gave.
 pub(super) struct LoadedArticle {
@@ -212,7 +224,14 @@ pub(super) enum Reuse<'a> {
 
 /// Loads one article file on its own, so that files can load in parallel, unless `reuse` has
 /// it from before (`shared`: the fingerprint of the shared files, see [`super::reuse`]).
-pub(super) fn load_article_file(dir: &Path, path: &Path, known: &Known, site_url: &str, shared: u64, reuse: &Reuse) -> LoadedArticle {
+pub(super) fn load_article_file(
+    dir: &Path,
+    path: &Path,
+    known: &Known,
+    site_url: &str,
+    shared: u64,
+    reuse: &Reuse,
+) -> LoadedArticle {
     let (mut named_slugs, mut errors, mut warnings) = (HashSet::new(), Vec::new(), Vec::new());
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -223,10 +242,12 @@ pub(super) fn load_article_file(dir: &Path, path: &Path, known: &Known, site_url
     };
     let fingerprint = fingerprint(&bytes);
     let reused = match reuse {
-        Reuse::Earlier(earlier) => earlier.unchanged(shared, path, fingerprint).map(|slug| Article::Unchanged(slug.to_string())),
-        Reuse::Disk(Some(cache)) => cache
-            .blob(path, fingerprint)
-            .and_then(|(blob, placed)| Some(Article::Cached(blob.decode(path)?, placed))),
+        Reuse::Earlier(earlier) => {
+            earlier.unchanged(shared, path, fingerprint).map(|slug| Article::Unchanged(slug.to_string()))
+        }
+        Reuse::Disk(Some(cache)) => {
+            cache.blob(path, fingerprint).and_then(|(blob, placed)| Some(Article::Cached(blob.decode(path)?, placed)))
+        }
         Reuse::Disk(None) | Reuse::CacheAt(_) | Reuse::Nothing => None,
     };
     if let Some(article) = reused {

@@ -9,9 +9,9 @@ use super::dates::Date;
 use super::error::ContentError;
 use super::files::parse_markdown;
 use super::front_matter::{AuthorMatter, AuthorsFile, CategoriesFile, DateInput, FrontMatter, SiteFile};
-use super::stored::SiteBlocks;
 use super::grounding::{extract_overview, split_sentences, term_counts, Grounded, PassageIndex};
 use super::search::SearchDoc;
+use super::stored::SiteBlocks;
 use super::{markdown, reading, trust};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashSet;
@@ -41,8 +41,7 @@ pub(super) fn load_article(
     let before = errors.len();
     let mut fail = |field: &str, reason: String| errors.push(ContentError::new(path, field, reason));
 
-    if matter.slug.is_empty()
-        || !matter.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    if matter.slug.is_empty() || !matter.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         fail("slug", format!("`{}` must be lowercase letters, digits and hyphens", matter.slug));
     }
@@ -166,7 +165,13 @@ pub(super) fn load_article(
         let mut summary_texts: Vec<&str> = vec![matter.description.as_str()];
         summary_texts.extend(matter.summary.as_deref());
         summary_texts.extend(matter.key_takeaways.iter().map(String::as_str));
-        SearchDoc::with_paragraph_terms(&matter.slug, &matter.title, &summary_texts, &rendered.paragraphs, &paragraph_terms)
+        SearchDoc::with_paragraph_terms(
+            &matter.slug,
+            &matter.title,
+            &summary_texts,
+            &rendered.paragraphs,
+            &paragraph_terms,
+        )
     });
     let (overview, takeaways) = match &rendered {
         Some(rendered) => ground(path, &matter, rendered, paragraph_terms, errors, warnings),
@@ -279,8 +284,8 @@ pub(super) fn ground(
 /// Hero images live under `images/` in the content folder and are served from `/images/`.
 pub(super) fn check_hero_path(dir: &Path, src: &str) -> Result<(), String> {
     let relative = Path::new(src);
-    let inside_images = relative.starts_with("images")
-        && relative.components().all(|part| matches!(part, Component::Normal(_)));
+    let inside_images =
+        relative.starts_with("images") && relative.components().all(|part| matches!(part, Component::Normal(_)));
     if !inside_images {
         return Err(format!("`{src}` must be a path under `images/` in the content folder"));
     }

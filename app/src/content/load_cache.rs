@@ -77,7 +77,8 @@ impl Blob {
         let (meta, body, json_ld_len, affiliate, medical) = page.cache_parts();
         let (doc, paragraph_text) = search_doc.cache_parts();
         let warnings = warnings.iter().map(|warning| (warning.field.as_str(), warning.reason.as_str())).collect();
-        let head = postcard::to_stdvec(&EntryRef { page: meta, json_ld_len, affiliate, medical, draft, warnings, doc }).ok()?;
+        let head = postcard::to_stdvec(&EntryRef { page: meta, json_ld_len, affiliate, medical, draft, warnings, doc })
+            .ok()?;
         let mut bytes = Vec::with_capacity(8 + head.len() + body.len() + paragraph_text.len());
         bytes.extend_from_slice(&(head.len() as u32).to_le_bytes());
         bytes.extend_from_slice(&head);
@@ -96,7 +97,11 @@ impl Blob {
             page: StoredPage::from_cache(entry.page, body.into(), entry.json_ld_len, entry.affiliate, entry.medical),
             draft: entry.draft,
             search_doc: SearchDoc::from_cache(entry.doc, paragraph_text.into())?,
-            warnings: entry.warnings.into_iter().map(|(field, reason)| ContentError::new(path, field, reason)).collect(),
+            warnings: entry
+                .warnings
+                .into_iter()
+                .map(|(field, reason)| ContentError::new(path, field, reason))
+                .collect(),
         })
     }
 }
@@ -134,7 +139,11 @@ impl LoadCache {
         if index.code != CODE || index.shared != shared {
             return None;
         }
-        let entries = index.entries.into_iter().map(|(path, bytes, offset, len, sum)| (path, (bytes, offset, len, sum))).collect();
+        let entries = index
+            .entries
+            .into_iter()
+            .map(|(path, bytes, offset, len, sum)| (path, (bytes, offset, len, sum)))
+            .collect();
         Some(LoadCache { file, base: 16 + size, entries })
     }
 

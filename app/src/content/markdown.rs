@@ -100,7 +100,8 @@ pub fn render(markdown: &str) -> Result<RenderedBody, Vec<String>> {
                 }
                 for name in id.iter().chain(classes) {
                     if !is_safe_name(name) {
-                        problems.push(format!("heading id or class `{name}` may use only letters, digits, `-` and `_`"));
+                        problems
+                            .push(format!("heading id or class `{name}` may use only letters, digits, `-` and `_`"));
                     }
                 }
                 let level = heading_level(*level);
@@ -247,7 +248,9 @@ mod tests {
 
     #[test]
     fn gives_headings_stable_unique_ids() {
-        let body = render("## What the Research Shows\n\n## Dose & Timing?\n\n## Dose & Timing?\n\n### Custom {#my-id}\n").unwrap();
+        let body =
+            render("## What the Research Shows\n\n## Dose & Timing?\n\n## Dose & Timing?\n\n### Custom {#my-id}\n")
+                .unwrap();
         let ids: Vec<_> = body.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["what-the-research-shows", "dose-timing", "dose-timing-2", "my-id"]);
         assert_eq!(body.headings[3].level, 3);

@@ -2,9 +2,9 @@
 //! the loader that reads and checks `content/`.
 
 pub mod api;
-pub mod lists;
 #[cfg(feature = "ssr")]
 pub mod citations;
+pub mod lists;
 
 #[cfg(feature = "ssr")]
 pub mod dates;
@@ -32,6 +32,8 @@ mod parallel;
 pub mod reading;
 #[cfg(feature = "ssr")]
 mod related;
+#[cfg(all(test, feature = "ssr"))]
+mod reload_tests;
 #[cfg(feature = "ssr")]
 mod reuse;
 #[cfg(feature = "ssr")]
@@ -42,13 +44,11 @@ pub mod seo;
 mod site_checks;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(all(test, feature = "ssr"))]
+mod store_tests;
 #[cfg(feature = "ssr")]
 mod stored;
 #[cfg(feature = "ssr")]
 pub mod tips;
 #[cfg(feature = "ssr")]
 pub mod trust;
-#[cfg(all(test, feature = "ssr"))]
-mod store_tests;
-#[cfg(all(test, feature = "ssr"))]
-mod reload_tests;

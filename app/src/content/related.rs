@@ -144,7 +144,8 @@ impl<'a> Scores<'a> {
         }
         // The highest level that at least `count` cards reach (or 1, when fewer score at all).
         let mut level = self.top;
-        while level > 1 && (0..self.words).map(|w| self.at_least(level, w).count_ones() as usize).sum::<usize>() < count {
+        while level > 1 && (0..self.words).map(|w| self.at_least(level, w).count_ones() as usize).sum::<usize>() < count
+        {
             level -= 1;
         }
         // Every card above that level fits; the rest are the newest at that level.
@@ -181,7 +182,8 @@ mod tests {
                     .enumerate()
                     .filter(|(i, other)| *i != own && !drafts.contains(&other.slug))
                     .map(|(i, other)| {
-                        let shared = card.tags.iter().collect::<HashSet<_>>().intersection(&other.tags.iter().collect()).count();
+                        let shared =
+                            card.tags.iter().collect::<HashSet<_>>().intersection(&other.tags.iter().collect()).count();
                         (if other.category == card.category { SAME_CATEGORY } else { 0 } + shared, i)
                     })
                     .filter(|(score, _)| *score > 0)

@@ -57,7 +57,11 @@ fn a_reload_after_edits_gives_the_store_a_fresh_load_gives() {
     edit(&extra, "slug = \"magnesium-supplements\"", "slug = \"magnesium-extra\"");
     edit(&extra, "title = \"Magnesium Supplements:", "title = \"Extra Magnesium Supplements:");
     // An unchanged article with a warning: the reload reports it as a fresh load does.
-    edit(&articles.join("magnesium-supplements.md"), "key_takeaways = [", "key_takeaways = [\n  \"Quantum chromodynamics explains the strong force.\",");
+    edit(
+        &articles.join("magnesium-supplements.md"),
+        "key_takeaways = [",
+        "key_takeaways = [\n  \"Quantum chromodynamics explains the strong force.\",",
+    );
     let before = ContentStore::load(&dir, SITE_URL).unwrap();
     assert!(before.article_meta("magnesium-extra").is_some());
     assert!(before.warnings().iter().any(|warning| warning.file.ends_with("magnesium-supplements.md")));
@@ -100,10 +104,7 @@ fn an_unchanged_article_whose_hero_image_is_gone_fails_the_reload() {
     fs::remove_file(dir.join("images/magnesium-supplements.svg")).unwrap();
     let errors = ContentStore::reload(&dir, SITE_URL, &before).unwrap_err();
     let article = dir.join("articles/magnesium-supplements.md");
-    assert!(
-        errors.0.iter().any(|error| error.file == article && error.field == "hero.src"),
-        "{errors}"
-    );
+    assert!(errors.0.iter().any(|error| error.file == article && error.field == "hero.src"), "{errors}");
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -125,7 +126,8 @@ fn a_start_from_the_content_cache_gives_the_store_a_fresh_load_gives() {
     let (edited, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
     new_cache.expect("an article changed").write(&cache).unwrap();
     assert_same_site(&edited, &ContentStore::load(&dir, SITE_URL).unwrap());
-    let found: Vec<String> = edited.search("zebrafish", Date::today_utc(), 10).into_iter().map(|hit| hit.card.slug).collect();
+    let found: Vec<String> =
+        edited.search("zebrafish", Date::today_utc(), 10).into_iter().map(|hit| hit.card.slug).collect();
     assert_eq!(found, ["vitamin-d3-k2"]);
 
     // A shared file edited: no entry is trusted.
@@ -147,7 +149,9 @@ fn a_damaged_cache_is_not_used_and_cached_articles_are_still_checked() {
     // The last byte is inside the last article's compressed paragraphs: it still decodes.
     let mut flipped = whole.clone();
     *flipped.last_mut().unwrap() ^= 0x01;
-    for damaged in [whole[..whole.len() / 2].to_vec(), whole.iter().map(|b| b ^ 0x5a).collect(), b"NVCACHE1".to_vec(), flipped] {
+    for damaged in
+        [whole[..whole.len() / 2].to_vec(), whole.iter().map(|b| b ^ 0x5a).collect(), b"NVCACHE1".to_vec(), flipped]
+    {
         fs::write(&cache, &damaged).unwrap();
         let (store, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
         assert!(new_cache.is_some(), "a damaged cache is replaced");

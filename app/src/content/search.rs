@@ -301,7 +301,9 @@ impl SearchIndex {
             for found in &entry.postings {
                 let total = totals.entry(found.doc).or_default();
                 total.0 += entry.idf
-                    * (TITLE_WEIGHT * tf(found.title) + SUMMARY_WEIGHT * tf(found.summary) + BODY_WEIGHT * tf(found.body));
+                    * (TITLE_WEIGHT * tf(found.title)
+                        + SUMMARY_WEIGHT * tf(found.summary)
+                        + BODY_WEIGHT * tf(found.body));
                 total.1 += 1;
             }
         }
@@ -343,11 +345,7 @@ impl SearchIndex {
                 }
             }
         }
-        hits.iter()
-            .enumerate()
-            .filter(|(_, hits)| **hits > 0)
-            .max_by_key(|(_, hits)| **hits)
-            .map(|(index, _)| index)
+        hits.iter().enumerate().filter(|(_, hits)| **hits > 0).max_by_key(|(_, hits)| **hits).map(|(index, _)| index)
     }
 
     /// A window of `text` around its first matching word, with matching words marked.
@@ -405,21 +403,30 @@ mod tests {
     use super::*;
     use crate::content::api::test_card as card;
 
-
     fn passage(id: &str, text: &str) -> Passage {
         Passage { id: id.into(), text: text.into() }
     }
 
     fn index() -> SearchIndex {
         SearchIndex::new(vec![
-            SearchDoc::new("magnesium", "Magnesium and Sleep", &["Magnesium supplements for sleep."], &[
-                passage("p-1", "Magnesium is a mineral found in nuts."),
-                passage("p-2", "Some trials looked at sleep quality in older adults taking magnesium."),
-            ]),
-            SearchDoc::new("fiber", "Dietary Fiber", &["Fiber feeds gut bacteria."], &[
-                passage("p-1", "Fiber is found in beans, oats and vegetables."),
-                passage("p-2", "A single line mentions magnesium once."),
-            ]),
+            SearchDoc::new(
+                "magnesium",
+                "Magnesium and Sleep",
+                &["Magnesium supplements for sleep."],
+                &[
+                    passage("p-1", "Magnesium is a mineral found in nuts."),
+                    passage("p-2", "Some trials looked at sleep quality in older adults taking magnesium."),
+                ],
+            ),
+            SearchDoc::new(
+                "fiber",
+                "Dietary Fiber",
+                &["Fiber feeds gut bacteria."],
+                &[
+                    passage("p-1", "Fiber is found in beans, oats and vegetables."),
+                    passage("p-2", "A single line mentions magnesium once."),
+                ],
+            ),
             SearchDoc::new("walking", "Walking", &["Steps."], &[passage("p-1", "Walk more.")]),
         ])
     }
@@ -441,7 +448,8 @@ mod tests {
         let hits = index().search("Sleeping quality", &refs, 10);
         assert_eq!(hits[0].card.slug, "magnesium");
         assert_eq!(hits[0].anchor.as_deref(), Some("p-2"));
-        let marked: Vec<&str> = hits[0].snippet.iter().filter(|part| part.marked).map(|part| part.text.as_str()).collect();
+        let marked: Vec<&str> =
+            hits[0].snippet.iter().filter(|part| part.marked).map(|part| part.text.as_str()).collect();
         assert_eq!(marked, vec!["sleep", "quality"]);
         let text: String = hits[0].snippet.iter().map(|part| part.text.as_str()).collect();
         assert_eq!(text, "Some trials looked at sleep quality in older adults taking magnesium.");
@@ -522,8 +530,26 @@ mod tests {
     #[test]
     fn the_inverted_index_ranks_exactly_as_a_full_scan() {
         let words = [
-            "magnesium", "sleep", "sleeping", "fiber", "gut", "heart", "walking", "walks", "protein", "iron",
-            "zinc", "vitamin", "calcium", "bones", "muscle", "trial", "trials", "adults", "older", "dose",
+            "magnesium",
+            "sleep",
+            "sleeping",
+            "fiber",
+            "gut",
+            "heart",
+            "walking",
+            "walks",
+            "protein",
+            "iron",
+            "zinc",
+            "vitamin",
+            "calcium",
+            "bones",
+            "muscle",
+            "trial",
+            "trials",
+            "adults",
+            "older",
+            "dose",
         ];
         // A small linear congruential generator: the same corpus every run.
         let mut seed: u64 = 7;
@@ -535,14 +561,18 @@ mod tests {
         let docs: Vec<(String, String, String, Vec<Passage>)> = (0..120)
             .map(|i| {
                 let (title, summary) = (text(1 + i % 3), text(3 + i % 5));
-                let paragraphs = (0..1 + i % 4).map(|p| passage(&format!("p-{}", p + 1), &text(2 + (i + p) % 9))).collect();
+                let paragraphs =
+                    (0..1 + i % 4).map(|p| passage(&format!("p-{}", p + 1), &text(2 + (i + p) % 9))).collect();
                 (format!("doc-{i}"), title, summary, paragraphs)
             })
             .collect();
         let index = SearchIndex::new(
-            docs.iter().map(|(slug, title, summary, paragraphs)| SearchDoc::new(slug, title, &[summary], paragraphs)).collect(),
+            docs.iter()
+                .map(|(slug, title, summary, paragraphs)| SearchDoc::new(slug, title, &[summary], paragraphs))
+                .collect(),
         );
-        let cards: Vec<ArticleCard> = docs.iter().map(|(slug, ..)| card(slug)).filter(|card| !card.slug.ends_with('7')).collect();
+        let cards: Vec<ArticleCard> =
+            docs.iter().map(|(slug, ..)| card(slug)).filter(|card| !card.slug.ends_with('7')).collect();
         let refs: Vec<&ArticleCard> = cards.iter().collect();
         let visible: Vec<String> = cards.iter().map(|card| card.slug.clone()).collect();
         let mut queries: Vec<String> = words.iter().map(|word| word.to_string()).collect();
@@ -562,7 +592,11 @@ mod tests {
             for limit in [5, 20, 200] {
                 let hits: Vec<(String, Option<String>)> =
                     index.search(query, &refs, limit).into_iter().map(|hit| (hit.card.slug, hit.anchor)).collect();
-                assert_eq!(hits, expected.iter().take(limit).cloned().collect::<Vec<_>>(), "query {query:?}, limit {limit}");
+                assert_eq!(
+                    hits,
+                    expected.iter().take(limit).cloned().collect::<Vec<_>>(),
+                    "query {query:?}, limit {limit}"
+                );
             }
         }
         assert!(index.search("magnesium", &refs, 200).len() > 20, "the corpus has many matches to rank");

@@ -57,12 +57,7 @@ pub fn with_site_url(page: ArticlePage, site_url: &str) -> ArticlePage {
             .map(|source| json!({ "@type": "CreativeWork", "name": source.title, "url": source.url }))
             .collect();
     }
-    ArticlePage {
-        canonical_url,
-        share_image_url,
-        json_ld: script_safe(&json_ld.to_string()),
-        ..page
-    }
+    ArticlePage { canonical_url, share_image_url, json_ld: script_safe(&json_ld.to_string()), ..page }
 }
 
 /// Keeps JSON inert inside `<script>`: `</script>` or `<!--` in a title cannot end the element.

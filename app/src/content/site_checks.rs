@@ -1,9 +1,9 @@
 //! The site-wide files: the texts every article shows, and the checks of `site.toml` and `tips.toml`.
 
 use super::api::{DailyTip, NewsletterCta, TextBlock, STATIC_PAGES};
-use super::markdown;
 use super::error::ContentError;
 use super::front_matter::{BlockMatter, SiteFile, TipsFile};
+use super::markdown;
 use super::stored::SiteBlocks;
 use std::collections::HashSet;
 use std::path::Path;
@@ -17,7 +17,11 @@ pub(super) fn site_blocks(site: &SiteFile) -> SiteBlocks {
         link: block_link(block),
     };
     SiteBlocks {
-        editorial: site.editorial.iter().map(|editorial| block(markdown::slugify(&editorial.title), editorial)).collect(),
+        editorial: site
+            .editorial
+            .iter()
+            .map(|editorial| block(markdown::slugify(&editorial.title), editorial))
+            .collect(),
         affiliate: block("affiliate-disclosure".into(), &site.disclosures.affiliate),
         medical: block("medical-disclaimer".into(), &site.disclosures.medical),
         newsletter: NewsletterCta { heading: site.newsletter.heading.clone(), text: site.newsletter.text.clone() },
@@ -71,8 +75,5 @@ pub(super) fn check_tips(
             errors.push(ContentError::new(path, format!("tips[{i}]"), "text and category must not be empty"));
         }
     }
-    file.tips
-        .into_iter()
-        .map(|tip| DailyTip { category: tip.category, text: tip.text, link: tip.link })
-        .collect()
+    file.tips.into_iter().map(|tip| DailyTip { category: tip.category, text: tip.text, link: tip.link }).collect()
 }

@@ -56,7 +56,11 @@ impl ContentStore {
     /// [`ContentStore::load`] taking the articles whose files did not change from the content
     /// cache at `cache` (see [`super::load_cache`]); also returns the cache to write for this
     /// load, unless the one there already holds exactly it.
-    pub fn load_cached(dir: &Path, site_url: &str, cache: &Path) -> Result<(ContentStore, Option<NewCache>), ContentErrors> {
+    pub fn load_cached(
+        dir: &Path,
+        site_url: &str,
+        cache: &Path,
+    ) -> Result<(ContentStore, Option<NewCache>), ContentErrors> {
         ContentStore::load_reusing(dir, site_url, Reuse::CacheAt(cache))
     }
 
@@ -210,4 +214,3 @@ impl ContentStore {
         self.tips.len()
     }
 }
-

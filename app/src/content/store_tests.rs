@@ -123,7 +123,8 @@ fn fixture(edit: impl FnOnce(&Path)) -> (tempfile::TempDir, Result<ContentStore,
     fs::write(root.join("articles/good.md"), article("good", "", "## Hello\n\nWorld.")).unwrap();
     fs::create_dir_all(root.join("pages")).unwrap();
     for slug in crate::content::api::STATIC_PAGES {
-        let page = format!("+++\nslug = \"{slug}\"\ntitle = \"T\"\ndescription = \"D\"\nupdated = 2026-02-15\n+++\nText.\n");
+        let page =
+            format!("+++\nslug = \"{slug}\"\ntitle = \"T\"\ndescription = \"D\"\nupdated = 2026-02-15\n+++\nText.\n");
         fs::write(root.join(format!("pages/{slug}.md")), page).unwrap();
     }
     edit(root);
@@ -344,10 +345,16 @@ fn site_pages_are_rendered() {
 #[test]
 fn an_editorial_link_to_no_page_is_reported() {
     let message = load_error(|root| {
-        let site = SITE.replace("text = \"We read the studies.\"", "text = \"We read the studies.\"\nlink = \"/nowhere\"");
+        let site =
+            SITE.replace("text = \"We read the studies.\"", "text = \"We read the studies.\"\nlink = \"/nowhere\"");
         fs::write(root.join("site.toml"), site).unwrap();
     });
-    assert_names(&message, "site.toml", "block 1 (`How We Researched This`).link", "`/nowhere` is not one of the site pages");
+    assert_names(
+        &message,
+        "site.toml",
+        "block 1 (`How We Researched This`).link",
+        "`/nowhere` is not one of the site pages",
+    );
 }
 
 /// A health-category article (supplements) with `extra` front matter and `body`.
@@ -381,7 +388,9 @@ fn citations_link_to_numbered_sources_with_back_links() {
     let (_dir, store) = fixture(with_article(health_article(TWO_SOURCES, body)));
     let store = store.unwrap();
     let page = store.article_page("good").unwrap();
-    assert!(page.body_html.contains(r##"<a href="#source-1" id="cite-1-1" rel="external" aria-label="Source 1">[1]</a>"##));
+    assert!(page
+        .body_html
+        .contains(r##"<a href="#source-1" id="cite-1-1" rel="external" aria-label="Source 1">[1]</a>"##));
     assert_eq!(page.sources.len(), 2);
     assert_eq!(page.sources[0].cited_at, vec!["cite-1-1", "cite-1-2"]);
     assert_eq!(page.sources[0].url, "https://doi.org/10.1000/trial");
@@ -409,7 +418,8 @@ fn health_articles_need_two_sources() {
 
 #[test]
 fn health_articles_need_the_medical_disclaimer() {
-    let text = health_article(TWO_SOURCES, "A.[^1] B.[^2]").replace("[disclosures]\nmedical = true", "[disclosures]\nmedical = false");
+    let text = health_article(TWO_SOURCES, "A.[^1] B.[^2]")
+        .replace("[disclosures]\nmedical = true", "[disclosures]\nmedical = false");
     let message = load_error(with_article(text));
     assert_names(&message, "good.md", "disclosures.medical", "rule `health-disclaimer`");
 }
@@ -419,7 +429,10 @@ fn health_articles_need_a_reviewer_or_a_credentialed_author() {
     let text = health_article(TWO_SOURCES, "A.[^1] B.[^2]").replace("author = \"jane\"", "author = \"nocred\"");
     let message = load_error(with_article(text.clone()));
     assert_names(&message, "good.md", "reviewed_by", "rule `health-expert`");
-    let reviewed = text.replace("author = \"nocred\"", "author = \"nocred\"\nreviewed_by = \"rita\"\nlast_reviewed = 2026-02-24\nreview_by = 2027-02-24");
+    let reviewed = text.replace(
+        "author = \"nocred\"",
+        "author = \"nocred\"\nreviewed_by = \"rita\"\nlast_reviewed = 2026-02-24\nreview_by = 2027-02-24",
+    );
     let (_dir, store) = fixture(with_article(reviewed));
     let store = store.unwrap();
     let review = store.article_page("good").unwrap().review.clone().expect("review shown");
@@ -448,13 +461,16 @@ fn drafts_and_scheduled_articles_are_hidden_unless_shown_for_development() {
     let (_dir, store) = fixture(|root| {
         fs::write(root.join("articles/draft.md"), article("draft", "draft = true", "Draft text.")).unwrap();
         let later = article("later", "", "Later text.").replace("published = 2026-02-15", "published = 2026-06-01");
-        let later = later.replace("updated = 2026-02-24", "updated = 2026-06-01").replace("date = 2026-02-24", "date = 2026-06-01");
+        let later = later
+            .replace("updated = 2026-02-24", "updated = 2026-06-01")
+            .replace("date = 2026-02-24", "date = 2026-06-01");
         fs::write(root.join("articles/later.md"), later).unwrap();
     });
     let store = store.unwrap();
     let before = Date::parse("2026-03-01").unwrap();
     let after = Date::parse("2026-06-01").unwrap();
-    let visible = |store: &ContentStore, day| store.visible_cards(day).map(|card| card.slug.clone()).collect::<Vec<_>>();
+    let visible =
+        |store: &ContentStore, day| store.visible_cards(day).map(|card| card.slug.clone()).collect::<Vec<_>>();
     assert_eq!(visible(&store, before), vec!["good"]);
     assert!(store.visible_article("draft", before).is_none());
     assert!(store.visible_article("later", before).is_none());
@@ -480,12 +496,14 @@ fn an_article_past_its_review_date_says_it_is_due() {
 fn errors_come_in_file_order_however_many_articles_load_at_once() {
     let message = load_error(|root| {
         for i in 0..40 {
-            let text = article(&format!("broken-{i:02}"), "", "Body").replace("author = \"jane\"", "author = \"nobody\"");
+            let text =
+                article(&format!("broken-{i:02}"), "", "Body").replace("author = \"jane\"", "author = \"nobody\"");
             fs::write(root.join(format!("articles/broken-{i:02}.md")), text).unwrap();
         }
         fs::write(root.join("articles/zz-copy.md"), article("good", "", "Body")).unwrap();
     });
-    let files: Vec<&str> = message.lines().skip(1).map(|line| line.rsplit_once(".md:").map_or(line, |(file, _)| file)).collect();
+    let files: Vec<&str> =
+        message.lines().skip(1).map(|line| line.rsplit_once(".md:").map_or(line, |(file, _)| file)).collect();
     let mut sorted = files.clone();
     sorted.sort();
     assert_eq!(files.len(), 41, "{message}");
@@ -512,7 +530,9 @@ fn related_articles_share_the_topic_or_tags_best_first_then_newest() {
         write("one-tag", "fitness", "\"zinc\"", "2026-02-01");
         write("nothing-shared", "fitness", "\"walking\"", "2026-02-20");
         write("draft-same-topic", "nutrition", "\"iron\", \"zinc\"", "2026-02-01");
-        let draft = fs::read_to_string(root.join("articles/draft-same-topic.md")).unwrap().replace("+++\nslug", "+++\ndraft = true\nslug");
+        let draft = fs::read_to_string(root.join("articles/draft-same-topic.md"))
+            .unwrap()
+            .replace("+++\nslug", "+++\ndraft = true\nslug");
         fs::write(root.join("articles/draft-same-topic.md"), draft).unwrap();
     });
     let store = store.unwrap();

@@ -78,7 +78,13 @@ impl StoredPage {
     }
 
     /// The page [`StoredPage::cache_parts`] gave; its related articles are set by the load.
-    pub fn from_cache(meta: ArticlePage, body: Arc<[u8]>, json_ld_len: u32, affiliate: bool, medical: bool) -> StoredPage {
+    pub fn from_cache(
+        meta: ArticlePage,
+        body: Arc<[u8]>,
+        json_ld_len: u32,
+        affiliate: bool,
+        medical: bool,
+    ) -> StoredPage {
         StoredPage { meta: Arc::new(meta), body, json_ld_len, related: Box::default(), affiliate, medical }
     }
 
@@ -97,7 +103,8 @@ impl StoredPage {
                 return Default::default();
             }
         };
-        let mut json_ld = String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+        let mut json_ld =
+            String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
         let split = self.json_ld_len as usize;
         if !json_ld.is_char_boundary(split) {
             tracing::error!(slug = %self.meta.slug, "stored article texts do not split where the JSON-LD ends");
@@ -108,12 +115,23 @@ impl StoredPage {
     }
 
     /// The full page, with the related articles among `cards` that `keep` lets through.
-    pub fn assemble(&self, blocks: &SiteBlocks, cards: &[ArticleCard], keep: impl Fn(&ArticleCard) -> bool) -> ArticlePage {
+    pub fn assemble(
+        &self,
+        blocks: &SiteBlocks,
+        cards: &[ArticleCard],
+        keep: impl Fn(&ArticleCard) -> bool,
+    ) -> ArticlePage {
         let (json_ld, body_html) = self.texts();
         ArticlePage {
             json_ld,
             body_html,
-            related: self.related.iter().filter_map(|&i| cards.get(i as usize)).filter(|card| keep(card)).cloned().collect(),
+            related: self
+                .related
+                .iter()
+                .filter_map(|&i| cards.get(i as usize))
+                .filter(|card| keep(card))
+                .cloned()
+                .collect(),
             editorial: blocks.editorial.clone(),
             disclosures: blocks.disclosures(self.affiliate, self.medical),
             newsletter: blocks.newsletter.clone(),

@@ -18,8 +18,7 @@ mod tests {
     #[test]
     fn changes_daily_and_cycles_through_every_tip() {
         let start = Date::parse("2026-02-15").unwrap().days_since_epoch();
-        let picks: Vec<usize> =
-            (0..14).map(|d| tip_index(Date::from_days_since_epoch(start + d), 14)).collect();
+        let picks: Vec<usize> = (0..14).map(|d| tip_index(Date::from_days_since_epoch(start + d), 14)).collect();
         let mut sorted = picks.clone();
         sorted.sort_unstable();
         assert_eq!(sorted, (0..14).collect::<Vec<_>>(), "each tip once in 14 days");

@@ -15,13 +15,17 @@ pub fn rule_violations(
     affiliate_link: bool,
 ) -> Vec<(String, String)> {
     let mut broken = Vec::new();
-    let mut rule = |field: &str, name: &str, reason: String| broken.push((field.to_string(), format!("rule `{name}`: {reason}")));
+    let mut rule =
+        |field: &str, name: &str, reason: String| broken.push((field.to_string(), format!("rule `{name}`: {reason}")));
     if category.health {
         if !matter.disclosures.medical {
             rule(
                 "disclosures.medical",
                 "health-disclaimer",
-                format!("articles in the health category `{}` must show the medical disclaimer (set medical = true)", matter.category),
+                format!(
+                    "articles in the health category `{}` must show the medical disclaimer (set medical = true)",
+                    matter.category
+                ),
             );
         }
         let credentialed = author.is_some_and(|author| !author.credentials.trim().is_empty());
@@ -77,7 +81,10 @@ pub fn reviewer_problems(matter: &FrontMatter, authors: &AuthorsFile) -> Vec<(St
 }
 
 /// The numbered source list, or the problems of each source as (field, reason).
-pub fn source_views(sources: &[SourceMatter], cited_at: Vec<Vec<String>>) -> Result<Vec<SourceView>, Vec<(String, String)>> {
+pub fn source_views(
+    sources: &[SourceMatter],
+    cited_at: Vec<Vec<String>>,
+) -> Result<Vec<SourceView>, Vec<(String, String)>> {
     let mut problems = Vec::new();
     let mut views = Vec::new();
     for (i, (source, cited_at)) in sources.iter().zip(cited_at).enumerate() {
@@ -102,7 +109,10 @@ pub fn source_views(sources: &[SourceMatter], cited_at: Vec<Vec<String>>) -> Res
             }
         };
         if cited_at.is_empty() {
-            problems.push((field.clone(), format!("source {} is never cited in the body (cite it as [^{}])", i + 1, i + 1)));
+            problems.push((
+                field.clone(),
+                format!("source {} is never cited in the body (cite it as [^{}])", i + 1, i + 1),
+            ));
         }
         views.push(SourceView {
             number: i + 1,

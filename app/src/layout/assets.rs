@@ -90,7 +90,8 @@ mod tests {
 
     #[test]
     fn the_script_loads_the_named_module_and_wasm_after_load() {
-        let urls = AssetUrls { css: "/pkg/a.css?v=1".into(), js: "/pkg/a.js?v=2".into(), wasm: "/pkg/a.wasm?v=3".into() };
+        let urls =
+            AssetUrls { css: "/pkg/a.css?v=1".into(), js: "/pkg/a.js?v=2".into(), wasm: "/pkg/a.wasm?v=3".into() };
         let script = urls.hydration_script();
         assert!(script.contains(r#"import("/pkg/a.js?v=2")"#), "{script}");
         assert!(script.contains(r#"module_or_path:"/pkg/a.wasm?v=3""#), "{script}");

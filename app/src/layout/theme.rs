@@ -51,7 +51,8 @@ mod browser {
 
     fn call(method: &str, argument: Option<&str>) -> Option<JsValue> {
         let api = theme_api()?;
-        let function = js_sys::Reflect::get(&api, &JsValue::from_str(method)).ok()?.dyn_into::<js_sys::Function>().ok()?;
+        let function =
+            js_sys::Reflect::get(&api, &JsValue::from_str(method)).ok()?.dyn_into::<js_sys::Function>().ok()?;
         match argument {
             Some(argument) => function.call1(&api, &JsValue::from_str(argument)).ok(),
             None => function.call0(&api).ok(),

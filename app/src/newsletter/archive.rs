@@ -74,7 +74,13 @@ mod ssr {
         let mut list: Vec<IssueSummary> = Vec::with_capacity(issues.len() + 1);
         if let Some(coming) = preview(&state) {
             if !issues.iter().any(|issue| issue.week == coming.week) {
-                list.push(IssueSummary { slug: coming.week.to_ascii_lowercase(), week: coming.week, subject: coming.subject, preheader: coming.preheader, preview: true });
+                list.push(IssueSummary {
+                    slug: coming.week.to_ascii_lowercase(),
+                    week: coming.week,
+                    subject: coming.subject,
+                    preheader: coming.preheader,
+                    preview: true,
+                });
             }
         }
         list.extend(issues.into_iter().map(|issue| IssueSummary {
@@ -90,7 +96,9 @@ mod ssr {
     /// The coming week's issue, if this server previews it (development) and it is not skipped.
     pub fn preview(state: &AppState) -> Option<IssuePage> {
         let settings = state.newsletter.preview.as_ref()?;
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs() as i64);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs() as i64);
         let week = settings.send_time.coming_week(now);
         match prepare(settings, &state.content, week, true) {
             Ok(rendered) => Some(IssuePage {
@@ -117,7 +125,13 @@ mod ssr {
             ServerFnError::new("The archive is unavailable.")
         })?;
         if let Some(issue) = issue {
-            return Ok(Some(IssuePage { week: issue.week, subject: issue.subject, preheader: issue.preheader, body_html: issue.web_html, preview: false }));
+            return Ok(Some(IssuePage {
+                week: issue.week,
+                subject: issue.subject,
+                preheader: issue.preheader,
+                body_html: issue.web_html,
+                preview: false,
+            }));
         }
         Ok(preview(&state).filter(|coming| coming.week == week.to_string()))
     }

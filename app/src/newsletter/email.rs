@@ -217,7 +217,10 @@ mod tests {
 
     #[test]
     fn every_error_has_a_readable_message() {
-        assert_eq!(EmailError::MissingAt.to_string(), "An email address needs an @ with text on both sides, like name@example.com.");
+        assert_eq!(
+            EmailError::MissingAt.to_string(),
+            "An email address needs an @ with text on both sides, like name@example.com."
+        );
         assert!(EmailError::AddressLiteral.to_string().contains("domain name"));
     }
 

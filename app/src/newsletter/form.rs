@@ -11,18 +11,22 @@ use leptos_router::hooks::{use_location, use_query_map};
 /// the [`FormInPlace`] island around it checks and submits it in place once hydrated.
 /// `id` is the id of the block the form sits in, so results can come back to it.
 #[component]
-pub fn SignupForm(#[prop(into)] id: String, #[prop(into, default = "Subscribe".to_string())] button: String) -> impl IntoView {
+pub fn SignupForm(
+    #[prop(into)] id: String,
+    #[prop(into, default = "Subscribe".to_string())] button: String,
+) -> impl IntoView {
     let return_to = use_location().pathname.get_untracked();
     // The result of a post made without JavaScript, read from `?result=…&form=…`.
     let query = use_query_map();
     let query = query.read_untracked();
-    let redirected = (query.get("form").as_deref() == Some(id.as_str())).then(|| query.get("result")).flatten().map(|code| {
-        if code == "ok" {
-            Ok(SIGNUP_ACCEPTED.to_string())
-        } else {
-            Err(NewsletterError::from_code(&code).to_string())
-        }
-    });
+    let redirected =
+        (query.get("form").as_deref() == Some(id.as_str())).then(|| query.get("result")).flatten().map(|code| {
+            if code == "ok" {
+                Ok(SIGNUP_ACCEPTED.to_string())
+            } else {
+                Err(NewsletterError::from_code(&code).to_string())
+            }
+        });
     let input_id = format!("{id}-email");
     let status_id = format!("{id}-status");
     let is_error = matches!(redirected, Some(Err(_)));

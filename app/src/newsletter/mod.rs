@@ -6,9 +6,9 @@ mod cta;
 pub mod email;
 mod form;
 mod pages;
-mod submit;
 #[cfg(feature = "ssr")]
 pub mod server;
+mod submit;
 #[cfg(feature = "ssr")]
 pub mod weekly;
 

@@ -2,8 +2,8 @@
 //! link changes nothing; the button on the page does (mail scanners follow links, not forms).
 
 use super::api::{ConfirmSubscription, NewsletterError, Unsubscribe, CONFIRMED, UNSUBSCRIBED};
-use crate::pages::StaticPageRoute;
 use super::submit::{FormInPlace, Outcome};
+use crate::pages::StaticPageRoute;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};

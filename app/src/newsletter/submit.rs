@@ -68,7 +68,8 @@ pub fn FormInPlace(children: Children) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
-            let Some(form) = event.target().and_then(|target| target.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
+            let Some(form) =
+                event.target().and_then(|target| target.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
             else {
                 return;
             };
@@ -100,13 +101,14 @@ fn check(value: &str) -> Option<String> {
 #[cfg(feature = "hydrate")]
 mod browser {
     use crate::newsletter::api::{
-        ConfirmSubscription, NewsletterError, Subscribe, Unsubscribe, CONFIRMED, ERROR_HEADER, SIGNUP_ACCEPTED, UNSUBSCRIBED,
+        ConfirmSubscription, NewsletterError, Subscribe, Unsubscribe, CONFIRMED, ERROR_HEADER, SIGNUP_ACCEPTED,
+        UNSUBSCRIBED,
     };
     use leptos::prelude::window;
     use leptos::server_fn::ServerFn;
     use leptos::web_sys::{
-        Element, Event, FormData, Headers, HtmlButtonElement, HtmlElement, HtmlFormElement, HtmlInputElement, RequestInit,
-        Response, UrlSearchParams,
+        Element, Event, FormData, Headers, HtmlButtonElement, HtmlElement, HtmlFormElement, HtmlInputElement,
+        RequestInit, Response, UrlSearchParams,
     };
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
@@ -147,7 +149,11 @@ mod browser {
         let _ = classes.toggle_with_force("error", error);
         let _ = classes.toggle_with_force("success", matches!(message, Some(Ok(_))));
         if let Ok(Some(field)) = root.query_selector("input[type=email]") {
-            let _ = if error { field.set_attribute("aria-invalid", "true") } else { field.remove_attribute("aria-invalid") };
+            let _ = if error {
+                field.set_attribute("aria-invalid", "true")
+            } else {
+                field.remove_attribute("aria-invalid")
+            };
         }
         if matches!(message, Some(Ok(_))) {
             if let Ok(hidden) = root.query_selector_all(&format!("[{}]", HIDE_ON_SUCCESS)) {
@@ -162,7 +168,11 @@ mod browser {
 
     /// Disables the submit button while a post is under way, and says so on it.
     pub fn set_pending(root: &HtmlElement, pending: bool) {
-        let Some(button) = root.query_selector("button[type=submit]").ok().flatten().and_then(|b| b.dyn_into::<HtmlButtonElement>().ok())
+        let Some(button) = root
+            .query_selector("button[type=submit]")
+            .ok()
+            .flatten()
+            .and_then(|b| b.dyn_into::<HtmlButtonElement>().ok())
         else {
             return;
         };

@@ -42,7 +42,8 @@ pub fn TopicRoute() -> impl IntoView {
                     <h2 class="visually-hidden">"Articles"</h2>
                     <PagedCards paged=topic.articles base/>
                 </section>
-            }.into_any()
+            }
+            .into_any()
         }
         Ok(None) => view! { <NotFound/> }.into_any(),
         Err(_) => view! { <LoadFailed/> }.into_any(),
@@ -82,7 +83,8 @@ pub fn AuthorRoute() -> impl IntoView {
                         </ul>
                     })}
                 </section>
-            }.into_any()
+            }
+            .into_any()
         }
         Ok(None) => view! { <NotFound/> }.into_any(),
         Err(_) => view! { <LoadFailed/> }.into_any(),

@@ -6,10 +6,9 @@ use leptos_meta::{Meta, Title};
 /// Sets the HTTP status of the response being rendered (no-op in the browser).
 fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(code),
-    ) {
+    if let (Some(response), Ok(status)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+    {
         response.set_status(status);
     }
     #[cfg(not(feature = "ssr"))]

@@ -20,7 +20,8 @@ const UNAVAILABLE: &str = "Search is unavailable right now. Please try again in 
 pub fn SearchPage() -> impl IntoView {
     // Echoed in the title, the field and the heading: bounded, so a URL cannot make the page
     // carry (or the cache keep) a query of any length.
-    let q: String = use_query_map().read_untracked().get("q").unwrap_or_default().chars().take(MAX_QUERY_CHARS).collect();
+    let q: String =
+        use_query_map().read_untracked().get("q").unwrap_or_default().chars().take(MAX_QUERY_CHARS).collect();
     let title = if q.trim().is_empty() { "Search".to_string() } else { format!("Search: {}", q.trim()) };
     let results = search_articles(&q);
     view! {
@@ -111,7 +112,11 @@ mod browser {
 
     /// The page for `query`.
     fn url(query: &str) -> String {
-        if query.is_empty() { "/search".to_string() } else { format!("/search?q={}", encode_component(query)) }
+        if query.is_empty() {
+            "/search".to_string()
+        } else {
+            format!("/search?q={}", encode_component(query))
+        }
     }
 
     /// The query field's value, when the event came from it.
@@ -135,7 +140,8 @@ mod browser {
         headers.set("Accept", "text/html").ok()?;
         let init = RequestInit::new();
         init.set_headers(&headers);
-        let response: Response = JsFuture::from(window().fetch_with_str_and_init(&url(query), &init)).await.ok()?.unchecked_into();
+        let response: Response =
+            JsFuture::from(window().fetch_with_str_and_init(&url(query), &init)).await.ok()?.unchecked_into();
         if !response.ok() {
             return None;
         }

@@ -27,7 +27,8 @@ pub fn StaticPageRoute(slug: &'static str, #[prop(optional)] signup: bool) -> im
                     </section>
                 })}
             </article>
-        }.into_any(),
+        }
+        .into_any(),
         Ok(None) => view! { <NotFound/> }.into_any(),
         Err(_) => view! { <LoadFailed/> }.into_any(),
     }

@@ -22,16 +22,15 @@ pub fn shared() -> SharedPage {
         document.query_selector(selector).ok().flatten().and_then(|element| element.get_attribute(attribute))
     };
     SharedPage {
-        url: read("link[rel=canonical]", "href").unwrap_or_else(|| leptos::prelude::window().location().href().unwrap_or_default()),
+        url: read("link[rel=canonical]", "href")
+            .unwrap_or_else(|| leptos::prelude::window().location().href().unwrap_or_default()),
         title: read("meta[property='og:title']", "content").unwrap_or_else(|| document.title()),
         description: read("meta[name=description]", "content").unwrap_or_default(),
     }
 }
 
 fn navigator() -> Option<JsValue> {
-    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("navigator"))
-        .ok()
-        .filter(|value| value.is_object())
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("navigator")).ok().filter(|value| value.is_object())
 }
 
 fn method(target: &JsValue, name: &str) -> Option<js_sys::Function> {
@@ -79,9 +78,7 @@ pub async fn share(title: &str, text: &str, url: &str) -> ShareOutcome {
     match call_promise(&navigator, "share", &data).await {
         Ok(_) => ShareOutcome::Shared,
         Err(error) => {
-            let name = js_sys::Reflect::get(&error, &JsValue::from_str("name"))
-                .ok()
-                .and_then(|name| name.as_string());
+            let name = js_sys::Reflect::get(&error, &JsValue::from_str("name")).ok().and_then(|name| name.as_string());
             if name.as_deref() == Some("AbortError") {
                 ShareOutcome::Cancelled
             } else {

@@ -7,9 +7,7 @@ pub fn encode_component(text: &str) -> String {
     let mut encoded = String::with_capacity(text.len() * 3);
     for byte in text.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                encoded.push(byte as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => encoded.push(byte as char),
             _ => {
                 encoded.push('%');
                 encoded.push(char::from(HEX[usize::from(byte >> 4)]));
@@ -52,11 +50,7 @@ pub fn share_links(shared: &Shared) -> Vec<ShareLink> {
     vec![
         link("X", "x", format!("https://x.com/intent/post?url={url}&text={title}")),
         link("Facebook", "facebook", format!("https://www.facebook.com/sharer/sharer.php?u={url}")),
-        link(
-            "LinkedIn",
-            "linkedin",
-            format!("https://www.linkedin.com/sharing/share-offsite/?url={url}"),
-        ),
+        link("LinkedIn", "linkedin", format!("https://www.linkedin.com/sharing/share-offsite/?url={url}")),
         link("WhatsApp", "whatsapp", format!("https://wa.me/?text={title}%20{url}")),
         link(
             "Pinterest",
@@ -83,7 +77,10 @@ mod tests {
 
     #[test]
     fn encodes_everything_but_unreserved_characters() {
-        assert_eq!(encode_component("Vitamin D3 + K2: The Perfect Pair"), "Vitamin%20D3%20%2B%20K2%3A%20The%20Perfect%20Pair");
+        assert_eq!(
+            encode_component("Vitamin D3 + K2: The Perfect Pair"),
+            "Vitamin%20D3%20%2B%20K2%3A%20The%20Perfect%20Pair"
+        );
         assert_eq!(encode_component("a-b_c.d~e"), "a-b_c.d~e");
         assert_eq!(encode_component("https://x.y/a?b=c&d"), "https%3A%2F%2Fx.y%2Fa%3Fb%3Dc%26d");
         assert_eq!(encode_component("café"), "caf%C3%A9");

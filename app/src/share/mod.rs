@@ -98,7 +98,9 @@ fn ShareActions() -> impl IntoView {
     let message = move || match copy_state.get() {
         CopyState::Idle => "",
         CopyState::Copied => "Link copied",
-        CopyState::Manual => "Copying isn't available here. The link is selected below: copy it with Ctrl+C, or long-press on a phone.",
+        CopyState::Manual => {
+            "Copying isn't available here. The link is selected below: copy it with Ctrl+C, or long-press on a phone."
+        }
     };
 
     view! {

@@ -74,7 +74,10 @@ fn the_count_covers_every_byte_the_cache_holds() {
     let inputs: Vec<Bytes> = (0..150).map(|seed| page(seed, 500 + seed * 37)).collect();
     // As the server runs it: every stored copy carries the security headers too.
     let scripts = vec!["theme();".to_string(), "navigation();".to_string(), "hydrate();".to_string()];
-    let security = crate::security_headers::SecurityHeadersLayer::new(&crate::security_headers::SecurityPolicy::new("https://x", scripts));
+    let security = crate::security_headers::SecurityHeadersLayer::new(&crate::security_headers::SecurityPolicy::new(
+        "https://x",
+        scripts,
+    ));
     let (cache, held) = net_bytes(|| {
         let cache = HtmlCache::default();
         cache.add_to_every_copy(security.sets());

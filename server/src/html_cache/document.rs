@@ -181,7 +181,10 @@ impl AcceptedEncodings {
     /// Read without allocating: this runs on every cache hit.
     fn of(headers: &HeaderMap) -> AcceptedEncodings {
         let mut accepted = AcceptedEncodings::default();
-        let items = headers.get_all(header::ACCEPT_ENCODING).into_iter().flat_map(|value| value.as_bytes().split(|&byte| byte == b','));
+        let items = headers
+            .get_all(header::ACCEPT_ENCODING)
+            .into_iter()
+            .flat_map(|value| value.as_bytes().split(|&byte| byte == b','));
         for item in items {
             let mut parts = item.split(|&byte| byte == b';');
             let coding = parts.next().unwrap_or_default().trim_ascii();
@@ -213,7 +216,10 @@ mod tests {
     use super::*;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        pairs.iter().map(|(name, value)| (header::HeaderName::from_static(name), HeaderValue::from_static(value))).collect()
+        pairs
+            .iter()
+            .map(|(name, value)| (header::HeaderName::from_static(name), HeaderValue::from_static(value)))
+            .collect()
     }
 
     fn accepted(accept_encoding: &'static str) -> AcceptedEncodings {

@@ -43,7 +43,9 @@ impl Lookup<'_> {
 /// up as `GET` is (answered from the cache, redirected), so it cannot force renders either.
 pub(super) fn lookup(request: &Request, allow_bypass: bool) -> Lookup<'_> {
     let method = request.method();
-    if (method != Method::GET && method != Method::HEAD) || (allow_bypass && request.headers().contains_key(BYPASS_HEADER)) {
+    if (method != Method::GET && method != Method::HEAD)
+        || (allow_bypass && request.headers().contains_key(BYPASS_HEADER))
+    {
         return Lookup::Pass;
     }
     let uri = request.uri();
@@ -56,7 +58,10 @@ pub(super) fn lookup(request: &Request, allow_bypass: bool) -> Lookup<'_> {
         return if uri.query().is_none() { Lookup::Page(path) } else { Lookup::Pass };
     }
     let uncached_prefixes = ["/api/", "/pkg/", "/images/", "/share/", "/newsletter/", "/search"];
-    if uncached_prefixes.iter().any(|prefix| path.starts_with(prefix)) || path.ends_with(".xml") || path.ends_with(".txt") {
+    if uncached_prefixes.iter().any(|prefix| path.starts_with(prefix))
+        || path.ends_with(".xml")
+        || path.ends_with(".txt")
+    {
         return Lookup::Pass;
     }
     match uri.query() {
@@ -146,7 +151,9 @@ fn search_lookup(uri: &Uri) -> Lookup<'_> {
     };
     // What the redirect sends and what most searches look like: no decoding, no allocation.
     if query.strip_prefix("q=").is_some_and(is_normal_and_plain) {
-        return uri.path_and_query().map_or(Lookup::Pass, |path_and_query| Lookup::Search(Cow::Borrowed(path_and_query.as_str())));
+        return uri
+            .path_and_query()
+            .map_or(Lookup::Pass, |path_and_query| Lookup::Search(Cow::Borrowed(path_and_query.as_str())));
     }
     let mut typed = None;
     let mut pairs = 0;
@@ -207,7 +214,9 @@ fn is_normal_and_plain(value: &str) -> bool {
         && !value.starts_with('+')
         && !value.ends_with('+')
         && !value.contains("++")
-        && value.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || matches!(byte, b'+' | b'-' | b'.' | b'_' | b'*'))
+        && value.bytes().all(|byte| {
+            byte.is_ascii_lowercase() || byte.is_ascii_digit() || matches!(byte, b'+' | b'-' | b'.' | b'_' | b'*')
+        })
 }
 
 #[cfg(test)]
@@ -279,7 +288,11 @@ mod tests {
         assert_eq!(location("/topics/sleep?page=two").as_deref(), Some("/topics/sleep"));
         assert_eq!(location("/topics/sleep?page=007").as_deref(), Some("/topics/sleep?page=7"));
         assert_eq!(location("/topics/sleep?page=%32").as_deref(), Some("/topics/sleep?page=2"));
-        assert_eq!(location("/topics/sleep?page=2&page=3").as_deref(), Some("/topics/sleep?page=3"), "the router reads the last");
+        assert_eq!(
+            location("/topics/sleep?page=2&page=3").as_deref(),
+            Some("/topics/sleep?page=3"),
+            "the router reads the last"
+        );
         assert_eq!(location("/topics/sleep?x=1&page=2").as_deref(), Some("/topics/sleep?page=2"));
         assert_eq!(location("/topics/sleep/more?page=2").as_deref(), Some("/topics/sleep/more"));
         assert_eq!(location("/articles/x?x=1&result=ok&form=f").as_deref(), Some("/articles/x?result=ok&form=f"));
@@ -332,7 +345,14 @@ mod tests {
         assert_eq!(location(&cut_at_a_space), Some(format!("/search?q={}", "a".repeat(MAX_QUERY_CHARS - 1))));
         assert_eq!(location("/search?q=magnesium"), None);
         // Every redirect leads to a page that is cached as it is.
-        for uri in ["/search?q=Magnesium", "/search?q=+a++b+", "/search?q=CAF%C3%89", "/search?q=%C4%B0stanbul", "/search?q=%CE%A3%CE%91%CE%A3", "/search?q=a&x=1"] {
+        for uri in [
+            "/search?q=Magnesium",
+            "/search?q=+a++b+",
+            "/search?q=CAF%C3%89",
+            "/search?q=%C4%B0stanbul",
+            "/search?q=%CE%A3%CE%91%CE%A3",
+            "/search?q=a&x=1",
+        ] {
             let target = location(uri).unwrap();
             assert_eq!(key(&target).as_deref(), Some(target.as_str()), "{uri} -> {target}");
         }
@@ -342,7 +362,10 @@ mod tests {
     fn the_fast_path_agrees_with_decoding() {
         for value in ["magnesium", "vitamin+d", "omega-3", "b12", "a.b_c*d", ""] {
             let request = Request::get(format!("/search?q={value}")).body(Body::empty()).unwrap();
-            let decoded = form_urlencoded::parse(format!("q={value}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default();
+            let decoded = form_urlencoded::parse(format!("q={value}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
             let encoded: String = form_urlencoded::byte_serialize(normal_query(&decoded).as_bytes()).collect();
             assert!(is_normal_and_plain(value), "{value}");
             assert_eq!(encoded, value);

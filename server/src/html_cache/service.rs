@@ -51,7 +51,8 @@ where
 
     fn call(&mut self, request: Request) -> Self::Future {
         // A request with a body goes the long way, so the body limit answers it as before.
-        let has_body = request.headers().contains_key(header::CONTENT_LENGTH) || request.headers().contains_key(header::TRANSFER_ENCODING);
+        let has_body = request.headers().contains_key(header::CONTENT_LENGTH)
+            || request.headers().contains_key(header::TRANSFER_ENCODING);
         let hit = if has_body {
             None
         } else {

@@ -55,7 +55,11 @@ pub async fn store_rendered(State(cache): State<Arc<HtmlCache>>, request: Reques
             return (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be rendered.").into_response();
         }
     };
-    let content_type = parts.headers.get(header::CONTENT_TYPE).cloned().unwrap_or(HeaderValue::from_static("text/html; charset=utf-8"));
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static("text/html; charset=utf-8"));
     // Compressing a page takes a millisecond or two, once per page per day.
     let page = Arc::new(CachedPage::new(bytes, content_type));
     cache.insert_rendered(generation, day, &key, page.clone(), kind);

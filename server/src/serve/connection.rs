@@ -2,8 +2,8 @@
 //! being handled, and the two deadlines hyper does not keep (idle connection, request body).
 
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::body::Bytes;
+use axum::extract::ConnectInfo;
 use axum::http;
 use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
@@ -107,7 +107,17 @@ impl<IO> Watched<IO> {
     /// Watches `io`, which has just been accepted.
     pub(super) fn new(io: IO, activity: Arc<Activity>, deadlines: Deadlines) -> Watched<IO> {
         let now = Instant::now();
-        Watched { io, activity, deadlines, moved: false, quiet_since: now, waiting_since: Some(now), started: 0, timer: None, timer_armed: false }
+        Watched {
+            io,
+            activity,
+            deadlines,
+            moved: false,
+            quiet_since: now,
+            waiting_since: Some(now),
+            started: 0,
+            timer: None,
+            timer_armed: false,
+        }
     }
 
     /// How often the timer checks: a quarter of the shorter deadline (at least a millisecond).
@@ -190,7 +200,11 @@ impl<IO: AsyncWrite + Unpin> AsyncWrite for Watched<IO> {
         }
     }
 
-    fn poll_write_vectored(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         match Pin::new(&mut this.io).poll_write_vectored(cx, data) {
             Poll::Ready(Ok(written)) => {
@@ -364,7 +378,8 @@ mod tests {
         assert!(quiet.is_err(), "closed as idle while the app was working: {quiet:?}");
         drop(busy);
         assert!(!activity.is_busy());
-        let read = tokio::time::timeout(Duration::from_secs(30), socket.read(&mut buffer)).await.expect("the read gives up");
+        let read =
+            tokio::time::timeout(Duration::from_secs(30), socket.read(&mut buffer)).await.expect("the read gives up");
         assert_eq!(read.expect_err("idle").kind(), io::ErrorKind::TimedOut);
     }
 
@@ -372,7 +387,10 @@ mod tests {
     async fn read_until_closed(socket: &mut Watched<tokio::io::DuplexStream>) -> (io::Error, Instant) {
         let mut buffer = [0u8; 16];
         loop {
-            match tokio::time::timeout(Duration::from_secs(30), socket.read(&mut buffer)).await.expect("the read gives up") {
+            match tokio::time::timeout(Duration::from_secs(30), socket.read(&mut buffer))
+                .await
+                .expect("the read gives up")
+            {
                 Ok(0) => panic!("the client hung up"),
                 Ok(_) => {}
                 Err(error) => return (error, Instant::now()),

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use app::content::live::{ContentSource, LiveContent};
-use app::newsletter::server::{open_database, Newsletter, RateLimiter, Store};
 use app::layout::AssetUrls;
+use app::newsletter::server::{open_database, Newsletter, RateLimiter, Store};
 use app::state::{AppState, SiteConfig};
 use axum::extract::connect_info::MockConnectInfo;
 use leptos::prelude::LeptosOptions;
@@ -61,7 +61,8 @@ pub async fn app_with_options(
     signup_limit: usize,
 ) -> (axum::Router, Arc<Newsletter>) {
     let (state, newsletter) = state_with_options(leptos_options, content, data_dir, signup_limit).await;
-    let router = server::build_router(state, content).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))));
+    let router =
+        server::build_router(state, content).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))));
     (router, newsletter)
 }
 

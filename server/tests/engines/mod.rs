@@ -46,10 +46,11 @@ pub async fn fresh(engine: Engine) -> Fresh {
 
 /// The cluster's URL from `NV_TEST_POSTGRES_URL`.
 pub fn cluster_url() -> String {
-    std::env::var("NV_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|url| !url.trim().is_empty())
-        .unwrap_or_else(|| panic!("NV_TEST_POSTGRES_URL is not set: run scripts/test.sh, or start a cluster (scripts/postgres.sh) and set it"))
+    std::env::var("NV_TEST_POSTGRES_URL").ok().filter(|url| !url.trim().is_empty()).unwrap_or_else(|| {
+        panic!(
+            "NV_TEST_POSTGRES_URL is not set: run scripts/test.sh, or start a cluster (scripts/postgres.sh) and set it"
+        )
+    })
 }
 
 /// Creates a database with a name of its own in the cluster and returns its URL.

@@ -28,7 +28,8 @@ impl Server {
     /// [`Server::start`] with the open-files limit (soft and hard) set to `open_files`.
     pub fn start_limited(open_files: Option<u32>, env: &[(&str, &str)]) -> Server {
         let data = tempfile::tempdir().expect("temp dir");
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("free port").port();
+        let port =
+            TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("free port").port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let log = data.path().join("server.log");
         let log_file = std::fs::File::create(&log).expect("log file");
@@ -60,7 +61,9 @@ impl Server {
             if let Ok(Some(status)) = server.child.try_wait() {
                 panic!("the server exited at start ({status}):\n{}", server.log());
             }
-            if request(addr, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").is_some_and(|reply| reply.starts_with("HTTP/1.1 200")) {
+            if request(addr, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                .is_some_and(|reply| reply.starts_with("HTTP/1.1 200"))
+            {
                 return server;
             }
             assert!(started.elapsed() < Duration::from_secs(120), "the server did not answer:\n{}", server.log());
@@ -186,13 +189,22 @@ pub fn subscribers_named(path: &Path, email: &str) -> i64 {
     runtime.block_on(async {
         let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
         let pool = sqlx::SqlitePool::connect_with(options).await.expect("open the database");
-        sqlx::query_scalar("SELECT COUNT(*) FROM subscribers WHERE email = ?").bind(email).fetch_one(&pool).await.expect("count")
+        sqlx::query_scalar("SELECT COUNT(*) FROM subscribers WHERE email = ?")
+            .bind(email)
+            .fetch_one(&pool)
+            .await
+            .expect("count")
     })
 }
 
 /// Watches `sockets` for up to `limit`, sending `trickle` (if any) on each every `every` as a
 /// slow client would: for each socket, how long until the server closed it (`None`: still open).
-pub fn time_to_close(sockets: Vec<TcpStream>, trickle: Option<&str>, every: Duration, limit: Duration) -> Vec<Option<Duration>> {
+pub fn time_to_close(
+    sockets: Vec<TcpStream>,
+    trickle: Option<&str>,
+    every: Duration,
+    limit: Duration,
+) -> Vec<Option<Duration>> {
     let started = Instant::now();
     let mut open: Vec<(usize, TcpStream)> = sockets.into_iter().enumerate().collect();
     let mut closed = vec![None; open.len()];

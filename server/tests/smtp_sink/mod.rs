@@ -48,7 +48,11 @@ impl Sink {
     pub fn wait_for_recipients(&self, count: usize, limit: Duration) -> Vec<String> {
         let started = Instant::now();
         while recipients(&self.messages()).len() < count {
-            assert!(started.elapsed() < limit, "only {} of {count} readers got mail", recipients(&self.messages()).len());
+            assert!(
+                started.elapsed() < limit,
+                "only {} of {count} readers got mail",
+                recipients(&self.messages()).len()
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
         std::thread::sleep(Duration::from_secs(2));

@@ -64,7 +64,8 @@ impl SearchIndex {
             for posting in &before.postings {
                 let Some(Some(number)) = renumbered.get(posting.doc as usize) else { continue };
                 let first = posting.first_paragraph as usize;
-                let paragraphs = before.paragraphs.get(first..first + usize::from(posting.paragraph_count)).unwrap_or_default();
+                let paragraphs =
+                    before.paragraphs.get(first..first + usize::from(posting.paragraph_count)).unwrap_or_default();
                 pending.push((Posting { doc: *number, ..*posting }, paragraphs));
             }
             if let Some(new) = added.remove(&**term) {

@@ -68,7 +68,8 @@ impl SignupBatcher {
             tokio::spawn(write_batches(store.clone(), receiver));
             sender
         });
-        let request = SignupRequest { email: email.into(), source: source.into(), privacy_version: privacy_version.into() };
+        let request =
+            SignupRequest { email: email.into(), source: source.into(), privacy_version: privacy_version.into() };
         let (reply, outcome) = oneshot::channel();
         queue.send(Job::Signup(Pending { request, reply })).await.map_err(|_| writer_gone())?;
         outcome.await.map_err(|_| writer_gone())?
@@ -123,7 +124,8 @@ async fn write_batch(store: &Store, batch: Vec<Pending>) {
     if batch.is_empty() {
         return;
     }
-    let (requests, replies): (Vec<_>, Vec<_>) = batch.into_iter().map(|pending| (pending.request, pending.reply)).unzip();
+    let (requests, replies): (Vec<_>, Vec<_>) =
+        batch.into_iter().map(|pending| (pending.request, pending.reply)).unzip();
     match store.signup_batch(&requests).await {
         Ok(outcomes) => {
             for (reply, outcome) in replies.into_iter().zip(outcomes) {

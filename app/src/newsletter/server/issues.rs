@@ -192,7 +192,8 @@ async fn queue_chunk(
     }
     let mut mails = Vec::with_capacity(new.len());
     for (subscriber, email) in chunk.iter().filter(|(id, _)| new.contains(id)) {
-        let token = new_token().ok_or_else(|| sqlx::Error::Protocol("the operating system gave no randomness for a token".into()))?;
+        let token = new_token()
+            .ok_or_else(|| sqlx::Error::Protocol("the operating system gave no randomness for a token".into()))?;
         mails.push((*subscriber, email.as_str(), token));
     }
     on_tx!(tx, conn => {

@@ -1,11 +1,11 @@
 //! Composing newsletter mail and delivering the outbox: SMTP through lettre when configured,
 //! otherwise `.eml` files under the data dir (development; the link is logged at debug level).
 
+use super::issues::IssueParts;
 use super::retry::{classify, Failure};
+use crate::newsletter::weekly::render::TOKEN;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use super::issues::IssueParts;
-use crate::newsletter::weekly::render::TOKEN;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -128,7 +128,8 @@ pub enum Mailer {
 impl Mailer {
     /// An SMTP mailer, or why the settings are unusable.
     pub fn smtp(settings: &SmtpSettings) -> Result<Mailer, String> {
-        let from: Mailbox = settings.from.parse().map_err(|error| format!("NV_MAIL_FROM {:?}: {error}", settings.from))?;
+        let from: Mailbox =
+            settings.from.parse().map_err(|error| format!("NV_MAIL_FROM {:?}: {error}", settings.from))?;
         let builder = match settings.tls {
             SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.host),
             SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host)
@@ -146,10 +147,9 @@ impl Mailer {
     /// Delivers one mail (`parts`: the issue it carries, if any). Errors never carry the
     /// address: mail servers often quote it in their replies, and these end up in the log.
     pub(super) async fn deliver(&self, mail: &OutboxMail, parts: Option<&IssueParts>) -> Result<(), DeliveryError> {
-        self.deliver_unredacted(mail, parts).await.map_err(|error| DeliveryError {
-            message: redact(&error.message, &mail.recipient),
-            ..error
-        })
+        self.deliver_unredacted(mail, parts)
+            .await
+            .map_err(|error| DeliveryError { message: redact(&error.message, &mail.recipient), ..error })
     }
 
     /// Sends `parts` to `recipient` at once, outside the outbox (`server newsletter send-test`),
@@ -190,7 +190,8 @@ impl Mailer {
                 tokio::fs::write(&path, message.formatted()).await.map_err(DeliveryError::transient)?;
                 tracing::info!("newsletter: no SMTP configured; mail {} written to {}", mail.id, path.display());
                 // The link holds a live token: only for a developer who asks for debug logs.
-                let link = body.split_whitespace().find(|word| word.contains("/newsletter/confirm?token=")).unwrap_or("");
+                let link =
+                    body.split_whitespace().find(|word| word.contains("/newsletter/confirm?token=")).unwrap_or("");
                 tracing::debug!("newsletter: mail {} to {} confirms at {link}", mail.id, mail.recipient);
                 Ok(())
             }
@@ -270,7 +271,8 @@ mod tests {
 
     #[test]
     fn addresses_are_taken_out_of_error_messages() {
-        let reply = "permanent error (550): 5.1.1 <Reader@Example.com>: Recipient address rejected; reader@example.com unknown";
+        let reply =
+            "permanent error (550): 5.1.1 <Reader@Example.com>: Recipient address rejected; reader@example.com unknown";
         assert_eq!(
             redact(reply, "reader@example.com"),
             "permanent error (550): 5.1.1 <<recipient>>: Recipient address rejected; <recipient> unknown"

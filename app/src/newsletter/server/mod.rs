@@ -7,10 +7,10 @@ mod db;
 mod issues;
 mod mail;
 mod outbox;
-pub mod scheduler;
 mod rate_limit;
 mod retry;
 pub mod return_to;
+pub mod scheduler;
 mod shared_limit;
 mod signup_rows;
 mod store;
@@ -21,11 +21,11 @@ pub use admin::{Erased, Status};
 pub use db::{open_database, open_postgres, open_sqlite, Database, DatabaseUrl};
 pub use issues::{IssueParts, QueueReport, StoredIssue, QUEUE_CHUNK};
 pub use mail::{Mailer, OutboxMail, SmtpSettings, SmtpTls};
-pub use retry::{Failure, NextStep};
-pub use worker::{DeliveryWorker, Pace};
 pub use rate_limit::{client_key, forwarded_client, RateLimiter};
+pub use retry::{Failure, NextStep};
 pub use store::{system_clock, Clock, SignupOutcome, Store, DEFAULT_CLAIM_LEASE_SECS};
 pub use tokens::{hash_token, new_token, tokens_match};
+pub use worker::{DeliveryWorker, Pace};
 
 use super::api::{NewsletterError, SIGNUP_FORMS};
 use super::email;
@@ -67,7 +67,9 @@ impl Newsletter {
             Ok(Some(allowed)) => allowed,
             Ok(None) => self.limiter.allow(client),
             Err(error) => {
-                tracing::error!("newsletter: the shared signup limit could not be counted, this server's count decides: {error}");
+                tracing::error!(
+                    "newsletter: the shared signup limit could not be counted, this server's count decides: {error}"
+                );
                 self.limiter.allow(client)
             }
         }
@@ -151,11 +153,8 @@ fn client_address(newsletter: &Newsletter) -> Option<IpAddr> {
 
 /// Signs an address up: validation, honeypot, rate limit, then one write transaction.
 pub async fn subscribe(email_input: &str, form: &str, honeypot: &str) -> Result<(), NewsletterError> {
-    let source = SIGNUP_FORMS
-        .iter()
-        .find(|(id, _)| *id == form)
-        .map(|(_, source)| *source)
-        .ok_or(NewsletterError::Malformed)?;
+    let source =
+        SIGNUP_FORMS.iter().find(|(id, _)| *id == form).map(|(_, source)| *source).ok_or(NewsletterError::Malformed)?;
     let newsletter = newsletter()?;
     if email_input.len() > 1024 {
         return Err(email::EmailError::TooLong.into());

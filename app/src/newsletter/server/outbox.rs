@@ -59,9 +59,10 @@ impl Store {
     /// waiting for the lease. On PostgreSQL another server may hold them, so they run out.
     pub async fn release_stale_claims(&self) -> Result<u64, sqlx::Error> {
         let Some(pool) = self.database().sqlite() else { return Ok(0) };
-        let released = sqlx::query("UPDATE outbox SET claimed_until = NULL WHERE claimed_until IS NOT NULL AND sent_at IS NULL")
-            .execute(pool)
-            .await?;
+        let released =
+            sqlx::query("UPDATE outbox SET claimed_until = NULL WHERE claimed_until IS NOT NULL AND sent_at IS NULL")
+                .execute(pool)
+                .await?;
         Ok(released.rows_affected())
     }
 
@@ -104,7 +105,12 @@ impl Store {
     /// Records that attempt `mail.attempts + 1` of `mail` failed, and what happens next (see
     /// [`next_step`]): it is tried again later, or given up, and then its body, which holds raw
     /// tokens, is forgotten. Either way the claim ends.
-    pub async fn mark_attempt_failed(&self, mail: &OutboxMail, failure: Failure, error: &str) -> Result<NextStep, sqlx::Error> {
+    pub async fn mark_attempt_failed(
+        &self,
+        mail: &OutboxMail,
+        failure: Failure,
+        error: &str,
+    ) -> Result<NextStep, sqlx::Error> {
         let now = self.now();
         let attempts = mail.attempts + 1;
         let step = next_step(failure, attempts, mail.created_at, now);

@@ -12,7 +12,12 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 /// Composes, records and queues `week`'s issue with only public articles (idempotent).
-pub async fn send_week(store: &Store, settings: &WeeklySettings, content: &ContentStore, week: IsoWeek) -> Result<QueueReport, IssueError> {
+pub async fn send_week(
+    store: &Store,
+    settings: &WeeklySettings,
+    content: &ContentStore,
+    week: IsoWeek,
+) -> Result<QueueReport, IssueError> {
     let rendered = prepare(settings, content, week, false)?;
     Ok(store.send_issue(&rendered, &rendered.sender_name).await?)
 }

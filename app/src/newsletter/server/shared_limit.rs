@@ -14,7 +14,11 @@ impl Store {
     /// database and says whether it is allowed; `None` on SQLite (the caller's limiter in
     /// memory decides). One statement: the client's row is locked while it is changed, so
     /// two servers counting the same client at once see each other's attempt.
-    pub async fn allow_signup_shared(&self, limiter: &RateLimiter, client: Option<IpAddr>) -> Result<Option<bool>, sqlx::Error> {
+    pub async fn allow_signup_shared(
+        &self,
+        limiter: &RateLimiter,
+        client: Option<IpAddr>,
+    ) -> Result<Option<bool>, sqlx::Error> {
         let Database::Postgres(pool) = self.database() else { return Ok(None) };
         let limit = i64::try_from(limiter.limit()).unwrap_or(i64::MAX);
         let window = i64::try_from(limiter.window().as_secs()).unwrap_or(i64::MAX);

@@ -233,7 +233,10 @@ mod tests {
         let now = 1_800_000_000;
         let first = [signup("confirmed@example.com"), signup("left@example.com"), signup("recent@example.com")];
         write(&db, &first, now - 7200).await;
-        sqlx::query("UPDATE subscribers SET status = 'confirmed' WHERE email = 'confirmed@example.com'").execute(&pool).await.unwrap();
+        sqlx::query("UPDATE subscribers SET status = 'confirmed' WHERE email = 'confirmed@example.com'")
+            .execute(&pool)
+            .await
+            .unwrap();
         sqlx::query("UPDATE subscribers SET status = 'unsubscribed', last_confirmation_mail_at = NULL WHERE email = 'left@example.com'")
             .execute(&pool)
             .await

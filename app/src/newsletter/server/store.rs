@@ -15,9 +15,7 @@ pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 /// The system clock.
 pub fn system_clock() -> Clock {
     Arc::new(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs() as i64)
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs() as i64)
     })
 }
 
@@ -120,12 +118,18 @@ impl Store {
         match self.commit_signups(signups, now).await {
             Ok(outcomes) => Ok(outcomes.into_iter().map(Ok).collect()),
             Err(error) if signups.len() > 1 => {
-                tracing::warn!("newsletter: a batch of {} signups failed ({error}); retrying one by one", signups.len());
+                tracing::warn!(
+                    "newsletter: a batch of {} signups failed ({error}); retrying one by one",
+                    signups.len()
+                );
                 let mut outcomes = Vec::with_capacity(signups.len());
                 for signup in signups {
                     let alone = self.commit_signups(std::slice::from_ref(signup), now).await;
                     outcomes.push(alone.and_then(|outcome| {
-                        outcome.into_iter().next().ok_or_else(|| sqlx::Error::Protocol("a signup had no outcome".into()))
+                        outcome
+                            .into_iter()
+                            .next()
+                            .ok_or_else(|| sqlx::Error::Protocol("a signup had no outcome".into()))
                     }));
                 }
                 Ok(outcomes)
@@ -144,7 +148,13 @@ impl Store {
 
     /// The subscriber a live token of `purpose` belongs to, locked until the transaction ends
     /// (two servers handling the same link one after the other see each other's change).
-    async fn token_owner(&self, tx: &mut Tx, token: &str, purpose: &str, now: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
+    async fn token_owner(
+        &self,
+        tx: &mut Tx,
+        token: &str,
+        purpose: &str,
+        now: i64,
+    ) -> Result<Option<(i64, String)>, sqlx::Error> {
         let token = token.trim();
         if token.len() != 64 || !token.bytes().all(|byte| byte.is_ascii_hexdigit()) {
             return Ok(None);

@@ -86,7 +86,9 @@ impl DeliveryWorker {
     pub async fn run(self) {
         match self.store.release_stale_claims().await {
             Ok(0) => {}
-            Ok(released) => tracing::info!("newsletter: {released} mail(s) claimed by this server's previous run are queued again"),
+            Ok(released) => {
+                tracing::info!("newsletter: {released} mail(s) claimed by this server's previous run are queued again")
+            }
             Err(error) => tracing::error!("newsletter: giving back the previous run's claims failed: {error}"),
         }
         loop {
@@ -166,7 +168,9 @@ impl DeliveryWorker {
             if self.store.is_stopping() {
                 // What was claimed but not sent goes back to the queue for the next worker.
                 if let Err(error) = self.store.release_claims(&claimed).await {
-                    tracing::warn!("newsletter: giving back claimed mail failed (it is sent once the claim runs out): {error}");
+                    tracing::warn!(
+                        "newsletter: giving back claimed mail failed (it is sent once the claim runs out): {error}"
+                    );
                 }
                 return;
             }
@@ -185,7 +189,9 @@ impl DeliveryWorker {
                 tracing::debug!("newsletter: mail {} delivered", mail.id);
             }
             Err(error) => {
-                let step = until_recorded(mail.id, || self.store.mark_attempt_failed(&mail, error.failure, &error.message)).await;
+                let step =
+                    until_recorded(mail.id, || self.store.mark_attempt_failed(&mail, error.failure, &error.message))
+                        .await;
                 log_failure(&mail, &error, step);
             }
         }
@@ -234,7 +240,9 @@ where
         match record().await {
             Ok(value) => return value,
             Err(error) => {
-                tracing::error!("newsletter: recording the outcome of mail {mail_id} failed, retrying in {wait:?}: {error}");
+                tracing::error!(
+                    "newsletter: recording the outcome of mail {mail_id} failed, retrying in {wait:?}: {error}"
+                );
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(Duration::from_secs(30));
             }
@@ -251,7 +259,11 @@ fn log_failure(mail: &OutboxMail, error: &DeliveryError, step: NextStep) {
             error.message
         ),
         (NextStep::GiveUp, Failure::Permanent) => {
-            tracing::error!("newsletter: mail {} refused for good by the mail server, given up: {}", mail.id, error.message)
+            tracing::error!(
+                "newsletter: mail {} refused for good by the mail server, given up: {}",
+                mail.id,
+                error.message
+            )
         }
         (NextStep::GiveUp, Failure::Transient) => tracing::error!(
             "newsletter: mail {} given up after {attempt} attempts over {} days: {}",
@@ -261,4 +273,3 @@ fn log_failure(mail: &OutboxMail, error: &DeliveryError, step: NextStep) {
         ),
     }
 }
-

@@ -81,14 +81,17 @@ pub fn compose(
     let (from, to) = (Date::from_days_since_epoch(first).iso(), Date::from_days_since_epoch(first + 6).iso());
     // A store showing drafts lists them as visible; what is really public has no note.
     let public = |card: &ArticleCard| {
-        include_unpublished || content.visible_article(&card.slug, send_date).is_some_and(|page| page.unpublished_note.is_none())
+        include_unpublished
+            || content.visible_article(&card.slug, send_date).is_some_and(|page| page.unpublished_note.is_none())
     };
     let visible: Vec<&ArticleCard> = content.visible_cards(send_date).filter(|card| public(card)).collect();
     let mut chosen: Vec<&ArticleCard> = Vec::new();
     for slug in note.map(|note| note.featured.as_slice()).unwrap_or_default() {
         match visible.iter().find(|card| &card.slug == slug) {
             Some(card) => chosen.push(card),
-            None => tracing::warn!("newsletter {week}: featured article `{slug}` is not public on {send_date}; left out"),
+            None => {
+                tracing::warn!("newsletter {week}: featured article `{slug}` is not public on {send_date}; left out")
+            }
         }
     }
     // The week's new articles, oldest first, so the issue reads in publication order.
@@ -126,8 +129,19 @@ pub fn compose(
             n => format!("{n} new evidence-based articles and seven daily tips for the week ahead."),
         }
     });
-    let intro = note.filter(|note| !note.intro_text.is_empty()).map(|note| (note.intro_html.clone(), note.intro_text.clone()));
-    Some(Issue { week, send_date, subject, preheader, intro, articles, from_archive, tips, site_url: site_url.to_string() })
+    let intro =
+        note.filter(|note| !note.intro_text.is_empty()).map(|note| (note.intro_html.clone(), note.intro_text.clone()));
+    Some(Issue {
+        week,
+        send_date,
+        subject,
+        preheader,
+        intro,
+        articles,
+        from_archive,
+        tips,
+        site_url: site_url.to_string(),
+    })
 }
 
 /// A week without new articles: those the week's tips come from, else the newest.

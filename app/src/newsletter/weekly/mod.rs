@@ -5,9 +5,9 @@ pub mod compose;
 pub mod notes;
 pub mod render;
 pub mod schedule;
-pub mod week;
 #[cfg(test)]
 mod tests;
+pub mod week;
 
 pub use compose::{compose, Issue};
 pub use notes::{EditorNote, MailIdentity};
@@ -73,11 +73,17 @@ pub struct RenderedIssue {
 
 /// Composes and renders `week`'s issue from `content` and the editors' files on disk. Drafts
 /// and scheduled articles count only with `include_unpublished` (the development preview).
-pub fn prepare(settings: &WeeklySettings, content: &ContentStore, week: IsoWeek, include_unpublished: bool) -> Result<RenderedIssue, IssueError> {
+pub fn prepare(
+    settings: &WeeklySettings,
+    content: &ContentStore,
+    week: IsoWeek,
+    include_unpublished: bool,
+) -> Result<RenderedIssue, IssueError> {
     let notes = notes::load_notes(&settings.content_dir, content).map_err(IssueError::Content)?;
     let identity = notes::mail_identity(&settings.content_dir).map_err(|error| IssueError::Content(vec![error]))?;
     let send_date = settings.send_time.send_date(week);
-    let issue = compose(content, notes.get(&week), week, send_date, &settings.site_url, include_unpublished).ok_or(IssueError::Skipped(week))?;
+    let issue = compose(content, notes.get(&week), week, send_date, &settings.site_url, include_unpublished)
+        .ok_or(IssueError::Skipped(week))?;
     Ok(RenderedIssue {
         mail_html: render::mail_html(&issue, &identity),
         mail_text: render::mail_text(&issue, &identity),

@@ -65,7 +65,11 @@ pub fn mail_identity(content_dir: &Path) -> Result<MailIdentity, ContentError> {
     let text = std::fs::read_to_string(&path).map_err(|error| ContentError::new(&path, "file", error.to_string()))?;
     let site: SiteMail = toml::from_str(&text).map_err(|error| toml_error(&path, "mail", &error))?;
     let mail = site.mail.ok_or_else(|| {
-        ContentError::new(&path, "mail", "add a [mail] table with sender_name and postal_address (printed in every newsletter)")
+        ContentError::new(
+            &path,
+            "mail",
+            "add a [mail] table with sender_name and postal_address (printed in every newsletter)",
+        )
     })?;
     if mail.sender_name.trim().is_empty() {
         return Err(ContentError::new(&path, "mail.sender_name", "must not be empty"));
@@ -78,7 +82,10 @@ pub fn mail_identity(content_dir: &Path) -> Result<MailIdentity, ContentError> {
 
 /// Every note under `content_dir/newsletter/`, by week; all problems if any file is wrong.
 /// `content` is the loaded site, for checking the `featured` slugs.
-pub fn load_notes(content_dir: &Path, content: &ContentStore) -> Result<BTreeMap<IsoWeek, EditorNote>, Vec<ContentError>> {
+pub fn load_notes(
+    content_dir: &Path,
+    content: &ContentStore,
+) -> Result<BTreeMap<IsoWeek, EditorNote>, Vec<ContentError>> {
     let dir = content_dir.join("newsletter");
     let mut notes = BTreeMap::new();
     let mut errors = Vec::new();
@@ -114,8 +121,10 @@ pub fn load_notes(content_dir: &Path, content: &ContentStore) -> Result<BTreeMap
 
 /// One note, checked.
 fn read_note(path: &Path, content: &ContentStore) -> Result<EditorNote, Vec<ContentError>> {
-    let text = std::fs::read_to_string(path).map_err(|error| vec![ContentError::new(path, "file", error.to_string())])?;
-    let (front, body) = split_front_matter(&text).map_err(|reason| vec![ContentError::new(path, "front matter", reason)])?;
+    let text =
+        std::fs::read_to_string(path).map_err(|error| vec![ContentError::new(path, "file", error.to_string())])?;
+    let (front, body) =
+        split_front_matter(&text).map_err(|reason| vec![ContentError::new(path, "front matter", reason)])?;
     let matter: NoteMatter = toml::from_str(front).map_err(|error| vec![toml_error(path, "front matter", &error)])?;
     let mut errors = Vec::new();
     let subject = matter.subject.unwrap_or_default().trim().to_string();

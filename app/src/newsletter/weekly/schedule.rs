@@ -93,7 +93,10 @@ mod tests {
     fn the_default_is_monday_seven_utc_and_off_turns_it_off() {
         assert_eq!(Schedule::parse("mon 07:00"), Ok(Some(Schedule::default())));
         assert_eq!(Schedule::parse("Off"), Ok(None));
-        assert_eq!(Schedule::parse("friday 16:30").unwrap().unwrap().due_at(IsoWeek::parse("2026-W48").unwrap()), at(4, 16, 30));
+        assert_eq!(
+            Schedule::parse("friday 16:30").unwrap().unwrap().due_at(IsoWeek::parse("2026-W48").unwrap()),
+            at(4, 16, 30)
+        );
         for bad in ["mon", "monday 7", "xyz 07:00", "mon 24:00", "mon 07:60", ""] {
             assert!(Schedule::parse(bad).is_err(), "{bad}");
         }

@@ -29,7 +29,12 @@ fn copy(from: &Path, to: &Path) {
 }
 
 fn settings(dir: &Path) -> WeeklySettings {
-    WeeklySettings { content_dir: dir.to_path_buf(), site_url: "https://nv.test".into(), schedule: None, send_time: Schedule::default() }
+    WeeklySettings {
+        content_dir: dir.to_path_buf(),
+        site_url: "https://nv.test".into(),
+        schedule: None,
+        send_time: Schedule::default(),
+    }
 }
 
 fn week(text: &str) -> IsoWeek {
@@ -62,7 +67,10 @@ fn an_issue_carries_the_week_s_articles_tips_and_absolute_links() {
     assert!(html.contains("max-width:600px"));
     assert!(html.contains("prefers-color-scheme: dark"));
     let identity = notes::mail_identity(dir.path()).unwrap();
-    assert!(html.contains(&render::escape(&identity.postal_address)) && rendered.mail_text.contains(&identity.postal_address));
+    assert!(
+        html.contains(&render::escape(&identity.postal_address))
+            && rendered.mail_text.contains(&identity.postal_address)
+    );
     assert!(rendered.mail_text.contains("Unsubscribe: https://nv.test/newsletter/unsubscribe?token={{token}}"));
     assert!(rendered.mail_text.contains("https://nv.test/articles/omega-3-fish-oil-supplements"));
 }

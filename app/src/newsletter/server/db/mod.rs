@@ -73,7 +73,8 @@ impl DatabaseUrl {
         match self {
             DatabaseUrl::Sqlite(file) => format!("SQLite file {}", file.display()),
             DatabaseUrl::Postgres(url) => {
-                let host = url.rsplit_once('@').map_or(url.split_once("://").map_or("", |(_, rest)| rest), |(_, host)| host);
+                let host =
+                    url.rsplit_once('@').map_or(url.split_once("://").map_or("", |(_, rest)| rest), |(_, host)| host);
                 format!("PostgreSQL at {host}")
             }
         }

@@ -83,17 +83,21 @@ mod tests {
         );
         sqlx::query(&insert).execute(&old).await.unwrap();
         for id in 1..=5 {
-            sqlx::query("INSERT INTO consent_events (subscriber_id, event, at, source) VALUES (?, 'signup', 100, 'footer')")
-                .bind(id)
-                .execute(&old)
-                .await
-                .unwrap();
-            sqlx::query("INSERT INTO tokens (hash, subscriber_id, purpose, created_at) VALUES (?, ?, 'unsubscribe', 100)")
-                .bind(vec![id as u8; 32])
-                .bind(id)
-                .execute(&old)
-                .await
-                .unwrap();
+            sqlx::query(
+                "INSERT INTO consent_events (subscriber_id, event, at, source) VALUES (?, 'signup', 100, 'footer')",
+            )
+            .bind(id)
+            .execute(&old)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO tokens (hash, subscriber_id, purpose, created_at) VALUES (?, ?, 'unsubscribe', 100)",
+            )
+            .bind(vec![id as u8; 32])
+            .bind(id)
+            .execute(&old)
+            .await
+            .unwrap();
         }
         sqlx::query(
             "INSERT INTO outbox (subscriber_id, recipient, subject, body, list_unsubscribe, created_at, next_attempt_at)
@@ -125,9 +129,10 @@ mod tests {
             sqlx::query_as("SELECT subscriber_id, failed_at, body FROM outbox").fetch_one(&pool).await.unwrap();
         assert_eq!((owner, failed.is_some(), body), (3, true, None));
         // And the database refuses a second spelling from now on.
-        let again = sqlx::query("INSERT INTO subscribers (email, status, created_at) VALUES ('ANN@example.com', 'pending', 1)")
-            .execute(&pool)
-            .await;
+        let again =
+            sqlx::query("INSERT INTO subscribers (email, status, created_at) VALUES ('ANN@example.com', 'pending', 1)")
+                .execute(&pool)
+                .await;
         assert!(again.is_err(), "a second spelling was stored");
     }
 }
