@@ -10,6 +10,11 @@ step() { printf '\n==> %s\n' "$*"; }
 step "server-only crates stay out of the WASM build"
 scripts/check-wasm-deps.sh
 
+step "formatting (rustfmt.toml) and lints, server and browser builds, warnings are errors"
+cargo fmt --check
+cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
 step "unit tests (app, server-side features)"
 cargo nextest run -p app --features ssr
 

@@ -123,12 +123,12 @@ impl Config {
             Some("true") | Some("1") => true,
             Some(other) => return Err(format!("NV_WATCH_CONTENT must be true or false, not {other:?}")),
         };
-        let mut page_cache = CacheSettings::default();
-        page_cache.allow_bypass = match var("NV_ALLOW_CACHE_BYPASS").as_deref() {
+        let allow_bypass = match var("NV_ALLOW_CACHE_BYPASS").as_deref() {
             None | Some("false") | Some("0") => false,
             Some("true") | Some("1") => true,
             Some(other) => return Err(format!("NV_ALLOW_CACHE_BYPASS must be true or false, not {other:?}")),
         };
+        let mut page_cache = CacheSettings { allow_bypass, ..CacheSettings::default() };
         if let Some(megabytes) = var("NV_PAGE_CACHE_MB") {
             let megabytes: usize =
                 megabytes.parse().map_err(|_| format!("NV_PAGE_CACHE_MB must be a whole number, not {megabytes:?}"))?;

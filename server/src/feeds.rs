@@ -277,7 +277,7 @@ mod tests {
     fn nasty_card() -> ArticleCard {
         let date = DateView { iso: "2026-01-02".into(), display: "Jan 2, 2026".into() };
         ArticleCard {
-            slug: format!("a&b<c>\"'"),
+            slug: "a&b<c>\"'".to_string(),
             title: NASTY.into(),
             description: NASTY.into(),
             category: "k&<>\"'".into(),

@@ -191,8 +191,7 @@ fn render(source: &Source, fonts: &Arc<usvg::fontdb::Database>) -> Result<Vec<u8
         "image/jpeg"
     };
     let svg = compose(&source.title, hero_type, &STANDARD.encode(&hero));
-    let mut options = usvg::Options::default();
-    options.fontdb = fonts.clone();
+    let options = usvg::Options { fontdb: fonts.clone(), ..usvg::Options::default() };
     let tree = usvg::Tree::from_str(&svg, &options).map_err(|error| error.to_string())?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("cannot allocate the image")?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());

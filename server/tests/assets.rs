@@ -37,7 +37,7 @@ async fn text(response: axum::response::Response) -> String {
 fn versioned_url(html: &str, name: &str) -> String {
     let start = html.find(&format!("/pkg/{name}?v=")).unwrap_or_else(|| panic!("no versioned {name} in the page"));
     let rest = &html[start..];
-    let end = rest.find(|c: char| c == '"' || c == '\\').expect("end of URL");
+    let end = rest.find(['"', '\\']).expect("end of URL");
     rest[..end].to_string()
 }
 

@@ -87,10 +87,10 @@ pub fn render(markdown: &str) -> Result<RenderedBody, Vec<String>> {
                 events[index] = Event::Html(CowStr::from("</p>\n"));
                 body.paragraphs.extend(paragraph.take());
             }
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
-                if !is_safe_url(dest_url) {
-                    problems.push(format!("link to `{dest_url}` uses a scheme that is not allowed"));
-                }
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })
+                if !is_safe_url(dest_url) =>
+            {
+                problems.push(format!("link to `{dest_url}` uses a scheme that is not allowed"));
             }
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 // `## Title {#id .class}` is allowed; any other attribute (`{onmouseover=…}`)

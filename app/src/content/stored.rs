@@ -89,8 +89,8 @@ impl StoredPage {
     }
 
     /// The compressed body, and the rest (for measuring).
-    pub fn into_parts(self) -> (Arc<[u8]>, (Arc<ArticlePage>, Box<[u32]>)) {
-        (self.body, (self.meta, self.related))
+    pub fn into_parts(self) -> (Arc<[u8]>, Box<dyn std::any::Any>) {
+        (self.body, Box::new((self.meta, self.related)))
     }
 
     /// The JSON-LD and the body HTML.

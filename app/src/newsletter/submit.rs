@@ -22,6 +22,7 @@ pub fn FormInPlace(children: Children) -> impl IntoView {
     let checked = RwSignal::new(None::<String>);
     let submitted = RwSignal::new(None::<Result<String, String>>);
     let edited = RwSignal::new(false);
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
     let pending = RwSignal::new(false);
     // Written into the live region by an effect, which only the browser runs.
     #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
@@ -62,12 +63,12 @@ pub fn FormInPlace(children: Children) -> impl IntoView {
     };
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
+            if pending.get_untracked() {
+                return;
+            }
             let Some(form) =
                 event.target().and_then(|target| target.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
             else {

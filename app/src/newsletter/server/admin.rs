@@ -5,6 +5,9 @@ use super::db::{on_pool, on_tx, Dialect};
 use super::store::Store;
 use serde_json::{json, Value};
 
+/// A mail of one subscriber as the export lists it: subject, queued, sent, failed, last error, issue week.
+type MailRow = (String, i64, Option<i64>, Option<i64>, Option<String>, Option<String>);
+
 /// `server newsletter status`.
 #[derive(Clone, Debug, Default)]
 pub struct Status {
@@ -75,7 +78,7 @@ impl Store {
                     .bind(id)
                     .fetch_all(pool)
                     .await?;
-            let mails: Vec<(String, i64, Option<i64>, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+            let mails: Vec<MailRow> = sqlx::query_as(
                 "SELECT o.subject, o.created_at, o.sent_at, o.failed_at, o.last_error, i.week
                  FROM outbox o LEFT JOIN newsletter_issues i ON i.id = o.issue_id WHERE o.subscriber_id = $1 ORDER BY o.id",
             )

@@ -9,6 +9,9 @@ use crate::newsletter::api::NewsletterError;
 use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
 
+/// A token as stored, with its subscriber: hash, subscriber id, purpose, expiry, subscriber status.
+type TokenRow = (Vec<u8>, i64, String, Option<i64>, String);
+
 /// Seconds since the Unix epoch; a function so tests can move time.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
@@ -159,7 +162,7 @@ impl Store {
         if token.len() != 64 || !token.bytes().all(|byte| byte.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        let found: Option<(Vec<u8>, i64, String, Option<i64>, String)> = on_tx!(tx, conn => {
+        let found: Option<TokenRow> = on_tx!(tx, conn => {
             let sql = format!(
                 "SELECT t.hash, t.subscriber_id, t.purpose, t.expires_at, s.status
                  FROM tokens t JOIN subscribers s ON s.id = t.subscriber_id WHERE t.hash = $1{}",
