@@ -3,74 +3,14 @@
 //! subscribers.
 
 mod running;
+mod smtp_sink;
 
 use running::{request, Server};
-use std::collections::HashMap;
+use smtp_sink::{recipients, Sink};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// aiosmtpd storing every message in a Maildir; killed on drop.
-struct Sink {
-    child: Child,
-    port: u16,
-    maildir: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Sink {
-    fn start() -> Sink {
-        let dir = tempfile::tempdir().unwrap();
-        let maildir = dir.path().join("mail");
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
-        let child = Command::new(python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&maildir)
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("python3 with aiosmtpd");
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(15), "aiosmtpd did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Sink { child, port, maildir, _dir: dir }
-    }
-
-    fn messages(&self) -> Vec<String> {
-        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
-        entries.filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok()).collect()
-    }
-
-    /// Waits until at least `count` messages arrived (and a moment more, for stragglers).
-    fn wait_for(&self, count: usize, limit: Duration) -> Vec<String> {
-        let started = Instant::now();
-        while self.messages().len() < count {
-            assert!(started.elapsed() < limit, "only {} of {count} mails arrived", self.messages().len());
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        std::thread::sleep(Duration::from_secs(2));
-        self.messages()
-    }
-
-    fn env(&self) -> Vec<(String, String)> {
-        vec![
-            ("NV_SMTP_HOST".into(), "127.0.0.1".into()),
-            ("NV_SMTP_PORT".into(), self.port.to_string()),
-            ("NV_SMTP_TLS".into(), "none".into()),
-            ("NV_MAIL_FROM".into(), "News <news@nv.test>".into()),
-        ]
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// 1,000 confirmed (`reader{n}@example.com`), 50 pending and 50 unsubscribed subscribers.
 fn add_subscribers(database: &Path) {
@@ -110,16 +50,6 @@ fn command(server: &Server, args: &[&str]) -> String {
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "server {args:?} failed: {text}");
     text
-}
-
-/// Recipient → how many mails, from the `To:` headers.
-fn recipients(messages: &[String]) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for message in messages {
-        let to = message.lines().find_map(|line| line.strip_prefix("To: ")).expect("a To header").trim().to_string();
-        *counts.entry(to).or_insert(0) += 1;
-    }
-    counts
 }
 
 fn start(sink: &Sink, extra: &[(&str, &str)], data: Option<&Path>) -> Server {

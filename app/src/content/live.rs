@@ -200,26 +200,10 @@ impl LiveContent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
-
-    fn copy_dir(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy_dir(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).unwrap();
-            }
-        }
-    }
 
     #[test]
     fn a_reload_swaps_good_content_and_keeps_the_old_on_errors() {
-        let dir = std::env::temp_dir().join(format!("nv-live-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"), &dir);
+        let dir = crate::content::reload_tests::content_copy("live");
         let source = ContentSource {
             dir: dir.clone(),
             site_url: "https://x.example".into(),

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 const SITE_URL: &str = "https://nourishvibes.example";
 
-/// A copy of the site's content in a folder of its own.
-fn content_copy(name: &str) -> PathBuf {
+/// A copy of the site's content in a folder of its own (also for the live-content tests).
+pub(super) fn content_copy(name: &str) -> PathBuf {
     fn copy_dir(from: &Path, to: &Path) {
         fs::create_dir_all(to).unwrap();
         for entry in fs::read_dir(from).unwrap() {

@@ -43,6 +43,18 @@ impl Sink {
         entries.filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok()).collect()
     }
 
+    /// Waits until at least `count` messages arrived (and two seconds more, for stragglers);
+    /// every message then.
+    pub fn wait_for(&self, count: usize, limit: Duration) -> Vec<String> {
+        let started = Instant::now();
+        while self.messages().len() < count {
+            assert!(started.elapsed() < limit, "only {} of {count} mails arrived", self.messages().len());
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        self.messages()
+    }
+
     /// Waits until `count` different recipients got mail (and two seconds more, for
     /// stragglers and duplicates); every message then.
     pub fn wait_for_recipients(&self, count: usize, limit: Duration) -> Vec<String> {
