@@ -1,4 +1,5 @@
-//! Server state built once in `server/src/main.rs` and handed to every render and server function.
+//! Server state built once (`server::build_state`, for the server and its tests alike) and handed
+//! to every render and server function.
 
 use crate::content::live::LiveContent;
 use crate::content::store::ContentStore;
@@ -34,6 +35,25 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state of a site at `site_url` (no trailing slash) serving `live` content, whose pages
+    /// load the built files at `assets`.
+    pub fn new(
+        leptos_options: LeptosOptions,
+        live: Arc<LiveContent>,
+        site_url: String,
+        newsletter: Arc<Newsletter>,
+        assets: AssetUrls,
+    ) -> AppState {
+        AppState {
+            leptos_options,
+            content: live.current(),
+            live,
+            config: Arc::new(SiteConfig { site_url }),
+            newsletter,
+            assets: Arc::new(assets),
+        }
+    }
+
     /// This state with the content in use now: every handler calls it once at the start, so a
     /// request never reads half old, half new content while a reload swaps it.
     pub fn current(&self) -> AppState {

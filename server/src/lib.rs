@@ -16,11 +16,14 @@ pub mod security_headers;
 pub mod serve;
 pub mod share_image;
 
+use app::content::live::LiveContent;
+use app::newsletter::server::Newsletter;
 use app::state::AppState;
 use app::App;
 use axum::routing::get;
 use axum::Router;
 use html_cache::{CachedPages, HtmlCache};
+use leptos::prelude::LeptosOptions;
 use leptos_axum::generate_route_list_with_exclusions_and_ssg_and_context;
 use security_headers::{SecurityHeaders, SecurityHeadersLayer, SecurityPolicy};
 use std::sync::Arc;
@@ -41,6 +44,18 @@ pub fn build_router_with_cache(state: AppState, content_dir: &std::path::Path, c
     Router::new().fallback_service(build_app_with_cache(state, content_dir, cache))
 }
 
+/// The state the server and its tests run on: `live` content for a site at `site_url`, with the
+/// URLs of the files built under `leptos_options`' site root (versioned in production).
+pub fn build_state(
+    leptos_options: LeptosOptions,
+    live: Arc<LiveContent>,
+    site_url: String,
+    newsletter: Arc<Newsletter>,
+) -> AppState {
+    let assets = assets::PkgAssets::new(&leptos_options).urls();
+    AppState::new(leptos_options, live, site_url, newsletter, assets)
+}
+
 /// The application as the server runs it: the security headers around everything; cached pages
 /// answered in front of the rest (no routing, compression, body limit or handler runs for a
 /// hit); every other request goes to the router with its layers, where rendered pages are
@@ -53,10 +68,9 @@ pub fn build_app(state: AppState, content_dir: &std::path::Path) -> Site {
 pub type Site = SecurityHeaders<CachedPages<Router>>;
 
 /// [`build_app`] with the page cache given.
-pub fn build_app_with_cache(mut state: AppState, content_dir: &std::path::Path, cache: Arc<HtmlCache>) -> Site {
-    // Pages link to the built files under the versions read here.
+pub fn build_app_with_cache(state: AppState, content_dir: &std::path::Path, cache: Arc<HtmlCache>) -> Site {
+    // The built files, served under the versions the state's URLs carry (see `build_state`).
     let pkg = assets::PkgAssets::new(&state.leptos_options);
-    state.assets = Arc::new(pkg.urls());
     let security = security_policy(&state);
     // The app reads its state while the route list is walked, as it does in every render.
     let route_state = state.clone();

@@ -3,11 +3,9 @@
 
 use app::content::live::{CacheFile, ContentSource, LiveContent};
 use app::content::store::ContentStore;
-use app::layout::AssetUrls;
 use app::newsletter::server::scheduler::Scheduler;
 use app::newsletter::server::{Database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use app::newsletter::weekly::WeeklySettings;
-use app::state::{AppState, SiteConfig};
 use leptos::prelude::{get_configuration, LeptosOptions};
 use server::config::Config;
 use server::serve::ServeSettings;
@@ -90,11 +88,14 @@ async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let content = live.current();
-    for warning in content.warnings() {
-        tracing::warn!("content: {warning}");
+    {
+        // A snapshot only for these lines: kept, it would hold the first content after a reload.
+        let content = live.current();
+        for warning in content.warnings() {
+            tracing::warn!("content: {warning}");
+        }
+        tracing::info!(articles = content.article_count(), "content loaded");
     }
-    tracing::info!(articles = content.article_count(), "content loaded");
     // The load peaks far above what the store keeps: give the difference back (server/src/memory.rs).
     server::memory::release_freed();
 
@@ -114,15 +115,7 @@ async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let state = AppState {
-        leptos_options,
-        content,
-        live: live.clone(),
-        config: Arc::new(SiteConfig { site_url: config.site_url.clone() }),
-        newsletter: newsletter.clone(),
-        // Replaced by the versioned URLs when the router is built.
-        assets: Arc::new(AssetUrls::plain("pkg", "nourishvibes")),
-    };
+    let state = server::build_state(leptos_options, live.clone(), config.site_url.clone(), newsletter.clone());
     // Served without an outer router: cache hits are answered before any routing.
     let cache = Arc::new(server::html_cache::HtmlCache::new(config.page_cache));
     let app = server::build_app_with_cache(state, &config.content_dir, cache.clone());

@@ -3,9 +3,9 @@
 #![allow(dead_code)]
 
 use app::content::live::{ContentSource, LiveContent};
-use app::layout::AssetUrls;
+
 use app::newsletter::server::{open_database, Newsletter, RateLimiter, Store};
-use app::state::{AppState, SiteConfig};
+use app::state::AppState;
 use axum::extract::connect_info::MockConnectInfo;
 use leptos::prelude::LeptosOptions;
 use server::html_cache::HtmlCache;
@@ -93,10 +93,7 @@ pub async fn reloadable_app_on(content: &Path, cache: Arc<HtmlCache>) -> (axum::
 pub async fn app_for_site(site_url: &str) -> axum::Router {
     let data = tempfile::tempdir().expect("temp dir");
     let options = LeptosOptions::builder().output_name("nourishvibes").build();
-    let (mut state, _) = state_with_options(options, &content_dir(), data.path(), 5).await;
-    let mut config = (*state.config).clone();
-    config.site_url = site_url.into();
-    state.config = Arc::new(config);
+    let (state, _) = state_for_site(options, &content_dir(), data.path(), 5, site_url).await;
     // The database file stays open; the folder may go.
     std::mem::forget(data);
     server::build_router(state, &content_dir()).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 7], 50_000))))
@@ -109,25 +106,29 @@ pub async fn state_with_options(
     data_dir: &Path,
     signup_limit: usize,
 ) -> (AppState, Arc<Newsletter>) {
+    state_for_site(leptos_options, content, data_dir, signup_limit, SITE_URL).await
+}
+
+/// [`state_with_options`] for a site at `site_url`.
+pub async fn state_for_site(
+    leptos_options: LeptosOptions,
+    content: &Path,
+    data_dir: &Path,
+    signup_limit: usize,
+    site_url: &str,
+) -> (AppState, Arc<Newsletter>) {
     let source =
-        ContentSource { dir: content.to_path_buf(), site_url: SITE_URL.into(), show_unpublished: false, cache: None };
+        ContentSource { dir: content.to_path_buf(), site_url: site_url.into(), show_unpublished: false, cache: None };
     let live = Arc::new(LiveContent::load(source).unwrap_or_else(|errors| panic!("{errors}")));
     let pool = open_database(data_dir).await.expect("database opens");
     let newsletter = Arc::new(Newsletter {
-        store: Store::new(pool, SITE_URL, None),
+        store: Store::new(pool, site_url, None),
         limiter: RateLimiter::new(signup_limit, Duration::from_secs(600)),
         outbox_signal: Arc::default(),
         trusted_proxy_hops: 0,
         preview: None,
     });
-    let state = AppState {
-        leptos_options,
-        content: live.current(),
-        live,
-        config: Arc::new(SiteConfig { site_url: SITE_URL.into() }),
-        newsletter: newsletter.clone(),
-        assets: Arc::new(AssetUrls::plain("pkg", "nourishvibes")),
-    };
+    let state = server::build_state(leptos_options, live, site_url.into(), newsletter.clone());
     (state, newsletter)
 }
 
