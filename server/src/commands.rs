@@ -3,6 +3,7 @@
 //! only uses short transactions, so it is safe beside one. Exit codes: 0 done, 1 failed, 2 usage.
 
 use crate::config::Config;
+use app::content::dates::unix_now;
 use app::content::store::ContentStore;
 use app::newsletter::server::{Database, IssueParts, Mailer, Store};
 use app::newsletter::weekly::render::one_click_url;
@@ -109,10 +110,6 @@ fn settings(config: &Config) -> WeeklySettings {
     }
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs() as i64)
-}
-
 /// `--week`, or the default.
 fn week_or(week: Option<&str>, default: IsoWeek) -> Result<IsoWeek, String> {
     match week {
@@ -139,7 +136,7 @@ fn rendered(config: &Config, week: IsoWeek, drafts: bool) -> Result<RenderedIssu
 }
 
 async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), String> {
-    let coming = config.newsletter_schedule.1.coming_week(now());
+    let coming = config.newsletter_schedule.1.coming_week(unix_now());
     match command {
         NewsletterCommand::Preview { week, out, drafts } => {
             let week = week_or(week.as_deref(), coming)?;
@@ -184,10 +181,7 @@ async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), S
             Ok(())
         }
         NewsletterCommand::Send { week } => {
-            let week = week_or(
-                week.as_deref(),
-                IsoWeek::containing(app::content::dates::Date::from_days_since_epoch(now().div_euclid(86_400))),
-            )?;
+            let week = week_or(week.as_deref(), IsoWeek::containing(app::content::dates::Date::today_utc()))?;
             let content = load_content(config)?;
             let store = store(config).await?;
             let report = app::newsletter::server::scheduler::send_week(&store, &settings(config), &content, week)

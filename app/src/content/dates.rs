@@ -82,11 +82,7 @@ impl Date {
 
     /// Today's date in UTC, from the system clock.
     pub fn today_utc() -> Date {
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_secs() as i64)
-            .unwrap_or(0);
-        Date::from_days_since_epoch(seconds.div_euclid(86_400))
+        Date::from_days_since_epoch(unix_now().div_euclid(86_400))
     }
 
     /// The `YYYY-MM-DD` form used in `<time datetime>`.
@@ -117,6 +113,12 @@ fn days_in_month(year: i32, month: u32) -> u32 {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
+}
+
+/// The server's one clock: whole seconds since 1970-01-01 UTC (0 if the system clock is set
+/// before it). Dates, tokens, the outbox and the commands all read the time here.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs() as i64)
 }
 
 #[cfg(test)]

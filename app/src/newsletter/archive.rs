@@ -96,9 +96,7 @@ mod ssr {
     /// The coming week's issue, if this server previews it (development) and it is not skipped.
     pub fn preview(state: &AppState) -> Option<IssuePage> {
         let settings = state.newsletter.preview.as_ref()?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs() as i64);
+        let now = crate::content::dates::unix_now();
         let week = settings.send_time.coming_week(now);
         match prepare(settings, &state.content, week, true) {
             Ok(rendered) => Some(IssuePage {

@@ -96,9 +96,7 @@ impl DeliveryWorker {
             if self.store.is_stopping() {
                 return;
             }
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |elapsed| elapsed.as_secs() as i64);
+            let now = crate::content::dates::unix_now();
             let wait = match self.store.next_due_at().await {
                 Ok(Some(due)) => Duration::from_secs(due.saturating_sub(now).clamp(1, IDLE_POLL_SECS) as u64),
                 Ok(None) => Duration::from_secs(IDLE_POLL_SECS as u64),
