@@ -2,32 +2,18 @@
 //! `refused*` addresses for good with 550): an address refused on three issues gets no fourth.
 
 mod common;
+mod smtp_sink;
 
 use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Pace, SmtpSettings, SmtpTls, Store};
 use app::newsletter::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
-use std::path::Path;
-use std::process::{Command, Stdio};
+use smtp_sink::Sink;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn an_address_refused_for_good_on_three_issues_is_bounced_and_skipped() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
-    let mut smtp = Command::new(python)
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "smtp_picky.Picky"])
-        .arg(dir.path().join("mail"))
-        .arg(dir.path().join("rcpt.log"))
-        .env("PYTHONPATH", Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"))
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("python3 with aiosmtpd");
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(15), "aiosmtpd did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let smtp = Sink::start_picky();
+    let port = smtp.port;
 
     let pool = open_database(&dir.path().join("data")).await.unwrap();
     sqlx::query("INSERT INTO subscribers (email, status, created_at) VALUES ('refused@example.com', 'confirmed', 1), ('reader@example.com', 'confirmed', 1)")
@@ -71,10 +57,8 @@ async fn an_address_refused_for_good_on_three_issues_is_bounced_and_skipped() {
         assert_eq!(bounced().await, n >= 2, "after {week}");
     }
     assert_eq!(queued, [2, 2, 2, 1], "the fourth issue skips the bounced address");
-    let refused = std::fs::read_to_string(dir.path().join("rcpt.log")).unwrap().matches("RCPT refused@").count();
+    let refused = std::fs::read_to_string(smtp.rcpt_log()).unwrap().matches("RCPT refused@").count();
     assert_eq!(refused, 3, "one attempt per issue: a 5xx is not retried");
     let status = store.status().await.unwrap();
     assert!(status.subscribers.contains(&("bounced".to_string(), 1)), "{:?}", status.subscribers);
-    let _ = smtp.kill();
-    let _ = smtp.wait();
 }

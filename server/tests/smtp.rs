@@ -2,81 +2,14 @@
 //! reading the delivered message back from its Maildir.
 
 mod common;
+mod smtp_sink;
 
 use app::newsletter::server::{open_database, Clock, DeliveryWorker, Mailer, SmtpSettings, SmtpTls, Store};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use smtp_sink::{free_port, Sink};
+use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// An aiosmtpd process storing every message in a Maildir; killed on drop.
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    maildir: PathBuf,
-}
-
-impl SmtpServer {
-    fn start(port: u16, maildir: &Path) -> SmtpServer {
-        SmtpServer::start_with(port, maildir, &["aiosmtpd.handlers.Mailbox".as_ref(), maildir.as_os_str()])
-    }
-
-    /// A server that refuses `refused*` recipients with 550 and `later*` ones with 451, and logs
-    /// every RCPT to `log` (see smtp_picky.py).
-    fn start_picky(port: u16, maildir: &Path, log: &Path) -> SmtpServer {
-        SmtpServer::start_with(port, maildir, &["smtp_picky.Picky".as_ref(), maildir.as_os_str(), log.as_os_str()])
-    }
-
-    /// aiosmtpd with `handler` (its class, then its arguments).
-    fn start_with(port: u16, maildir: &Path, handler: &[&std::ffi::OsStr]) -> SmtpServer {
-        let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
-        let child = Command::new(python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c"])
-            .args(handler)
-            .env("PYTHONPATH", python_path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 runs (scripts/install-tools.sh --test installs python3-aiosmtpd)");
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(15),
-                "aiosmtpd did not start on port {port}: is python3-aiosmtpd installed?"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        SmtpServer { child, port, maildir: maildir.to_path_buf() }
-    }
-
-    /// The raw messages delivered so far.
-    fn messages(&self) -> Vec<String> {
-        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
-        entries.map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap()).collect()
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// `PYTHONPATH` with this folder (for smtp_picky.py) in front of whatever was set.
-fn python_path() -> std::ffi::OsString {
-    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let inherited = std::env::var_os("PYTHONPATH")
-        .map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-        .unwrap_or_default();
-    std::env::join_paths(std::iter::once(ours).chain(inherited)).expect("paths without separators")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 fn mailer(port: u16) -> Mailer {
     Mailer::smtp(&SmtpSettings {
@@ -110,7 +43,7 @@ fn token_after(text: &str, marker: &str) -> String {
 #[tokio::test]
 async fn the_confirmation_mail_arrives_with_its_link_and_one_click_unsubscribe_headers() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = Sink::start();
     let store = Store::new(open_database(&dir.path().join("data")).await.unwrap(), common::SITE_URL, None);
     store.signup("reader@example.com", "footer", "privacy@2026-02-15").await.unwrap();
 
@@ -164,7 +97,7 @@ async fn mail_queued_while_the_smtp_server_is_down_is_delivered_when_it_is_back(
     assert_eq!(attempts, 1);
     assert!(error.is_some());
 
-    let smtp = SmtpServer::start(port, &dir.path().join("maildir"));
+    let smtp = Sink::start_on(port);
     worker.deliver_due().await;
     assert!(smtp.messages().is_empty(), "not before the backoff");
     now.fetch_add(3600, Ordering::SeqCst);
@@ -198,8 +131,8 @@ async fn outbox_row(
 #[tokio::test]
 async fn a_refused_recipient_fails_at_once_a_busy_one_backs_off_and_is_given_up_after_days() {
     let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("rcpt.log");
-    let smtp = SmtpServer::start_picky(free_port(), &dir.path().join("maildir"), &log);
+    let smtp = Sink::start_picky();
+    let log = smtp.rcpt_log();
     let start = 1_800_000_000;
     let (clock, now) = manual_clock(start);
     let store = Store::new(open_database(&dir.path().join("data")).await.unwrap(), common::SITE_URL, Some(clock));
@@ -251,7 +184,7 @@ async fn a_refused_recipient_fails_at_once_a_busy_one_backs_off_and_is_given_up_
 #[tokio::test]
 async fn a_mail_the_server_accepted_is_not_sent_again_when_recording_it_fails() {
     let dir = tempfile::tempdir().unwrap();
-    let smtp = SmtpServer::start(free_port(), &dir.path().join("maildir"));
+    let smtp = Sink::start();
     let store = Store::new(open_database(&dir.path().join("data")).await.unwrap(), common::SITE_URL, None);
     store.signup("once@example.com", "footer", "privacy@2026-02-15").await.unwrap();
     // The database refuses to record the delivery, as a full disk or a lock held elsewhere would.

@@ -19,22 +19,47 @@ pub struct Sink {
 impl Sink {
     /// Starts it on a free port and waits until it accepts connections.
     pub fn start() -> Sink {
+        Sink::start_on(free_port())
+    }
+
+    /// [`Sink::start`] on `port` (a test that first finds nobody listening there).
+    pub fn start_on(port: u16) -> Sink {
+        Sink::launch(port, "aiosmtpd.handlers.Mailbox", false)
+    }
+
+    /// A server that refuses `refused*` recipients with 550 and `later*` ones with 451, and logs
+    /// every RCPT to [`Sink::rcpt_log`] (see smtp_picky.py).
+    pub fn start_picky() -> Sink {
+        Sink::launch(free_port(), "smtp_picky.Picky", true)
+    }
+
+    /// aiosmtpd on `port` with the `handler` class, which takes the Maildir (and with `logs`,
+    /// the RCPT log) as its arguments.
+    fn launch(port: u16, handler: &str, logs: bool) -> Sink {
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("mail");
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
-        let child = Command::new(python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&maildir)
+        let mut command = Command::new(python);
+        command.args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", handler]).arg(&maildir);
+        if logs {
+            command.arg(dir.path().join("rcpt.log"));
+        }
+        let child = command
+            .env("PYTHONPATH", python_path())
             .stdout(Stdio::null())
             .spawn()
             .expect("python3 with aiosmtpd (scripts/install-tools.sh --test installs it)");
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(15), "aiosmtpd did not start");
+            assert!(started.elapsed() < Duration::from_secs(15), "aiosmtpd did not start on port {port}");
             std::thread::sleep(Duration::from_millis(50));
         }
         Sink { child, port, maildir, _dir: dir }
+    }
+
+    /// Where the picky server logs every RCPT it answered.
+    pub fn rcpt_log(&self) -> PathBuf {
+        self._dir.path().join("rcpt.log")
     }
 
     /// Every message delivered so far.
@@ -87,6 +112,20 @@ impl Drop for Sink {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A port nobody listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `PYTHONPATH` with server/tests (for smtp_picky.py) in front of whatever was set.
+fn python_path() -> std::ffi::OsString {
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let inherited = std::env::var_os("PYTHONPATH")
+        .map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .unwrap_or_default();
+    std::env::join_paths(std::iter::once(ours).chain(inherited)).expect("paths without separators")
 }
 
 /// Recipient → how many mails, from the `To:` headers.
