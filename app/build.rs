@@ -1,4 +1,4 @@
-//! Fingerprints the code that turns content files into pages (`src/content` and the locked
+//! Fingerprints the code that turns content files into pages (`src/content`, `src/images` and the locked
 //! dependency versions) as `NV_CONTENT_CODE`: the content cache a build writes in the data dir
 //! is only trusted by a build with the same fingerprint (see src/content/load_cache.rs).
 
@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo:rerun-if-changed=src/content");
+    println!("cargo:rerun-if-changed=src/images");
     println!("cargo:rerun-if-changed=../Cargo.lock");
     let mut files = Vec::new();
     collect(Path::new("src/content"), &mut files);
+    collect(Path::new("src/images"), &mut files);
     files.sort();
     files.push(PathBuf::from("../Cargo.lock"));
     // FNV-1a: the build needs no dependency for a fingerprint nobody attacks.

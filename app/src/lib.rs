@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod content;
+pub mod images;
 pub mod layout;
 pub mod newsletter;
 pub mod pages;

@@ -7,7 +7,7 @@ use app::layout::AssetUrls;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use sha2::{Digest, Sha256};
@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower::Layer;
 use tower_http::services::ServeDir;
-use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// `Cache-Control` for a URL whose version matches the file: it can never change.
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
@@ -84,9 +84,21 @@ impl PkgAssets {
 /// stale while a fresh copy is fetched (an editor replacing an image sees it within a day).
 const IMAGE_CACHE: HeaderValue = HeaderValue::from_static("public, max-age=86400, stale-while-revalidate=604800");
 
-/// Serves the content folder's images with [`IMAGE_CACHE`].
-pub fn content_images(dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, IMAGE_CACHE).layer(ServeDir::new(dir))
+/// Serves the content folder's SVG illustrations with [`IMAGE_CACHE`]. Photos are not served
+/// as the editor's file (it may carry the camera's EXIF, GPS position included): only as their
+/// derived images (`/img/…`, server/src/images.rs).
+pub fn content_images(dir: &Path) -> Router {
+    let files = SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, IMAGE_CACHE).layer(ServeDir::new(dir));
+    Router::new().fallback_service(files).layer(axum::middleware::from_fn(only_svg))
+}
+
+/// Lets requests for `.svg` files through; anything else under `/images/` is a 404.
+async fn only_svg(request: Request, next: Next) -> Response {
+    if request.uri().path().to_ascii_lowercase().ends_with(".svg") {
+        next.run(request).await
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
 }
 
 /// The last path segment of a URL path.

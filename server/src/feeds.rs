@@ -283,7 +283,7 @@ mod tests {
             category: "k&<>\"'".into(),
             category_name: NASTY.into(),
             tags: Vec::new(),
-            hero: HeroImage { src: String::new(), alt: String::new(), width: 1, height: 1 },
+            hero: HeroImage { src: String::new(), alt: String::new(), width: 1, height: 1, derived: None },
             author_id: "id&<>\"'".into(),
             author_name: NASTY.into(),
             published: date.clone(),

@@ -8,6 +8,7 @@ pub mod cross_site;
 pub mod feeds;
 pub mod health;
 pub mod html_cache;
+pub mod images;
 pub mod memory;
 pub mod newsletter;
 pub mod reload;
@@ -80,9 +81,12 @@ pub fn build_app_with_cache(state: AppState, content_dir: &std::path::Path, cach
     let site_origin = cross_site::SiteOrigin::new(&state.config.site_url);
     let share_images = share_image::ShareImages::new(&state.live, content_dir);
     let share_routes = Router::new().route("/{file}", axum::routing::get(share_image::serve)).with_state(share_images);
+    let image_routes =
+        Router::new().route("/{file}", get(images::serve)).with_state(images::DerivedImages::new(&state.live));
     let router = render::page_routes(Router::new(), routes)
         .nest("/pkg", pkg.router())
         .nest_service("/images", assets::content_images(&content_dir.join("images")))
+        .nest_service("/img", image_routes)
         .nest_service("/share", share_routes)
         .merge(feeds::routes())
         .merge(health::routes())

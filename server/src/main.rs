@@ -119,6 +119,8 @@ async fn run() -> ExitCode {
     // Served without an outer router: cache hits are answered before any routing.
     let cache = Arc::new(server::html_cache::HtmlCache::new(config.page_cache));
     let app = server::build_app_with_cache(state, &config.content_dir, cache.clone());
+    // Photos' derived images, made beside serving (a request makes any it needs first).
+    server::images::DerivedImages::new(&live).spawn_background();
     let reloader = server::reload::Reloader::new(live, cache);
     tokio::spawn(server::reload::reload_on_sighup(reloader.clone()));
     // Kept for as long as the server runs: dropping it stops the watching.

@@ -1,5 +1,6 @@
-//! Link-preview images: most networks ignore SVG, so each article gets a 1200×630 PNG made from
-//! its hero art and title with resvg. Rendered on the first request for it, one at a time, and
+//! Link-preview images: most networks ignore SVG, so each article gets a 1200×630 image made
+//! from its hero and title with resvg: a PNG for SVG art, a JPEG for a photo (upright, from its
+//! derived image, so none of the camera's metadata goes out). Rendered on the first request for it, one at a time, and
 //! kept in memory up to a limit. Only public articles have one: the image of a draft or of an
 //! article scheduled for later is a 404 (its title is not out yet), unless drafts are shown.
 //!
@@ -9,6 +10,8 @@
 
 use app::content::dates::Date;
 use app::content::live::LiveContent;
+use app::images::derive::{fallback_at_least, jpeg_from_rgba};
+use app::images::{share_image_path, Derived};
 use app::newsletter::weekly::render::escape;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -35,12 +38,15 @@ const MAX_KEPT_BYTES: usize = 48 * 1024 * 1024;
 struct Source {
     title: String,
     hero_file: PathBuf,
+    /// The hero photo's derived images and where they are kept; `None` for SVG art.
+    photo: Option<(Derived, PathBuf)>,
 }
 
 /// One rendered image and its validator.
 #[derive(Clone, Debug)]
 struct Rendered {
     png: Bytes,
+    content_type: &'static str,
     etag: HeaderValue,
 }
 
@@ -123,13 +129,15 @@ impl ShareImages {
         }
         let page = content.article_meta(slug)?;
         let hero_file = self.content_dir.join(page.hero.src.trim_start_matches('/'));
-        let source = Source { title: page.title.clone(), hero_file };
+        let photo = page.hero.derived.clone().map(|derived| (derived, content.images().store().to_path_buf()));
+        let source = Source { title: page.title.clone(), hero_file, photo };
         // A render that panicked left nothing half-done behind this lock: carry on.
         let _turn = self.rendering.lock().unwrap_or_else(PoisonError::into_inner);
         // Requests for the same new image wait here together: the first renders it for all.
         if let Some(image) = self.kept(generation, slug) {
             return Some(image);
         }
+        let content_type = if source.photo.is_some() { "image/jpeg" } else { "image/png" };
         let png = match render(&source, &self.fonts) {
             Ok(png) => Bytes::from(png),
             Err(error) => {
@@ -140,7 +148,7 @@ impl ShareImages {
         // The image never changes while the server runs: its length and a cheap hash make the ETag.
         let etag = HeaderValue::from_str(&format!("\"{:x}-{:x}\"", png.len(), fnv1a(&png)))
             .unwrap_or(HeaderValue::from_static("\"0\""));
-        let image = Rendered { png, etag };
+        let image = Rendered { png, content_type, etag };
         if let Ok(mut kept) = self.kept.write() {
             if kept.generation < generation {
                 // The first image since a reload: the ones kept show the old content.
@@ -154,20 +162,27 @@ impl ShareImages {
     }
 }
 
-/// `GET /share/{slug}.png`.
+/// `GET /share/{slug}.png` (SVG hero) or `/share/{slug}.jpg` (photo hero).
 pub async fn serve(State(images): State<ShareImages>, Path(file): Path<String>, headers: HeaderMap) -> Response {
-    let Some(slug) = file.strip_suffix(".png").map(str::to_string) else {
+    let Some((slug, _)) = file.rsplit_once('.') else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let slug = slug.to_string();
     let content = images.live.current();
     if !content.is_public(&slug, Date::today_utc()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    // One URL per image: the one the page names.
+    let named =
+        content.article_meta(&slug).is_some_and(|page| share_image_path(&slug, &page.hero) == format!("/share/{file}"));
+    if !named {
         return StatusCode::NOT_FOUND.into_response();
     }
     let image = match images.kept(content.generation(), &slug) {
         Some(image) => Some(image),
         None => tokio::task::spawn_blocking(move || images.image(&slug)).await.ok().flatten(),
     };
-    let Some(Rendered { png, etag }) = image else {
+    let Some(Rendered { png, content_type, etag }) = image else {
         return StatusCode::NOT_FOUND.into_response();
     };
     if headers.get(header::IF_NONE_MATCH).is_some_and(|value| value.as_bytes() == etag.as_bytes()) {
@@ -175,27 +190,37 @@ pub async fn serve(State(images): State<ShareImages>, Path(file): Path<String>, 
     }
     let mut response = png.into_response();
     let response_headers = response.headers_mut();
-    response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response_headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
     response_headers.insert(header::ETAG, etag);
     response
 }
 
+/// Quality of share cards made from photos (a 1200×630 card is about 100-150 KB).
+const SHARE_JPEG_QUALITY: u8 = 85;
+
 fn render(source: &Source, fonts: &Arc<usvg::fontdb::Database>) -> Result<Vec<u8>, String> {
-    let hero = std::fs::read(&source.hero_file).map_err(|error| format!("{}: {error}", source.hero_file.display()))?;
-    let hero_type = if source.hero_file.extension().is_some_and(|ext| ext == "svg") {
-        "image/svg+xml"
-    } else if source.hero_file.extension().is_some_and(|ext| ext == "png") {
-        "image/png"
-    } else {
-        "image/jpeg"
+    let (hero, hero_type) = match &source.photo {
+        Some((derived, store)) => (
+            fallback_at_least(&source.hero_file, derived, store, WIDTH)
+                .map_err(|error| format!("{}: {error}", source.hero_file.display()))?,
+            derived.fallback.mime(),
+        ),
+        None => (
+            std::fs::read(&source.hero_file).map_err(|error| format!("{}: {error}", source.hero_file.display()))?,
+            "image/svg+xml",
+        ),
     };
     let svg = compose(&source.title, hero_type, &STANDARD.encode(&hero));
     let options = usvg::Options { fontdb: fonts.clone(), ..usvg::Options::default() };
     let tree = usvg::Tree::from_str(&svg, &options).map_err(|error| error.to_string())?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("cannot allocate the image")?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|error| error.to_string())
+    match source.photo {
+        // The card is opaque: its premultiplied pixels are plain RGBA.
+        Some(_) => jpeg_from_rgba(pixmap.data(), WIDTH, HEIGHT, SHARE_JPEG_QUALITY),
+        None => pixmap.encode_png().map_err(|error| error.to_string()),
+    }
 }
 
 /// The SVG of the card: hero art above, a band with the title and the brand below.

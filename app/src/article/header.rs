@@ -1,21 +1,16 @@
 //! The top of an article: hero image, category, headline, byline, dates and reading time.
 
 use crate::content::api::{AuthorView, DateView, HeroImage, ReviewView};
+use crate::images::{Picture, Place};
 use leptos::prelude::*;
 
-/// The lead image; loaded eagerly with high priority because it is the largest paint.
+/// The lead image: fetched first and at high priority (it is the largest paint); a photo shows
+/// its blurred placeholder until it loads.
 #[component]
 pub fn HeroFigure(hero: HeroImage) -> impl IntoView {
     view! {
         <figure class="hero">
-            <img
-                src=hero.src
-                alt=hero.alt
-                width=hero.width
-                height=hero.height
-                fetchpriority="high"
-                decoding="async"
-            />
+            <Picture image=hero place=Place::Article eager=true/>
         </figure>
     }
 }

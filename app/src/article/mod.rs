@@ -30,6 +30,7 @@ pub fn ArticleRoute() -> impl IntoView {
 pub fn ArticleView(page: ArticlePage) -> impl IntoView {
     let ArticlePage {
         slug: _,
+        images: _,
         canonical_url,
         share_image_url,
         json_ld,

@@ -14,10 +14,11 @@ pub struct DateView {
     pub display: String,
 }
 
-/// The article's lead image.
+/// A content image: an article's lead image, or one in its body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeroImage {
-    /// Path the browser loads it from, e.g. `/images/vitamin-d3-k2.svg`.
+    /// Where the editor's file is, e.g. `/images/vitamin-d3-k2.svg` (SVGs are served from there;
+    /// photos only through their derived images).
     pub src: String,
     /// Alternative text.
     pub alt: String,
@@ -25,6 +26,8 @@ pub struct HeroImage {
     pub width: u32,
     /// Intrinsic height in pixels.
     pub height: u32,
+    /// A photo's responsive images; `None` for an SVG, which is served as it is.
+    pub derived: Option<crate::images::Derived>,
 }
 
 /// The author as shown in the byline.
@@ -96,6 +99,9 @@ pub struct ArticlePage {
     pub tags: Vec<String>,
     /// Lead image.
     pub hero: HeroImage,
+    /// Every image the article shows (hero first) and the key of its file when loaded:
+    /// an article is loaded again when one of its images changes.
+    pub images: Vec<(String, String)>,
     /// Who wrote it.
     pub author: AuthorView,
     /// Medical review, if any.
@@ -378,7 +384,7 @@ pub fn test_card(slug: &str) -> ArticleCard {
         category: String::new(),
         category_name: String::new(),
         tags: Vec::new(),
-        hero: HeroImage { src: String::new(), alt: String::new(), width: 1, height: 1 },
+        hero: HeroImage { src: String::new(), alt: String::new(), width: 1, height: 1, derived: None },
         author_id: String::new(),
         author_name: String::new(),
         published: date.clone(),

@@ -167,10 +167,12 @@ pub struct HeroMatter {
     pub src: String,
     /// Alternative text.
     pub alt: String,
-    /// Intrinsic width in pixels.
-    pub width: u32,
-    /// Intrinsic height in pixels.
-    pub height: u32,
+    /// Width in pixels: only for an SVG that declares no size (a photo's is read from the file).
+    #[serde(default)]
+    pub width: Option<u32>,
+    /// Height in pixels, with `width`.
+    #[serde(default)]
+    pub height: Option<u32>,
 }
 
 /// `[disclosures]` in front matter.

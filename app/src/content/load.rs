@@ -6,7 +6,7 @@ use super::api::{ArticleCard, CategoryView, CommunityBlock};
 use super::error::{ContentError, ContentErrors};
 use super::files::{load_static_pages, markdown_files, read_toml};
 use super::front_matter::{AuthorsFile, CategoriesFile, SiteFile, TipsFile};
-use super::load_article::{author_view, card_of, check_hero_path, load_article, Known};
+use super::load_article::{author_view, card_of, load_article, Known};
 use super::load_cache::{Blob, CachedArticle, LoadCache, NewCache, NewEntry, Placed};
 use super::parallel::parallel_map;
 use super::related::related_cards;
@@ -16,6 +16,7 @@ use super::seo;
 use super::site_checks::{check_site, check_tips, site_blocks};
 use super::store::ContentStore;
 use super::stored::StoredPage;
+use crate::images::catalog::ImageCatalog;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -62,12 +63,16 @@ impl ContentStore {
         let mut origins = Origins::new(shared);
         let files = markdown_files(&dir.join("articles"), &mut errors);
         let blocks = site.as_ref().map(site_blocks).unwrap_or_default();
-        let known = Known { authors: &authors, categories: &categories, site: site.as_ref(), blocks: &blocks };
+        // Images first: articles are checked against them, and an article whose image changed
+        // is loaded again (its derived image URLs change).
+        let images = ImageCatalog::scan(dir, reuse.earlier_images(), &reuse.image_store());
+        let known =
+            Known { authors: &authors, categories: &categories, site: site.as_ref(), blocks: &blocks, images: &images };
         let mut cache_entries = Vec::new();
         // Parsing, rendering and grounding an article is independent of every other article and
         // is most of the start-up time, so it runs on every core; the results are then taken in
         // file order, so errors, warnings and duplicate-slug reports come out as a serial load's.
-        let loaded = parallel_map(&files, |path| load_article_file(dir, path, &known, site_url, shared, &reuse));
+        let loaded = parallel_map(&files, |path| load_article_file(path, &known, site_url, shared, &reuse));
         let fresh = loaded.iter().filter(|loaded| matches!(loaded.article, Article::Loaded(..))).count();
         for (path, loaded) in files.into_iter().zip(loaded) {
             named_slugs.extend(loaded.named_slugs);
@@ -93,11 +98,6 @@ impl ContentStore {
             let slug = page.meta.slug.clone();
             if reused {
                 named_slugs.insert(slug.clone());
-                // The one check that looks past the file: its hero image may have gone.
-                if let Err(reason) = check_hero_path(dir, page.meta.hero.src.trim_start_matches('/')) {
-                    errors.push(ContentError::new(&path, "hero.src", reason));
-                    continue;
-                }
             }
             search_docs.push(search_doc);
             if draft {
@@ -181,6 +181,7 @@ impl ContentStore {
             warnings,
             generation: 0,
             origins,
+            images: Arc::new(images),
         };
         Ok((store, new_cache))
     }
@@ -225,7 +226,6 @@ pub(super) enum Reuse<'a> {
 /// Loads one article file on its own, so that files can load in parallel, unless `reuse` has
 /// it from before (`shared`: the fingerprint of the shared files, see [`super::reuse`]).
 pub(super) fn load_article_file(
-    dir: &Path,
     path: &Path,
     known: &Known,
     site_url: &str,
@@ -250,11 +250,22 @@ pub(super) fn load_article_file(
         }
         Reuse::Disk(None) | Reuse::CacheAt(_) | Reuse::Nothing => None,
     };
+    // The one thing that looks past the file: an image it shows may have changed or gone.
+    let reused = reused.filter(|article| match article {
+        Article::Unchanged(slug) => match reuse {
+            Reuse::Earlier(earlier) => {
+                earlier.store.pages.get(slug).is_some_and(|page| images_unchanged(&page.meta.images, known.images))
+            }
+            _ => false,
+        },
+        Article::Cached(cached, _) => images_unchanged(&cached.page.meta.images, known.images),
+        _ => true,
+    });
     if let Some(article) = reused {
         return LoadedArticle { named_slugs, errors, warnings, fingerprint, article };
     }
     let article = match String::from_utf8(bytes) {
-        Ok(text) => match load_article(dir, path, &text, known, &mut named_slugs, &mut errors, &mut warnings) {
+        Ok(text) => match load_article(path, &text, known, &mut named_slugs, &mut errors, &mut warnings) {
             Some((page, draft, search_doc)) => {
                 let page = StoredPage::new(seo::with_site_url(page, site_url));
                 let blob = match reuse {
@@ -271,6 +282,31 @@ pub(super) fn load_article_file(
         }
     };
     LoadedArticle { named_slugs, errors, warnings, fingerprint, article }
+}
+
+/// Whether every image an article shows has the key it had when the article was loaded.
+fn images_unchanged(used: &[(String, String)], catalog: &ImageCatalog) -> bool {
+    used.iter().all(|(src, key)| catalog.key_of(src) == Some(key.as_str()))
+}
+
+impl Reuse<'_> {
+    /// The image catalog of the load before, whose unchanged files need not be read again.
+    fn earlier_images(&self) -> Option<&ImageCatalog> {
+        match self {
+            Reuse::Earlier(earlier) => Some(&earlier.store.images),
+            _ => None,
+        }
+    }
+
+    /// Where photos' derived images are kept: beside the content cache (the data dir), where
+    /// the earlier load kept them, or else a folder in the system's temporary directory.
+    fn image_store(&self) -> PathBuf {
+        match self {
+            Reuse::Earlier(earlier) => earlier.store.images.store().to_path_buf(),
+            Reuse::CacheAt(cache) => cache.parent().unwrap_or(Path::new(".")).join("derived-images"),
+            Reuse::Disk(_) | Reuse::Nothing => std::env::temp_dir().join("nourishvibes-images"),
+        }
+    }
 }
 
 /// The store before a reload, as the reload takes unchanged articles from it.

@@ -13,6 +13,7 @@ use super::grounding::{extract_overview, split_sentences, term_counts, Grounded,
 use super::search::SearchDoc;
 use super::stored::SiteBlocks;
 use super::{markdown, reading, trust};
+use crate::images::catalog::ImageCatalog;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashSet;
 use std::path::{Component, Path};
@@ -23,11 +24,11 @@ pub(super) struct Known<'a> {
     pub(super) categories: &'a CategoriesFile,
     pub(super) site: Option<&'a SiteFile>,
     pub(super) blocks: &'a SiteBlocks,
+    pub(super) images: &'a ImageCatalog,
 }
 
 /// Loads one article; returns it with its draft flag.
 pub(super) fn load_article(
-    dir: &Path,
     path: &Path,
     text: &str,
     known: &Known,
@@ -110,18 +111,29 @@ pub(super) fn load_article(
     if matter.key_takeaways.is_empty() || matter.key_takeaways.iter().any(|t| t.trim().is_empty()) {
         fail("key_takeaways", "needs at least one takeaway, none empty".to_string());
     }
-    if let Err(reason) = check_hero_path(dir, &matter.hero.src) {
-        fail("hero.src", reason);
-    }
-    if matter.hero.width == 0 || matter.hero.height == 0 {
-        fail("hero.width", "width and height must be above zero".to_string());
-    }
+    let hero = match (check_hero_path(&matter.hero.src), matter.hero.width.zip(matter.hero.height)) {
+        (Err(reason), _) => Err(("hero.src", reason)),
+        (Ok(()), Some((0, _) | (_, 0))) => Err(("hero.width", "width and height must be above zero".to_string())),
+        (Ok(()), size) => {
+            known.images.image(&matter.hero.src, &matter.hero.alt, size).map_err(|reason| ("hero.src", reason))
+        }
+    };
+    let hero = match hero {
+        Ok(hero) => {
+            warnings.extend(image_advice(path, "hero.src", &hero, HERO_MIN_WIDTH, known.images));
+            Some(hero)
+        }
+        Err((field, reason)) => {
+            fail(field, reason);
+            None
+        }
+    };
     if let (Some(reviewed), Some(due)) = (last_reviewed, review_by) {
         if due <= reviewed {
             fail("review_by", format!("{due} must be after last_reviewed ({reviewed})"));
         }
     }
-    let rendered = match markdown::render(body) {
+    let rendered = match markdown::render_with_images(body, known.images) {
         Ok(rendered) => Some(rendered),
         Err(problems) => {
             for problem in problems {
@@ -180,8 +192,18 @@ pub(super) fn load_article(
     if errors.len() > before {
         return None;
     }
-    let (author, _site, published, updated, rendered, category, search_doc) =
-        (author?, site?, published?, updated?, rendered?, category?, search_doc?);
+    let (author, _site, published, updated, rendered, category, search_doc, hero) =
+        (author?, site?, published?, updated?, rendered?, category?, search_doc?, hero?);
+    for image in &rendered.images {
+        warnings.extend(image_advice(path, "body", image, BODY_MIN_WIDTH, known.images));
+    }
+    let images = std::iter::once(&hero)
+        .chain(&rendered.images)
+        .map(|image| {
+            let src = image.src.trim_start_matches('/');
+            (src.to_string(), known.images.key_of(src).unwrap_or_default().to_string())
+        })
+        .collect();
     let review = matter.reviewed_by.as_ref().and_then(|key| {
         Some(ReviewView { reviewer: author_view(key, authors.get(key)?), last_reviewed: date_view(last_reviewed?) })
     });
@@ -211,12 +233,8 @@ pub(super) fn load_article(
         sources,
         toc,
         related: Vec::new(),
-        hero: HeroImage {
-            src: format!("/{}", matter.hero.src),
-            alt: matter.hero.alt,
-            width: matter.hero.width,
-            height: matter.hero.height,
-        },
+        hero,
+        images,
         author: author_view(&matter.author, author),
         published: date_view(published),
         updated: date_view(updated),
@@ -281,18 +299,62 @@ pub(super) fn ground(
     (sourced("summary", overview), sourced("key_takeaways", takeaways))
 }
 
-/// Hero images live under `images/` in the content folder and are served from `/images/`.
-pub(super) fn check_hero_path(dir: &Path, src: &str) -> Result<(), String> {
+/// Hero images live under `images/` in the content folder.
+pub(super) fn check_hero_path(src: &str) -> Result<(), String> {
     let relative = Path::new(src);
     let inside_images =
         relative.starts_with("images") && relative.components().all(|part| matches!(part, Component::Normal(_)));
     if !inside_images {
         return Err(format!("`{src}` must be a path under `images/` in the content folder"));
     }
-    if !dir.join(relative).is_file() {
-        return Err(format!("`{src}` does not exist in {}", dir.display()));
-    }
     Ok(())
+}
+
+/// Narrowest hero photo that stays sharp: the article column on a large screen at 2× density,
+/// and the 1200-pixel share card.
+const HERO_MIN_WIDTH: u32 = 1200;
+/// Narrowest photo in a body that stays sharp on a phone at 2×.
+const BODY_MIN_WIDTH: u32 = 800;
+/// A photo file larger than this is more than any camera needs to give (warned, still served).
+const LARGE_FILE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// What `server check` says about a usable photo: too small for where it is shown, or a file
+/// far larger than it needs to be.
+fn image_advice(
+    path: &Path,
+    field: &str,
+    image: &HeroImage,
+    min_width: u32,
+    catalog: &ImageCatalog,
+) -> Vec<ContentError> {
+    let mut advice = Vec::new();
+    if image.derived.is_none() {
+        return advice;
+    }
+    if image.width < min_width {
+        advice.push(ContentError::new(
+            path,
+            field,
+            format!(
+                "`{}` is {} pixels wide; it shows blurred on large or sharp screens: use one at least {min_width} wide",
+                image.src.trim_start_matches('/'),
+                image.width
+            ),
+        ));
+    }
+    let len = catalog.get(&image.src).map_or(0, |entry| entry.len);
+    if len > LARGE_FILE_BYTES {
+        advice.push(ContentError::new(
+            path,
+            field,
+            format!(
+                "`{}` is {} MB; readers get small copies, but a file this large is slow to process: export it at most 20 MB",
+                image.src.trim_start_matches('/'),
+                len / (1024 * 1024)
+            ),
+        ));
+    }
+    advice
 }
 
 pub(super) fn author_view(key: &str, author: &AuthorMatter) -> AuthorView {

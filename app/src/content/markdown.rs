@@ -1,5 +1,8 @@
 //! Article bodies: Markdown rendered once, at load, into sanitised HTML.
 
+use crate::content::api::HeroImage;
+use crate::images::catalog::ImageCatalog;
+use crate::images::picture_html;
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 
@@ -36,14 +39,22 @@ pub struct RenderedBody {
     pub paragraphs: Vec<Passage>,
     /// Each `##` section: the heading's id and all text up to the next `##`.
     pub sections: Vec<Passage>,
+    /// The images it shows, in order.
+    pub images: Vec<HeroImage>,
 }
 
 /// URL schemes a body link or image may use; anything else (e.g. `javascript:`) is refused.
 const ALLOWED_SCHEMES: [&str; 3] = ["https:", "http:", "mailto:"];
 
+/// Renders Markdown without images (newsletter notes, tests): any image is reported.
+pub fn render(markdown: &str) -> Result<RenderedBody, Vec<String>> {
+    render_with_images(markdown, &ImageCatalog::empty())
+}
+
 /// Renders Markdown to HTML. Raw HTML is escaped, never passed through; a level-1 heading
 /// or a link with a disallowed scheme is reported as an error (the page's only `h1` is the title).
-pub fn render(markdown: &str) -> Result<RenderedBody, Vec<String>> {
+/// Images are files of `images` (`![what it shows](images/a.jpg)`), shown as responsive images.
+pub fn render_with_images(markdown: &str, images: &ImageCatalog) -> Result<RenderedBody, Vec<String>> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_SMART_PUNCTUATION
@@ -87,9 +98,31 @@ pub fn render(markdown: &str) -> Result<RenderedBody, Vec<String>> {
                 events[index] = Event::Html(CowStr::from("</p>\n"));
                 body.paragraphs.extend(paragraph.take());
             }
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })
-                if !is_safe_url(dest_url) =>
-            {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let dest = dest_url.to_string();
+                let end = image_end(&events, index);
+                let alt = plain_text(&events[index + 1..end]);
+                match body_image(&dest, &alt, images) {
+                    Ok(image) => {
+                        events[index] = Event::Html(CowStr::from(picture_html(
+                            &image.src,
+                            &image.alt,
+                            image.width,
+                            image.height,
+                            image.derived.as_ref(),
+                        )));
+                        body.images.push(image);
+                    }
+                    Err(problem) => problems.push(problem),
+                }
+                // The alt text is in the markup already; the events inside are not shown again.
+                let last = end.min(events.len() - 1);
+                for event in &mut events[index + 1..=last] {
+                    *event = Event::Html(CowStr::from(""));
+                }
+                index = end;
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if !is_safe_url(dest_url) => {
                 problems.push(format!("link to `{dest_url}` uses a scheme that is not allowed"));
             }
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
@@ -188,6 +221,53 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
+}
+
+/// The index of the `End(Image)` closing the image that starts at `start`.
+fn image_end(events: &[Event], start: usize) -> usize {
+    let mut depth = 0;
+    for (offset, event) in events[start..].iter().enumerate() {
+        match event {
+            Event::Start(Tag::Image { .. }) => depth += 1,
+            Event::End(TagEnd::Image) => {
+                depth -= 1;
+                if depth == 0 {
+                    return start + offset;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+/// The text of `events` (an image's alt text).
+fn plain_text(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+            Event::SoftBreak | Event::HardBreak => Some(" "),
+            _ => None,
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// The body image at `dest` with `alt`: a file under `images/` with alt text.
+fn body_image(dest: &str, alt: &str, images: &ImageCatalog) -> Result<HeroImage, String> {
+    let src = dest.trim_start_matches('/');
+    let local = src.starts_with("images/") && !src.contains("..") && !dest.contains("://") && !dest.starts_with("//");
+    if !local {
+        return Err(format!(
+            "image `{dest}`: images must be files under `images/` in the content folder (pages load images only from this site)"
+        ));
+    }
+    if alt.is_empty() {
+        return Err(format!("image `{dest}` needs alt text saying what it shows: ![what it shows]({dest})"));
+    }
+    images.image(src, alt, None).map_err(|reason| format!("image {reason}"))
 }
 
 fn is_safe_url(url: &str) -> bool {

@@ -16,6 +16,8 @@ mod files;
 pub mod front_matter;
 #[cfg(feature = "ssr")]
 pub mod grounding;
+#[cfg(all(test, feature = "ssr"))]
+mod image_tests;
 #[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]
@@ -27,7 +29,7 @@ pub mod load_cache;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]
-mod parallel;
+pub(crate) mod parallel;
 #[cfg(feature = "ssr")]
 pub mod reading;
 #[cfg(feature = "ssr")]

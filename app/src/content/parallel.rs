@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `work` applied to every item, spread over the machine's cores; results in the items' order.
-pub(super) fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
     if threads <= 1 {
         return items.iter().map(work).collect();
@@ -36,7 +36,7 @@ pub(super) fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R
 
 /// `work` applied to every item, in chunks of `chunk` items that each start from a fresh
 /// `scratch()` (one per chunk, reused for every item in it); results in the items' order.
-pub(super) fn parallel_map_with<T: Sync, S, R: Send>(
+pub(crate) fn parallel_map_with<T: Sync, S, R: Send>(
     items: &[T],
     chunk: usize,
     scratch: impl Fn() -> S + Sync,

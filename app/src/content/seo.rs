@@ -12,7 +12,7 @@ pub const SHARE_IMAGE_HEIGHT: u32 = 630;
 /// (done once at content load, not per request).
 pub fn with_site_url(page: ArticlePage, site_url: &str) -> ArticlePage {
     let canonical_url = format!("{site_url}/articles/{}", page.slug);
-    let share_image_url = format!("{site_url}/share/{}.png", page.slug);
+    let share_image_url = format!("{site_url}{}", crate::images::share_image_path(&page.slug, &page.hero));
     let mut json_ld = json!({
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",

@@ -11,6 +11,7 @@ use super::reuse::Origins;
 use super::search::SearchIndex;
 use super::stored::{SiteBlocks, StoredPage};
 use super::tips;
+use crate::images::catalog::ImageCatalog;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -36,6 +37,8 @@ pub struct ContentStore {
     pub(super) generation: u64,
     /// What each article was loaded from, so that a reload can keep the unchanged ones.
     pub(super) origins: Origins,
+    /// The files of `images/` and what pages show of them.
+    pub(super) images: Arc<ImageCatalog>,
 }
 
 impl ContentStore {
@@ -68,6 +71,11 @@ impl ContentStore {
     pub fn showing_unpublished(mut self, show: bool) -> ContentStore {
         self.show_unpublished = show;
         self
+    }
+
+    /// The content folder's images (the derived-image routes look photos up here).
+    pub fn images(&self) -> &Arc<ImageCatalog> {
+        &self.images
     }
 
     /// Which load of the content folder this store is: a reload makes a store with a higher

@@ -2,6 +2,7 @@
 
 use crate::content::api::ArticleCard;
 use crate::content::lists::Paged;
+use crate::images::{Picture, Place};
 use leptos::prelude::*;
 
 /// One article as a card: image, category, title, description, author, date, reading time.
@@ -10,7 +11,7 @@ pub fn Card(card: ArticleCard, #[prop(optional)] featured: bool) -> impl IntoVie
     let href = format!("/articles/{}", card.slug);
     view! {
         <article class="card" class:featured=featured>
-            <img src=card.hero.src alt="" width=card.hero.width height=card.hero.height loading="lazy"/>
+            <Picture image=card.hero place=if featured { Place::Featured } else { Place::Card } decorative=true/>
             <div class="card-body">
                 <p class="category-tag"><a href=format!("/topics/{}", card.category)>{card.category_name}</a></p>
                 <h3><a href=href>{card.title}</a></h3>

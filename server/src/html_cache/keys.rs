@@ -57,7 +57,7 @@ pub(super) fn lookup(request: &Request, allow_bypass: bool) -> Lookup<'_> {
         // Offered by their handler (feeds.rs); a query (a reader's cache-buster) is not cached.
         return if uri.query().is_none() { Lookup::Page(path) } else { Lookup::Pass };
     }
-    let uncached_prefixes = ["/api/", "/pkg/", "/images/", "/share/", "/newsletter/", "/search"];
+    let uncached_prefixes = ["/api/", "/pkg/", "/images/", "/img/", "/share/", "/newsletter/", "/search"];
     if uncached_prefixes.iter().any(|prefix| path.starts_with(prefix))
         || path.ends_with(".xml")
         || path.ends_with(".txt")

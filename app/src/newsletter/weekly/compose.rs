@@ -168,7 +168,7 @@ fn issue_article(card: &ArticleCard, site_url: &str) -> IssueArticle {
         reading_minutes: card.reading_minutes,
         author: card.author_name.clone(),
         url: format!("{site_url}/articles/{}", card.slug),
-        image_url: format!("{site_url}/share/{}.png", card.slug),
+        image_url: format!("{site_url}{}", crate::images::share_image_path(&card.slug, &card.hero)),
         image_alt: if card.hero.alt.is_empty() { card.title.clone() } else { card.hero.alt.clone() },
         published: card.published.display.clone(),
     }

@@ -1,0 +1,207 @@
+//! Making a photo's derived images: decoded once (upright, every piece of metadata left behind),
+//! shrunk to the widest width served, then resized and encoded per width and format, each file
+//! written whole under the derived-images folder (`{store}/{key}/{width}.{ext}`).
+
+use super::catalog::photo_dir;
+use super::probe;
+use super::{Derived, Format, WIDTHS};
+use fast_image_resize::images::Image;
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
+use image::{DynamicImage, ExtendedColorType, ImageEncoder};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// WebP quality: measured here as the size where photos stop showing blocking at phone sizes.
+const WEBP_QUALITY: f32 = 75.0;
+/// JPEG quality of the fallback.
+const JPEG_QUALITY: u8 = 80;
+
+/// A photo's pixels, upright and no wider than the widest derived image.
+pub struct Source {
+    pixels: Image<'static>,
+    alpha: bool,
+}
+
+impl Source {
+    /// Reads and decodes `file`, and shrinks it at once so that at most one full-size decode is
+    /// held, and only while this runs.
+    pub fn read(file: &Path) -> Result<Source, String> {
+        let bytes = std::fs::read(file).map_err(|error| format!("cannot be read: {error}"))?;
+        let image = probe::decode(&bytes)?;
+        drop(bytes);
+        let alpha = image.color().has_alpha();
+        let (width, height) = (image.width(), image.height());
+        let pixels = if alpha {
+            Image::from_vec_u8(width, height, image.into_rgba8().into_raw(), PixelType::U8x4)
+        } else {
+            Image::from_vec_u8(width, height, DynamicImage::into_rgb8(image).into_raw(), PixelType::U8x3)
+        }
+        .map_err(|error| format!("cannot be resized: {error}"))?;
+        let widest = WIDTHS[WIDTHS.len() - 1];
+        let source = Source { pixels, alpha };
+        if width <= widest {
+            return Ok(source);
+        }
+        let pixels = source.resized(widest)?;
+        Ok(Source { pixels, alpha })
+    }
+
+    /// The pixels at `width` (the height keeps the aspect ratio).
+    fn resized(&self, width: u32) -> Result<Image<'static>, String> {
+        let (source_width, source_height) = (self.pixels.width(), self.pixels.height());
+        let height = ((u64::from(source_height) * u64::from(width) + u64::from(source_width) / 2)
+            / u64::from(source_width.max(1)))
+        .max(1) as u32;
+        let mut resized = Image::new(width, height, self.pixels.pixel_type());
+        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+        Resizer::new()
+            .resize(&self.pixels, &mut resized, &options)
+            .map_err(|error| format!("cannot be resized: {error}"))?;
+        Ok(resized)
+    }
+
+    /// The image `width` pixels wide, encoded as `format`.
+    pub fn encode(&self, width: u32, format: Format) -> Result<Vec<u8>, String> {
+        let resized;
+        let pixels = if width == self.pixels.width() {
+            &self.pixels
+        } else {
+            resized = self.resized(width)?;
+            &resized
+        };
+        let (w, h, raw) = (pixels.width(), pixels.height(), pixels.buffer());
+        let color = if self.alpha { ExtendedColorType::Rgba8 } else { ExtendedColorType::Rgb8 };
+        let mut out = Vec::new();
+        let failed = |error: image::ImageError| format!("cannot be encoded: {error}");
+        match format {
+            Format::Webp => {
+                let encoder =
+                    if self.alpha { webp::Encoder::from_rgba(raw, w, h) } else { webp::Encoder::from_rgb(raw, w, h) };
+                out.extend_from_slice(&encoder.encode(WEBP_QUALITY));
+            }
+            Format::Jpeg => {
+                let rgb;
+                let raw = if self.alpha {
+                    rgb = DynamicImage::ImageRgba8(
+                        image::RgbaImage::from_raw(w, h, raw.to_vec()).ok_or("cannot be encoded")?,
+                    )
+                    .into_rgb8();
+                    rgb.as_raw().as_slice()
+                } else {
+                    raw
+                };
+                JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
+                    .write_image(raw, w, h, ExtendedColorType::Rgb8)
+                    .map_err(failed)?;
+            }
+            Format::Png => {
+                PngEncoder::new_with_quality(&mut out, CompressionType::Best, PngFilter::Adaptive)
+                    .write_image(raw, w, h, color)
+                    .map_err(failed)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Opaque RGBA pixels (`width` × `height`) as a JPEG of `quality` (share cards from photos).
+pub fn jpeg_from_rgba(rgba: &[u8], width: u32, height: u32, quality: u8) -> Result<Vec<u8>, String> {
+    let rgb: Vec<u8> = rgba.chunks_exact(4).flat_map(|pixel| [pixel[0], pixel[1], pixel[2]]).collect();
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, quality)
+        .write_image(&rgb, width, height, ExtendedColorType::Rgb8)
+        .map_err(|error| format!("cannot be encoded: {error}"))?;
+    Ok(out)
+}
+
+/// The photo's image at least `width` wide (or its widest) in its fallback format, from
+/// `store` or made now (not kept): what a share card embeds.
+pub fn fallback_at_least(file: &Path, derived: &Derived, store: &Path, width: u32) -> Result<Vec<u8>, String> {
+    let chosen =
+        derived.widths.iter().copied().find(|&w| w >= width).or(derived.widths.last().copied()).unwrap_or(width);
+    if let Ok(bytes) = std::fs::read(derived_path(store, &derived.key, chosen, derived.fallback)) {
+        return Ok(bytes);
+    }
+    Source::read(file)?.encode(chosen, derived.fallback)
+}
+
+/// Where the derived image of the photo `key` at `width` in `format` is kept.
+pub fn derived_path(store: &Path, key: &str, width: u32, format: Format) -> PathBuf {
+    photo_dir(store, key).join(format!("{width}.{}", format.extension()))
+}
+
+/// Makes the photo's derived images that are not in `store` yet; returns how many it made.
+/// `turn` is called before each image and its guard held while that image is made, so that the
+/// caller can let requests for single images go between them.
+pub fn derive_missing<G>(file: &Path, derived: &Derived, store: &Path, turn: impl Fn() -> G) -> Result<usize, String> {
+    let missing: Vec<(u32, Format)> = derived
+        .widths
+        .iter()
+        .flat_map(|&width| derived.formats().map(|format| (width, format)))
+        .filter(|&(width, format)| !derived_path(store, &derived.key, width, format).is_file())
+        .collect();
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let source = {
+        let _turn = turn();
+        Source::read(file)?
+    };
+    for &(width, format) in &missing {
+        let _turn = turn();
+        let bytes = source.encode(width, format)?;
+        write_atomically(&derived_path(store, &derived.key, width, format), &bytes)
+            .map_err(|error| format!("cannot be kept: {error}"))?;
+    }
+    Ok(missing.len())
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed into place: a reader (or a
+/// server killed mid-write) never sees half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut temporary = tempfile_in(dir)?;
+    temporary.1.write_all(bytes)?;
+    temporary.1.sync_all()?;
+    std::fs::rename(&temporary.0, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary.0);
+    })
+}
+
+/// A new file in `dir` with a name no other writer uses.
+fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let name = format!(".tmp-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let path = dir.join(name);
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
+    Ok((path, file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::images::testing::{carries_metadata, jpeg_with_exif, Exif};
+
+    #[test]
+    fn derived_images_are_upright_sized_and_carry_no_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("photo.jpg");
+        // Stored 900 × 600 with "turn 90° clockwise": shown 600 wide, 900 high, red band on the right.
+        std::fs::write(&file, jpeg_with_exif(900, 600, &Exif { orientation: 6, gps: true })).unwrap();
+        let source = Source::read(&file).unwrap();
+        for format in [Format::Webp, Format::Jpeg, Format::Png] {
+            let bytes = source.encode(480, format).unwrap();
+            assert!(!carries_metadata(&bytes), "{format:?}");
+            let image = image::load_from_memory(&bytes).unwrap().into_rgb8();
+            assert_eq!((image.width(), image.height()), (480, 720), "{format:?}");
+            let right = image.get_pixel(470, 360);
+            let left = image.get_pixel(10, 360);
+            assert!(right[0] > 150 && right[1] < 100, "{format:?}: the red band is on the right: {right:?}");
+            assert!(left[0] < 150, "{format:?}: no red on the left: {left:?}");
+        }
+    }
+}

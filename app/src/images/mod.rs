@@ -1,0 +1,171 @@
+//! Content images as pages show them: an SVG illustration served as it is, or a photo served
+//! as responsive images (several widths, a modern format and a fallback) made from the editor's
+//! file by the server, with a tiny inline placeholder while the real image loads.
+//!
+//! This part is shared with the browser; reading, checking and deriving the files is server-only.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod catalog;
+#[cfg(feature = "ssr")]
+pub mod derive;
+#[cfg(feature = "ssr")]
+pub mod probe;
+#[cfg(feature = "ssr")]
+pub mod testing;
+mod view;
+
+#[cfg(feature = "ssr")]
+pub use view::picture_html;
+pub use view::{Picture, Place};
+
+/// Where derived images are served from: `/img/{key}-{width}.{ext}`.
+pub const DERIVED_PREFIX: &str = "/img/";
+
+/// The widths derived images are made at (CSS pixels × density of the phones, tablets and
+/// screens readers have): never wider than the original; the widest is the original's width
+/// when it is narrower than the last.
+pub const WIDTHS: [u32; 5] = [480, 800, 1200, 1600, 2000];
+
+/// The formats derived images come in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Format {
+    /// Lossy WebP: what every current browser shows, a third smaller than JPEG.
+    Webp,
+    /// Baseline JPEG, for browsers without WebP (and for photos without transparency).
+    Jpeg,
+    /// PNG, the fallback for images with transparency.
+    Png,
+}
+
+impl Format {
+    /// The file extension in derived image URLs.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Webp => "webp",
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+        }
+    }
+
+    /// The MIME type (`Content-Type`, `<source type>`).
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Webp => "image/webp",
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+        }
+    }
+
+    /// The format with this URL extension.
+    pub fn from_extension(extension: &str) -> Option<Format> {
+        [Format::Webp, Format::Jpeg, Format::Png].into_iter().find(|format| format.extension() == extension)
+    }
+}
+
+/// A photo's derived images: what a `<picture>` lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Derived {
+    /// A hash of the source file's bytes (and of how images are made): an edited file gets new
+    /// URLs, so every URL can be cached for a year.
+    pub key: String,
+    /// The widths made, narrowest first (see [`widths_for`]).
+    pub widths: Vec<u32>,
+    /// The format for browsers without WebP: JPEG, or PNG for an image with transparency.
+    pub fallback: Format,
+    /// A few-pixel version of the image as a `data:` URL, shown blurred until the image loads.
+    pub placeholder: String,
+}
+
+impl Derived {
+    /// The URL of one derived image.
+    pub fn url(&self, width: u32, format: Format) -> String {
+        derived_url(&self.key, width, format)
+    }
+
+    /// The `srcset` of every width in `format`.
+    pub fn srcset(&self, format: Format) -> String {
+        self.widths.iter().map(|&width| format!("{} {width}w", self.url(width, format))).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The widest image in the fallback format (the `<img src>` of browsers without `srcset`).
+    pub fn fallback_url(&self) -> String {
+        self.url(self.widths.last().copied().unwrap_or(WIDTHS[0]), self.fallback)
+    }
+
+    /// The formats made, in the order a `<picture>` offers them.
+    pub fn formats(&self) -> [Format; 2] {
+        [Format::Webp, self.fallback]
+    }
+}
+
+/// The path of an article's link-preview image: a JPEG for a photo hero (a PNG of a photo is
+/// several times larger), a PNG for SVG art (flat colour and text stay crisp).
+pub fn share_image_path(slug: &str, hero: &crate::content::api::HeroImage) -> String {
+    format!("/share/{slug}.{}", if hero.derived.is_some() { "jpg" } else { "png" })
+}
+
+/// `/img/{key}-{width}.{ext}`.
+pub fn derived_url(key: &str, width: u32, format: Format) -> String {
+    format!("{DERIVED_PREFIX}{key}-{width}.{}", format.extension())
+}
+
+/// The widths made from an original `width` pixels wide: each of [`WIDTHS`] narrower than it,
+/// then the original's own width (capped at the widest); a width within a tenth of that last
+/// one is left out, as it would cost a file and save readers nothing.
+pub fn widths_for(width: u32) -> Vec<u32> {
+    let widest = width.min(WIDTHS[WIDTHS.len() - 1]);
+    let mut widths: Vec<u32> = WIDTHS.iter().copied().filter(|&w| w < widest && w * 10 < widest * 9).collect();
+    widths.push(widest);
+    widths
+}
+
+/// A derived image's file name taken apart: key, width and format; `None` for anything else.
+pub fn parse_derived_name(name: &str) -> Option<(&str, u32, Format)> {
+    let (stem, extension) = name.rsplit_once('.')?;
+    let (key, width) = stem.rsplit_once('-')?;
+    let format = Format::from_extension(extension)?;
+    let valid_key = key.len() == KEY_LEN && key.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let valid_width = !width.is_empty() && width.len() <= 4 && width.bytes().all(|b| b.is_ascii_digit());
+    if !valid_key || !valid_width || width.starts_with('0') {
+        return None;
+    }
+    Some((key, width.parse().ok()?, format))
+}
+
+/// Hex digits in a derived image key (64 bits).
+pub const KEY_LEN: usize = 16;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_never_exceed_the_original_and_end_with_it() {
+        assert_eq!(widths_for(4000), vec![480, 800, 1200, 1600, 2000]);
+        assert_eq!(widths_for(2000), vec![480, 800, 1200, 1600, 2000]);
+        assert_eq!(widths_for(1250), vec![480, 800, 1250], "1200 is within a tenth of 1250");
+        assert_eq!(widths_for(1000), vec![480, 800, 1000]);
+        assert_eq!(widths_for(300), vec![300]);
+    }
+
+    #[test]
+    fn derived_names_round_trip_and_nothing_else_parses() {
+        let url = derived_url("0123456789abcdef", 800, Format::Webp);
+        assert_eq!(url, "/img/0123456789abcdef-800.webp");
+        let name = url.trim_start_matches(DERIVED_PREFIX);
+        assert_eq!(parse_derived_name(name), Some(("0123456789abcdef", 800, Format::Webp)));
+        for bad in [
+            "0123456789abcdef-800.gif",
+            "0123456789abcdeg-800.jpg",
+            "0123456789abcdef-0800.jpg",
+            "0123456789abcdef-80000.jpg",
+            "0123456789abcdef.jpg",
+            "../../etc/passwd",
+            "0123456789ABCDEF-800.jpg",
+        ] {
+            assert_eq!(parse_derived_name(bad), None, "{bad}");
+        }
+    }
+}

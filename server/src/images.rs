@@ -1,0 +1,163 @@
+//! Photos as readers get them: `/img/{key}-{width}.{ext}`, each derived image made once and kept
+//! on disk under the data dir, cached by browsers for a year (the key changes with the file).
+//!
+//! A background thread makes every photo's images after start-up and after each reload, one
+//! image at a time and at low priority; a request for one not made yet makes just that one.
+//! Both take the same turn, so at most one photo is decoded at once (memory stays bounded: a
+//! 50-megapixel photo is the largest accepted), and a request waits at most for one image.
+
+use app::content::live::LiveContent;
+use app::images::derive::{derive_missing, derived_path, write_atomically, Source};
+use app::images::{parse_derived_name, Format};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Derived images never change under their URL.
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+/// How often the background thread looks for a new content generation.
+const POLL: Duration = Duration::from_secs(2);
+
+/// What can go wrong answering for a derived image.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    /// Not an image the content has (or had, made).
+    #[error("no such image")]
+    NotFound,
+    /// The photo could not be read, decoded, encoded or kept.
+    #[error("the image could not be made: {0}")]
+    Failed(String),
+}
+
+impl IntoResponse for ImageError {
+    fn into_response(self) -> Response {
+        match self {
+            ImageError::NotFound => StatusCode::NOT_FOUND.into_response(),
+            ImageError::Failed(reason) => {
+                tracing::error!(%reason, "derived image failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "The image could not be made.").into_response()
+            }
+        }
+    }
+}
+
+/// One turn at making an image for the whole process: the router's requests and the
+/// background thread take it alike.
+static TURN: Mutex<()> = Mutex::new(());
+
+/// The derived images of the content in use.
+#[derive(Clone)]
+pub struct DerivedImages {
+    live: Arc<LiveContent>,
+}
+
+impl DerivedImages {
+    /// Derived images of `live`'s photos.
+    pub fn new(live: &Arc<LiveContent>) -> DerivedImages {
+        DerivedImages { live: live.clone() }
+    }
+
+    /// The turn at making an image (a panic while making one left nothing half-done behind it:
+    /// files are written whole).
+    fn turn(&self) -> MutexGuard<'static, ()> {
+        TURN.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Makes every photo's missing images of the content in use; returns (photos, images made).
+    pub fn derive_all(&self) -> (usize, usize) {
+        let content = self.live.current();
+        let catalog = content.images().clone();
+        drop(content);
+        let (mut photos, mut made) = (0, 0);
+        for (entry, derived) in catalog.photos() {
+            photos += 1;
+            match derive_missing(&entry.file, derived, catalog.store(), || self.turn()) {
+                Ok(count) => made += count,
+                Err(reason) => tracing::warn!(file = %entry.file.display(), %reason, "cannot make derived images"),
+            }
+        }
+        (photos, made)
+    }
+
+    /// Starts the background thread that makes every photo's images after start-up and after
+    /// each reload.
+    pub fn spawn_background(&self) {
+        let images = self.clone();
+        let spawned = std::thread::Builder::new().name("derived-images".into()).spawn(move || {
+            lower_priority();
+            let mut done_generation = None;
+            loop {
+                let generation = images.live.current().generation();
+                if done_generation != Some(generation) {
+                    let started = Instant::now();
+                    let (photos, made) = images.derive_all();
+                    if made > 0 {
+                        tracing::info!(
+                            photos,
+                            made,
+                            took_ms = started.elapsed().as_millis() as u64,
+                            "derived images made"
+                        );
+                    }
+                    done_generation = Some(generation);
+                }
+                std::thread::sleep(POLL);
+            }
+        });
+        if let Err(error) = spawned {
+            tracing::warn!(%error, "cannot start making derived images in the background (requests still make them)");
+        }
+    }
+}
+
+/// The background work yields the processor to requests: nice 10 for this thread only (on
+/// Linux a thread has its own nice value).
+fn lower_priority() {
+    // SAFETY: setpriority only reads its arguments; 0 means the calling thread.
+    let result = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
+    if result != 0 {
+        tracing::debug!("cannot lower the derived-images thread's priority");
+    }
+}
+
+/// `GET /img/{key}-{width}.{ext}`.
+pub async fn serve(State(images): State<DerivedImages>, Path(file): Path<String>) -> Result<Response, ImageError> {
+    let (key, width, format) = parse_derived_name(&file).ok_or(ImageError::NotFound)?;
+    let catalog = images.live.current().images().clone();
+    let path = derived_path(catalog.store(), key, width, format);
+    // Made already: also an image of a photo since edited, which pages cached before still name.
+    if let Ok(bytes) = tokio::fs::read(&path).await {
+        return Ok(image_response(bytes, format));
+    }
+    let (_, entry) = catalog.by_key(key).ok_or(ImageError::NotFound)?;
+    let derived = entry.facts.as_ref().ok().and_then(|facts| facts.derived.clone()).ok_or(ImageError::NotFound)?;
+    if !derived.widths.contains(&width) || !derived.formats().contains(&format) {
+        return Err(ImageError::NotFound);
+    }
+    let file = entry.file.clone();
+    let made = tokio::task::spawn_blocking(move || {
+        let _turn = images.turn();
+        // Made by the background thread or another request while this one waited.
+        if let Ok(bytes) = std::fs::read(&path) {
+            return Ok(bytes);
+        }
+        let bytes = Source::read(&file)?.encode(width, format)?;
+        write_atomically(&path, &bytes).map_err(|error| format!("cannot be kept: {error}"))?;
+        Ok::<_, String>(bytes)
+    })
+    .await
+    .map_err(|error| ImageError::Failed(error.to_string()))?
+    .map_err(ImageError::Failed)?;
+    Ok(image_response(made, format))
+}
+
+fn image_response(bytes: Vec<u8>, format: Format) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.mime()));
+    headers.insert(header::CACHE_CONTROL, IMMUTABLE);
+    response
+}
