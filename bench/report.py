@@ -3,6 +3,8 @@
 
     report.py wrk FILE                  parsed `wrk --latency` output as JSON
     report.py lighthouse FILE           scores and audits of a Lighthouse JSON report
+    report.py photo WORK ORIGIN PAGE PHOTO SVG_START_MS PHOTO_START_MS MAKE_OUTPUT
+                                        the photo-hero figures (bench/run section_photo)
     report.py brief WRK_JSON            one line: req/s, p50, p99, errors
     report.py hero HTML_FILE            the src of the article's hero <img>
     report.py assets HTML_FILE          URLs of the page's CSS, JS, WASM and hero image (JSON)
@@ -156,6 +158,58 @@ def hero_src(path):
 # ---------------------------------------------------------------------------------------------
 # The final report
 
+def photo_figures(work, origin, page, photo, svg_start, photo_start, make_output):
+    """The photo section's figures: both Lighthouse runs, the hero a 390-px phone at DPR 3
+    loads (the narrowest WebP candidate covering its slot), and the time to make the images."""
+    import urllib.request
+    html = open(page, encoding="utf-8").read()
+    hero = re.search(r'<figure class="hero".*?</figure>', html, re.S).group(0)
+    srcset = re.search(r'<source type="image/webp" srcset="([^"]+)"', hero).group(1)
+    candidates = [(url, int(w.rstrip("w"))) for url, w in (c.rsplit(" ", 1) for c in srcset.split(", "))]
+    # The article column on a 390-px phone: the viewport less 2.5rem of padding (Slot::Article).
+    needed = (390 - 40) * 3
+    covering = [c for c in candidates if c[1] >= needed] or [max(candidates, key=lambda c: c[1])]
+    url, width = min(covering, key=lambda c: c[1])
+    body = urllib.request.urlopen(origin + url).read()
+    made = re.search(r"(\d+) images made in (\d+) ms", make_output)
+    return {
+        "lighthouse_photo": parse_lighthouse(os.path.join(work, "lighthouse-photo.json")),
+        "lighthouse_svg": parse_lighthouse(os.path.join(work, "lighthouse-photo-svg.json")),
+        "original_bytes": os.path.getsize(photo),
+        "phone_url": url,
+        "phone_width": width,
+        "phone_bytes": len(body),
+        "phone_exif": b"Exif\0" in body or b"NV-SERIAL" in body,
+        "made": int(made.group(1)) if made else None,
+        "make_ms": int(made.group(2)) if made else None,
+        "startup_svg_ms": int(svg_start),
+        "startup_photo_ms": int(photo_start),
+    }
+
+
+def photo_rows(p):
+    """Rows of the photo-hero section."""
+    if not p:
+        return []
+    rows = []
+    add = lambda f, v, t="", ok=None: rows.append((f, v, t, ok))
+    lp, ls = p.get("lighthouse_photo") or {}, p.get("lighthouse_svg") or {}
+    add("Photo hero (4000×2667 camera JPEG with GPS): Lighthouse mobile performance", fmt(lp.get("performance")), "100",
+        lp.get("performance") == 100)
+    if lp.get("lcp_ms") and ls.get("lcp_ms"):
+        ratio = lp["lcp_ms"] / ls["lcp_ms"]
+        add("Photo hero: LCP vs the SVG hero, same minute", f"{fmt(lp['lcp_ms'])} ms vs {fmt(ls['lcp_ms'])} ms ({ratio - 1:+.0%})",
+            "within 10%", ratio <= 1.10)
+    add("Photo hero: bytes a 390-px phone at DPR 3 loads", f"{kb(p['phone_bytes'])} ({p['phone_width']}w WebP) of a {kb(p['original_bytes'])} original",
+        "", None)
+    add("Photo hero: EXIF/serial in what is served", "none" if not p.get("phone_exif") else "FOUND", "none", not p.get("phone_exif"))
+    if p.get("make_ms") is not None:
+        add("Making all derived images of one 4000×2667 photo", f"{fmt(p['make_ms'])} ms ({p['made']} images)")
+    add("Start-up, restart median of 3: photo hero vs SVG hero", f"{fmt(p['startup_photo_ms'])} ms vs {fmt(p['startup_svg_ms'])} ms",
+        "unchanged", p["startup_photo_ms"] <= p["startup_svg_ms"] * 1.2 + 20)
+    return rows
+
+
 def load_parts(work):
     parts = {}
     for path in sorted(glob.glob(os.path.join(work, "parts", "*.json"))):
@@ -239,6 +293,8 @@ def build(parts, notes):
         res["newsletter"] = parts["newsletter"]
     if "postgres" in parts:
         res["postgres"] = parts["postgres"]
+    if "photo" in parts:
+        res["photo"] = parts["photo"]
     if "lighthouse" in parts:
         res["lighthouse"] = parts["lighthouse"]
     if "lighthouse.blocked_wasm" in parts:
@@ -363,6 +419,7 @@ def rows_for(res):
     rows += hostile_rows(res.get("hostile"))
     rows += newsletter_rows(res.get("newsletter"))
     rows += postgres_rows(res.get("postgres"))
+    rows += photo_rows(res.get("photo"))
     return rows
 
 
@@ -531,6 +588,8 @@ def main():
         print(f"{r['rps']:>10.0f} req/s  p50 {r.get('p50_ms', 0):7.2f} ms  p99 {r.get('p99_ms', 0):7.2f} ms  errors {errors}")
     elif cmd == "lighthouse":
         print(json.dumps(parse_lighthouse(sys.argv[2])))
+    elif cmd == "photo":
+        print(json.dumps(photo_figures(*sys.argv[2:9])))
     elif cmd == "hero":
         print(hero_src(sys.argv[2]))
     elif cmd == "assets":

@@ -32,6 +32,29 @@ pub enum Command {
     /// A reader's data rights: export or erase what is stored about an address.
     #[command(subcommand)]
     Subscriber(SubscriberCommand),
+    /// Photos' derived images: make them now, or write a sample photo to try them with.
+    #[command(subcommand)]
+    Images(ImagesCommand),
+}
+
+/// `server images …`
+#[derive(Subcommand, Debug)]
+pub enum ImagesCommand {
+    /// Makes every photo's missing derived images now (a running server makes them in the
+    /// background; this is for a deploy that should serve them made) and prints the time each took.
+    Make,
+    /// Writes a camera-like JPEG (texture, EXIF orientation, camera serial number and GPS
+    /// position) to FILE, to try the image pipeline with.
+    Sample {
+        /// Where to write it.
+        file: PathBuf,
+        /// Width in pixels.
+        #[arg(long, default_value_t = 4000)]
+        width: u32,
+        /// Height in pixels.
+        #[arg(long, default_value_t = 2667)]
+        height: u32,
+    },
 }
 
 /// `server newsletter …`
@@ -91,6 +114,7 @@ pub async fn run(command: Command, config: &Config) -> ExitCode {
         Command::Check => Err("`check` is run by main".to_string()),
         Command::Newsletter(command) => newsletter(command, config).await,
         Command::Subscriber(command) => subscriber(command, config).await,
+        Command::Images(command) => images(command, config),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -246,6 +270,38 @@ async fn subscriber(command: SubscriberCommand, config: &Config) -> Result<(), S
                 erased.tokens,
                 erased.consent_events_kept
             );
+            Ok(())
+        }
+    }
+}
+
+fn images(command: ImagesCommand, config: &Config) -> Result<(), String> {
+    match command {
+        ImagesCommand::Make => {
+            let cache = config.data_dir.join(crate::CONTENT_CACHE_FILE);
+            let (content, _) = ContentStore::load_cached(&config.content_dir, &config.site_url, &cache)
+                .map_err(|errors| format!("the content has problems:\n{errors}"))?;
+            let catalog = content.images();
+            let started = std::time::Instant::now();
+            let mut photos: Vec<_> = catalog.photos().collect();
+            photos.sort_by(|a, b| a.0.file.cmp(&b.0.file));
+            for (entry, derived) in &photos {
+                let one = std::time::Instant::now();
+                let made = app::images::derive::derive_missing(&entry.file, derived, catalog.store(), || ())
+                    .map_err(|reason| format!("{}: {reason}", entry.file.display()))?;
+                println!("{}: {made} images made in {} ms", entry.file.display(), one.elapsed().as_millis());
+            }
+            println!("{} photos, {} ms", photos.len(), started.elapsed().as_millis());
+            Ok(())
+        }
+        ImagesCommand::Sample { file, width, height } => {
+            if !(16..=8000).contains(&width) || !(16..=8000).contains(&height) {
+                return Err("--width and --height must be between 16 and 8000".to_string());
+            }
+            let exif = app::images::testing::Exif { orientation: 1, gps: true };
+            let jpeg = app::images::testing::jpeg_with_exif(width, height, &exif);
+            std::fs::write(&file, jpeg).map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+            println!("{}", file.display());
             Ok(())
         }
     }

@@ -31,6 +31,10 @@ use std::sync::Arc;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 
+/// The content cache's file name in the data dir (see app/src/content/load_cache.rs); photos'
+/// derived images are kept beside it, in `derived-images/`.
+pub const CONTENT_CACHE_FILE: &str = "content-cache.bin";
+
 /// Largest request body accepted (forms are a few hundred bytes); larger gets 413.
 pub const MAX_BODY_BYTES: usize = 8 * 1024;
 

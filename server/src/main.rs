@@ -10,8 +10,6 @@ use leptos::prelude::{get_configuration, LeptosOptions};
 use server::config::Config;
 use server::serve::ServeSettings;
 
-/// The content cache's file in the data dir (app/src/content/load_cache.rs).
-const CONTENT_CACHE_FILE: &str = "content-cache.bin";
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -77,7 +75,7 @@ async fn run() -> ExitCode {
         site_url: config.site_url.clone(),
         show_unpublished: config.show_drafts,
         cache: Some(CacheFile {
-            path: config.data_dir.join(CONTENT_CACHE_FILE),
+            path: config.data_dir.join(server::CONTENT_CACHE_FILE),
             written: server::memory::release_freed,
         }),
     };

@@ -276,7 +276,7 @@ mod tests {
     use super::*;
 
     fn image(len: usize) -> Rendered {
-        Rendered { png: Bytes::from(vec![0; len]), etag: HeaderValue::from_static("\"x\"") }
+        Rendered { png: Bytes::from(vec![0; len]), content_type: "image/png", etag: HeaderValue::from_static("\"x\"") }
     }
 
     #[test]
