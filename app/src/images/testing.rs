@@ -31,31 +31,48 @@ pub fn jpeg_with_exif(width: u32, height: u32, exif: &Exif) -> Vec<u8> {
     out
 }
 
-/// Pixels like a landscape photo: sky-to-ground gradients, fine noise and a red band along the
-/// top tenth of the stored image.
+/// Pixels like a landscape photo: sky and ground gradients with detail at every scale (value
+/// noise from 4 to 256 pixels, like foliage, clouds and texture), so that it keeps detail when
+/// shrunk as a photo does, and a red band along the top tenth of the stored image.
 pub fn photo_pixels(width: u32, height: u32) -> RgbImage {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut noise = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % 25) as i32 - 12
-    };
     RgbImage::from_fn(width, height, |x, y| {
         if y * 10 < height {
             return image::Rgb([220, 30, 30]);
         }
-        let fx = x as f32 / width as f32;
         let fy = y as f32 / height as f32;
-        let wave = ((fx * 40.0).sin() * (fy * 23.0).cos() * 30.0) as i32;
-        let mut channel =
-            |base: f32, spread: f32| -> u8 { ((base + spread * fy) as i32 + wave + noise()).clamp(0, 255) as u8 };
+        let detail = [(256, 40.0), (64, 30.0), (16, 22.0), (4, 14.0)]
+            .iter()
+            .map(|&(cell, amplitude)| (value_noise(x, y, cell) - 0.5) * amplitude)
+            .sum::<f32>();
+        let grain = (hash(x, y, 1) % 9) as f32 - 4.0;
+        let channel = |base: f32, spread: f32, tint: f32| -> u8 {
+            (base + spread * fy + detail * tint + grain).clamp(0.0, 255.0) as u8
+        };
         if fy < 0.55 {
-            image::Rgb([channel(90.0, 80.0), channel(150.0, 60.0), channel(230.0, -40.0)])
+            image::Rgb([channel(90.0, 80.0, 0.6), channel(150.0, 60.0, 0.7), channel(230.0, -40.0, 0.5)])
         } else {
-            image::Rgb([channel(70.0, 40.0), channel(120.0, -30.0), channel(40.0, 10.0)])
+            image::Rgb([channel(70.0, 40.0, 1.0), channel(120.0, -30.0, 1.3), channel(40.0, 10.0, 0.8)])
         }
     })
+}
+
+/// Smooth noise in 0..1 with features about `cell` pixels across (bilinear between hashed corners).
+fn value_noise(x: u32, y: u32, cell: u32) -> f32 {
+    let (cx, cy) = (x / cell, y / cell);
+    let (tx, ty) = ((x % cell) as f32 / cell as f32, (y % cell) as f32 / cell as f32);
+    let corner = |dx: u32, dy: u32| (hash(cx + dx, cy + dy, cell) % 1024) as f32 / 1023.0;
+    let top = corner(0, 0) + (corner(1, 0) - corner(0, 0)) * tx;
+    let bottom = corner(0, 1) + (corner(1, 1) - corner(0, 1)) * tx;
+    top + (bottom - top) * ty
+}
+
+/// A well-mixed hash of a grid point (deterministic: the same photo every time).
+fn hash(x: u32, y: u32, seed: u32) -> u64 {
+    let mut h = u64::from(x).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(y).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+    h ^= u64::from(seed).wrapping_mul(0x1656_67b1_9e37_79f9);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
 
 /// A little-endian TIFF block as JPEG's APP1 `Exif` segment holds it: IFD0 with the orientation,
