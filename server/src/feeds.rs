@@ -9,7 +9,7 @@
 
 use crate::html_cache::CachedPage;
 use app::content::api::ArticleCard;
-use app::content::dates::Date;
+use app::content::server::dates::Date;
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -91,7 +91,7 @@ fn respond(document: &Arc<CachedPage>, request_headers: &HeaderMap) -> Response 
 
 /// Escapes text for XML element content and attribute values (the one escaper of the
 /// server's markup: `&#39;` for quotes is XML and HTML alike).
-pub use app::newsletter::weekly::render::escape as xml_escape;
+pub use app::newsletter::server::weekly::render::escape as xml_escape;
 
 /// An Atom feed of `cards` (newest first) titled `title`, at `self_path`, linking to `page_path`.
 /// Every value written into it is escaped, the site URL and the content's keys too.

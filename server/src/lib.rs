@@ -16,7 +16,7 @@ pub mod security_headers;
 pub mod serve;
 pub mod share_image;
 
-use app::content::live::LiveContent;
+use app::content::server::live::LiveContent;
 use app::newsletter::server::Newsletter;
 use app::state::AppState;
 use app::App;

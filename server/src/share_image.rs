@@ -7,9 +7,9 @@
 //! (a core taken from the requests arriving then, or at the lowest priority still 350 MB more
 //! resident memory), for images only link-preview crawlers ask for, once per shared article.
 
-use app::content::dates::Date;
-use app::content::live::LiveContent;
-use app::newsletter::weekly::render::escape;
+use app::content::server::dates::Date;
+use app::content::server::live::LiveContent;
+use app::newsletter::server::weekly::render::escape;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

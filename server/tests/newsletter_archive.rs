@@ -2,7 +2,7 @@
 
 mod common;
 
-use app::newsletter::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
+use app::newsletter::server::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
@@ -23,7 +23,7 @@ async fn sent_issues_are_listed_and_shown_as_site_pages() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("No issue has been sent yet."), "{page}");
 
-    let content = app::content::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
+    let content = app::content::server::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
     let settings = WeeklySettings {
         content_dir: common::content_dir(),
         site_url: common::SITE_URL.into(),

@@ -2,7 +2,7 @@
 //! fresh SQLite database per test.
 #![allow(dead_code)]
 
-use app::content::live::{ContentSource, LiveContent};
+use app::content::server::live::{ContentSource, LiveContent};
 
 use app::newsletter::server::{open_database, Newsletter, RateLimiter, Store};
 use app::state::AppState;

@@ -3,7 +3,7 @@
 
 use super::issues::IssueParts;
 use super::retry::{classify, Failure};
-use crate::newsletter::weekly::render::TOKEN;
+use crate::newsletter::server::weekly::render::TOKEN;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;

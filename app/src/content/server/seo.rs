@@ -1,6 +1,6 @@
 //! What search engines and link previews read: absolute URLs and Schema.org JSON-LD.
 
-use super::api::ArticlePage;
+use crate::content::api::ArticlePage;
 use serde_json::json;
 
 /// Size of the PNG served at `/share/{slug}.png` (rendered by the server crate).

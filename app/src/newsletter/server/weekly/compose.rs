@@ -10,8 +10,8 @@
 use super::notes::EditorNote;
 use super::week::IsoWeek;
 use crate::content::api::{ArticleCard, DailyTip};
-use crate::content::dates::Date;
-use crate::content::store::ContentStore;
+use crate::content::server::dates::Date;
+use crate::content::server::store::ContentStore;
 
 /// Most articles an issue carries.
 const MAX_ARTICLES: usize = 8;

@@ -1,10 +1,10 @@
 //! The site-wide files: the texts every article shows, and the checks of `site.toml` and `tips.toml`.
 
-use super::api::{DailyTip, NewsletterCta, TextBlock, STATIC_PAGES};
 use super::error::ContentError;
 use super::front_matter::{BlockMatter, SiteFile, TipsFile};
 use super::markdown;
 use super::stored::SiteBlocks;
+use crate::content::api::{DailyTip, NewsletterCta, TextBlock, STATIC_PAGES};
 use std::collections::HashSet;
 use std::path::Path;
 
