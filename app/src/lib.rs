@@ -10,6 +10,7 @@ pub mod pages;
 pub mod share;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod urls;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};

@@ -74,7 +74,7 @@ pub fn IssuesPage() -> impl IntoView {
                             {issues.into_iter().map(|issue| view! {
                                 <li>
                                     {issue.preview.then_some("Preview (not sent yet): ")}
-                                    <a href=format!("/newsletter/issues/{}", issue.slug)>{issue.subject}</a>
+                                    <a href=crate::urls::issue_path(&issue.slug)>{issue.subject}</a>
                                     " (" {issue.week} ") " <span>{issue.preheader}</span>
                                 </li>
                             }).collect_view()}

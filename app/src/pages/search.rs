@@ -200,8 +200,8 @@ fn Results(results: SearchResults) -> impl IntoView {
 fn Hit(hit: SearchHit) -> impl IntoView {
     let SearchHit { card, anchor, snippet } = hit;
     let href = match &anchor {
-        Some(anchor) => format!("/articles/{}#{anchor}", card.slug),
-        None => format!("/articles/{}", card.slug),
+        Some(anchor) => format!("{}#{anchor}", crate::urls::article_path(&card.slug)),
+        None => crate::urls::article_path(&card.slug),
     };
     view! {
         <li class="search-hit">

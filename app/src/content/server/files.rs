@@ -41,7 +41,7 @@ pub(super) fn load_static_pages(
         });
         if let (Ok(updated), Ok(rendered)) = (updated, rendered) {
             let page = StaticPage {
-                canonical_url: format!("{site_url}/{}", matter.slug),
+                canonical_url: crate::urls::absolute(site_url, &crate::urls::static_page_path(&matter.slug)),
                 slug: matter.slug.clone(),
                 title: matter.title,
                 description: matter.description,

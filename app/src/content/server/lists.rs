@@ -4,6 +4,7 @@ use crate::content::api::ArticleCard;
 use crate::content::lists::{AuthorPage, HomeData, Paged, TopicPage, TopicSection};
 use crate::content::server::dates::Date;
 use crate::content::server::store::ContentStore;
+use crate::urls;
 
 /// The home page lists on `today`.
 pub fn home(content: &ContentStore, site_url: &str, today: Date) -> HomeData {
@@ -24,7 +25,7 @@ pub fn home(content: &ContentStore, site_url: &str, today: Date) -> HomeData {
         .filter(|section| !section.cards.is_empty())
         .collect();
     HomeData {
-        canonical_url: format!("{site_url}/"),
+        canonical_url: urls::absolute(site_url, "/"),
         featured: cards.first().map(|&card| card.clone()),
         latest: cards.iter().skip(1).take(6).map(|&card| card.clone()).collect(),
         sections,
@@ -36,7 +37,7 @@ pub fn topic(content: &ContentStore, site_url: &str, key: &str, page: usize, tod
     let category = content.categories().iter().find(|category| category.key == key)?.clone();
     let cards = content.visible_cards(today).filter(|card| card.category == key).cloned().collect();
     let articles = Paged::of(cards, page)?;
-    let canonical_url = paged_url(&format!("{site_url}/topics/{key}"), articles.page);
+    let canonical_url = urls::absolute(site_url, &urls::paged(&urls::topic_path(key), articles.page));
     Some(TopicPage { canonical_url, category, articles })
 }
 
@@ -55,15 +56,6 @@ pub fn author(content: &ContentStore, site_url: &str, key: &str, page: usize, to
         .cloned()
         .collect();
     let articles = Paged::of(cards, page)?;
-    let canonical_url = paged_url(&format!("{site_url}/authors/{key}"), articles.page);
+    let canonical_url = urls::absolute(site_url, &urls::paged(&urls::author_path(key), articles.page));
     Some(AuthorPage { canonical_url, author, articles, reviewed })
-}
-
-/// The URL of page `page` of a list at `base`.
-fn paged_url(base: &str, page: usize) -> String {
-    if page > 1 {
-        format!("{base}?page={page}")
-    } else {
-        base.to_string()
-    }
 }
