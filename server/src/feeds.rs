@@ -32,9 +32,9 @@ const FEED_CACHE_CONTROL: &str = "public, max-age=300";
 /// The feed, sitemap and robots.txt routes, sharing one cache of their documents.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/feed.xml", get(site_feed))
+        .route(urls::FEED, get(site_feed))
         .route("/topics/{category}/feed.xml", get(topic_feed))
-        .route("/sitemap.xml", get(sitemap))
+        .route(urls::SITEMAP, get(sitemap))
         .route("/robots.txt", get(robots))
         .layer(Extension(Arc::new(FeedCache::default())))
 }
@@ -138,9 +138,9 @@ pub async fn site_feed(
 ) -> Response {
     let state = state.current();
     let today = Date::today_utc();
-    let document = cache.get_or_build(&epoch(&state, today), "/feed.xml", || {
+    let document = cache.get_or_build(&epoch(&state, today), urls::FEED, || {
         let cards: Vec<&ArticleCard> = state.content.visible_cards(today).take(FEED_ENTRIES).collect();
-        (ATOM, atom(&state.config.site_url, "NourishVibes", "/feed.xml", "/", &cards))
+        (ATOM, atom(&state.config.site_url, "NourishVibes", urls::FEED, "/", &cards))
     });
     respond(&document, &request_headers)
 }
@@ -185,7 +185,7 @@ pub async fn sitemap(
             Vec::new()
         }
     };
-    let document = cache.get_or_build(&epoch(&state, today), "/sitemap.xml", || {
+    let document = cache.get_or_build(&epoch(&state, today), urls::SITEMAP, || {
         let mut xml = sitemap_xml(&state, today);
         add_issues(&mut xml, &state.config.site_url, &issues);
         (XML, xml)
@@ -259,10 +259,7 @@ fn urlset(site: &str, entries: &[(String, Option<String>)]) -> String {
 
 /// `GET /robots.txt`: everything but the API and the token pages, and where the sitemap is.
 pub async fn robots(State(state): State<AppState>) -> Response {
-    let body = format!(
-        "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /newsletter/confirm\nDisallow: /newsletter/unsubscribe\n\nSitemap: {}/sitemap.xml\n",
-        state.config.site_url
-    );
+    let body = urls::robots_txt(&state.config.site_url);
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
         .into_response()
 }

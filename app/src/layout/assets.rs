@@ -79,7 +79,7 @@ pub fn PageAssets(
     let [navigation, hydration] = asset_scripts(&assets);
     view! {
         <link rel="stylesheet" id="leptos" href=assets.css/>
-        <script inner_html=navigation></script>
+        <script data-not-pages=super::navigation::not_pages_attribute() inner_html=navigation></script>
         <script type="module" inner_html=hydration></script>
     }
 }
