@@ -5,6 +5,7 @@ pub mod assets;
 pub mod commands;
 pub mod config;
 pub mod cross_site;
+pub mod etag;
 pub mod feeds;
 pub mod health;
 pub mod html_cache;

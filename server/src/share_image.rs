@@ -137,9 +137,7 @@ impl ShareImages {
                 return None;
             }
         };
-        // The image never changes while the server runs: its length and a cheap hash make the ETag.
-        let etag = HeaderValue::from_str(&format!("\"{:x}-{:x}\"", png.len(), fnv1a(&png)))
-            .unwrap_or(HeaderValue::from_static("\"0\""));
+        let etag = crate::etag::etag(&png);
         let image = Rendered { png, etag };
         if let Ok(mut kept) = self.kept.write() {
             if kept.generation < generation {
@@ -170,7 +168,7 @@ pub async fn serve(State(images): State<ShareImages>, Path(file): Path<String>, 
     let Some(Rendered { png, etag }) = image else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if headers.get(header::IF_NONE_MATCH).is_some_and(|value| value.as_bytes() == etag.as_bytes()) {
+    if crate::etag::revalidates(&headers, &etag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     let mut response = png.into_response();
@@ -240,10 +238,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x100_0000_01b3))
 }
 
 #[cfg(test)]
