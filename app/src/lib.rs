@@ -4,6 +4,8 @@
 
 pub mod article;
 pub mod content;
+#[cfg(feature = "hydrate")]
+mod island_http;
 pub mod layout;
 pub mod newsletter;
 pub mod pages;
