@@ -1,6 +1,6 @@
 //! Fingerprints the code that turns content files into pages (`src/content`, `src/images` and the locked
 //! dependency versions) as `NV_CONTENT_CODE`: the content cache a build writes in the data dir
-//! is only trusted by a build with the same fingerprint (see src/content/load_cache.rs).
+//! is only trusted by a build with the same fingerprint (see src/content/server/load_cache.rs).
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 //! Measures where a content folder's memory and load time go (bench tool, not a test):
 //! `cargo run --release -p app --features ssr --example content_memory -- DIR`.
-use app::content::store::ContentStore;
+use app::content::server::store::ContentStore;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 

@@ -5,12 +5,15 @@
 pub mod article;
 pub mod content;
 pub mod images;
+#[cfg(feature = "hydrate")]
+mod island_http;
 pub mod layout;
 pub mod newsletter;
 pub mod pages;
 pub mod share;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod urls;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};

@@ -1,8 +1,8 @@
 //! Server state built once (`server::build_state`, for the server and its tests alike) and handed
 //! to every render and server function.
 
-use crate::content::live::LiveContent;
-use crate::content::store::ContentStore;
+use crate::content::server::live::LiveContent;
+use crate::content::server::store::ContentStore;
 use crate::layout::AssetUrls;
 use crate::newsletter::server::Newsletter;
 use axum::extract::FromRef;

@@ -10,7 +10,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,8 +32,8 @@ pub struct PkgAssets {
 }
 
 impl PkgAssets {
-    /// Reads the built files once: in production each URL gets `?v=` and the first 16 hex
-    /// digits of the file's SHA-256; in development URLs stay plain (files change under
+    /// Reads the built files once: in production each URL gets `?v=` and the file's
+    /// fingerprint ([`crate::etag::fingerprint`]); in development URLs stay plain (files change under
     /// `cargo leptos watch` without a restart).
     pub fn new(options: &LeptosOptions) -> PkgAssets {
         let dir = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
@@ -54,7 +53,7 @@ impl PkgAssets {
                 let name = file_name(url).to_string();
                 match std::fs::read(dir.join(&name)) {
                     Ok(bytes) => {
-                        let version = content_version(&bytes);
+                        let version = crate::etag::fingerprint(&bytes);
                         url.push_str("?v=");
                         url.push_str(&version);
                         versions.insert(name, version);
@@ -106,11 +105,6 @@ fn file_name(url: &str) -> &str {
     url.rsplit('/').next().unwrap_or(url)
 }
 
-/// A short, stable version string for a file's content.
-fn content_version(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().take(8).map(|byte| format!("{byte:02x}")).collect()
-}
-
 /// Marks a response immutable when the requested `v` is the served file's current version.
 async fn cache_control(State(versions): State<Arc<HashMap<String, String>>>, request: Request, next: Next) -> Response {
     let requested = request
@@ -130,16 +124,4 @@ async fn cache_control(State(versions): State<Arc<HashMap<String, String>>>, req
         }
     }
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_follow_the_content() {
-        assert_eq!(content_version(b"a"), content_version(b"a"));
-        assert_ne!(content_version(b"a"), content_version(b"b"));
-        assert_eq!(content_version(b"a").len(), 16);
-    }
 }

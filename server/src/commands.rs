@@ -3,11 +3,11 @@
 //! only uses short transactions, so it is safe beside one. Exit codes: 0 done, 1 failed, 2 usage.
 
 use crate::config::Config;
-use app::content::dates::unix_now;
-use app::content::store::ContentStore;
+use app::content::server::dates::unix_now;
+use app::content::server::store::ContentStore;
+use app::newsletter::server::weekly::render::one_click_url;
+use app::newsletter::server::weekly::{prepare, IsoWeek, RenderedIssue, WeeklySettings};
 use app::newsletter::server::{Database, IssueParts, Mailer, Store};
-use app::newsletter::weekly::render::one_click_url;
-use app::newsletter::weekly::{prepare, IsoWeek, RenderedIssue, WeeklySettings};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -170,7 +170,7 @@ async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), S
             let token = "0".repeat(64);
             for (extension, text) in [("html", &issue.mail_html), ("txt", &issue.mail_text)] {
                 let path = out.join(format!("newsletter-{week}.{extension}"));
-                let text = text.replace(app::newsletter::weekly::render::TOKEN, &token);
+                let text = text.replace(app::newsletter::server::weekly::render::TOKEN, &token);
                 std::fs::write(&path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
                 println!("{}", path.display());
             }
@@ -205,7 +205,7 @@ async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), S
             Ok(())
         }
         NewsletterCommand::Send { week } => {
-            let week = week_or(week.as_deref(), IsoWeek::containing(app::content::dates::Date::today_utc()))?;
+            let week = week_or(week.as_deref(), IsoWeek::containing(app::content::server::dates::Date::today_utc()))?;
             let content = load_content(config)?;
             let store = store(config).await?;
             let report = app::newsletter::server::scheduler::send_week(&store, &settings(config), &content, week)
@@ -287,7 +287,7 @@ fn images(command: ImagesCommand, config: &Config) -> Result<(), String> {
             photos.sort_by(|a, b| a.0.file.cmp(&b.0.file));
             for (entry, derived) in &photos {
                 let one = std::time::Instant::now();
-                let made = app::images::derive::derive_missing(&entry.file, derived, catalog.store(), || ())
+                let made = app::images::server::derive::derive_missing(&entry.file, derived, catalog.store(), || ())
                     .map_err(|reason| format!("{}: {reason}", entry.file.display()))?;
                 println!("{}: {made} images made in {} ms", entry.file.display(), one.elapsed().as_millis());
             }
@@ -298,8 +298,8 @@ fn images(command: ImagesCommand, config: &Config) -> Result<(), String> {
             if !(16..=8000).contains(&width) || !(16..=8000).contains(&height) {
                 return Err("--width and --height must be between 16 and 8000".to_string());
             }
-            let exif = app::images::testing::Exif { orientation: 1, gps: true };
-            let jpeg = app::images::testing::jpeg_with_exif(width, height, &exif);
+            let exif = app::images::server::testing::Exif { orientation: 1, gps: true };
+            let jpeg = app::images::server::testing::jpeg_with_exif(width, height, &exif);
             std::fs::write(&file, jpeg).map_err(|error| format!("cannot write {}: {error}", file.display()))?;
             println!("{}", file.display());
             Ok(())

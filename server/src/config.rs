@@ -1,8 +1,8 @@
 //! Settings from the environment, with defaults that run the site from a fresh clone.
 
 use crate::html_cache::CacheSettings;
+use app::newsletter::server::weekly::Schedule;
 use app::newsletter::server::{DatabaseUrl, Pace, SmtpSettings, SmtpTls, DEFAULT_CLAIM_LEASE_SECS};
-use app::newsletter::weekly::Schedule;
 use std::path::PathBuf;
 
 /// Where things are and how the site is reached.
@@ -144,7 +144,7 @@ impl Config {
                 _ => return Err(format!("NV_MAIL_CLAIM_SECS must be seconds from 5 to 86400, not {secs:?}")),
             },
         };
-        let newsletter_schedule = app::newsletter::weekly::schedule_from_lookup(|name| var(name))?;
+        let newsletter_schedule = app::newsletter::server::weekly::schedule_from_lookup(|name| var(name))?;
         Ok(Config {
             mail_pace,
             mail_claim_secs,

@@ -9,8 +9,9 @@
 
 use crate::html_cache::CachedPage;
 use app::content::api::ArticleCard;
-use app::content::dates::Date;
+use app::content::server::dates::Date;
 use app::state::AppState;
+use app::urls;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -31,9 +32,9 @@ const FEED_CACHE_CONTROL: &str = "public, max-age=300";
 /// The feed, sitemap and robots.txt routes, sharing one cache of their documents.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/feed.xml", get(site_feed))
+        .route(urls::FEED, get(site_feed))
         .route("/topics/{category}/feed.xml", get(topic_feed))
-        .route("/sitemap.xml", get(sitemap))
+        .route(urls::SITEMAP, get(sitemap))
         .route("/robots.txt", get(robots))
         .layer(Extension(Arc::new(FeedCache::default())))
 }
@@ -91,13 +92,13 @@ fn respond(document: &Arc<CachedPage>, request_headers: &HeaderMap) -> Response 
 
 /// Escapes text for XML element content and attribute values (the one escaper of the
 /// server's markup: `&#39;` for quotes is XML and HTML alike).
-pub use app::newsletter::weekly::render::escape as xml_escape;
+pub use app::newsletter::server::weekly::render::escape as xml_escape;
 
 /// An Atom feed of `cards` (newest first) titled `title`, at `self_path`, linking to `page_path`.
 /// Every value written into it is escaped, the site URL and the content's keys too.
 fn atom(site: &str, title: &str, self_path: &str, page_path: &str, cards: &[&ArticleCard]) -> String {
     let updated = cards.iter().map(|card| card.updated.iso.as_str()).max().unwrap_or("2026-01-01");
-    let self_url = xml_escape(&format!("{site}{self_path}"));
+    let self_url = xml_escape(&urls::absolute(site, self_path));
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
          <title>{}</title>\n<subtitle>Evidence-based nutrition and health, reviewed by professionals.</subtitle>\n\
@@ -105,11 +106,11 @@ fn atom(site: &str, title: &str, self_path: &str, page_path: &str, cards: &[&Art
          <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
          <id>{self_url}</id>\n<updated>{}T00:00:00Z</updated>\n",
         xml_escape(title),
-        xml_escape(&format!("{site}{page_path}")),
+        xml_escape(&urls::absolute(site, page_path)),
         xml_escape(updated),
     );
     for card in cards {
-        let url = xml_escape(&format!("{site}/articles/{}", card.slug));
+        let url = xml_escape(&urls::absolute(site, &urls::article_path(&card.slug)));
         xml.push_str(&format!(
             "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{url}</id>\n\
              <published>{}T00:00:00Z</published>\n<updated>{}T00:00:00Z</updated>\n\
@@ -119,7 +120,7 @@ fn atom(site: &str, title: &str, self_path: &str, page_path: &str, cards: &[&Art
             xml_escape(&card.published.iso),
             xml_escape(&card.updated.iso),
             xml_escape(&card.author_name),
-            xml_escape(&format!("{site}/authors/{}", card.author_id)),
+            xml_escape(&urls::absolute(site, &urls::author_path(&card.author_id))),
             xml_escape(&card.category),
             xml_escape(&card.category_name),
             xml_escape(&card.description),
@@ -137,9 +138,9 @@ pub async fn site_feed(
 ) -> Response {
     let state = state.current();
     let today = Date::today_utc();
-    let document = cache.get_or_build(&epoch(&state, today), "/feed.xml", || {
+    let document = cache.get_or_build(&epoch(&state, today), urls::FEED, || {
         let cards: Vec<&ArticleCard> = state.content.visible_cards(today).take(FEED_ENTRIES).collect();
-        (ATOM, atom(&state.config.site_url, "NourishVibes", "/feed.xml", "/", &cards))
+        (ATOM, atom(&state.config.site_url, "NourishVibes", urls::FEED, "/", &cards))
     });
     respond(&document, &request_headers)
 }
@@ -156,8 +157,8 @@ pub async fn topic_feed(
         return (StatusCode::NOT_FOUND, "No such topic.\n").into_response();
     };
     let today = Date::today_utc();
-    let path = format!("/topics/{category}");
-    let self_path = format!("{path}/feed.xml");
+    let path = urls::topic_path(&category);
+    let self_path = urls::topic_feed_path(&category);
     let document = cache.get_or_build(&epoch(&state, today), &self_path, || {
         let cards: Vec<&ArticleCard> =
             state.content.visible_cards(today).filter(|card| card.category == category).take(FEED_ENTRIES).collect();
@@ -184,7 +185,7 @@ pub async fn sitemap(
             Vec::new()
         }
     };
-    let document = cache.get_or_build(&epoch(&state, today), "/sitemap.xml", || {
+    let document = cache.get_or_build(&epoch(&state, today), urls::SITEMAP, || {
         let mut xml = sitemap_xml(&state, today);
         add_issues(&mut xml, &state.config.site_url, &issues);
         (XML, xml)
@@ -201,7 +202,7 @@ fn add_issues(xml: &mut String, site: &str, issues: &[(String, i64)]) {
         entries.push(("/newsletter/issues".into(), Some(day(*newest))));
     }
     for (slug, at) in issues {
-        entries.push((format!("/newsletter/issues/{slug}"), Some(day(*at))));
+        entries.push((urls::issue_path(slug), Some(day(*at))));
     }
     let listed = urlset(site, &entries);
     let start = listed.find("<url>").unwrap_or(listed.len());
@@ -220,21 +221,21 @@ fn sitemap_xml(state: &AppState, today: Date) -> String {
     };
     let mut entries: Vec<(String, Option<String>)> = vec![("/".into(), newest(&|_| true))];
     for card in &cards {
-        entries.push((format!("/articles/{}", card.slug), Some(card.updated.iso.clone())));
+        entries.push((urls::article_path(&card.slug), Some(card.updated.iso.clone())));
     }
     for topic in state.content.categories() {
         if let Some(lastmod) = newest(&|card| card.category == topic.key) {
-            entries.push((format!("/topics/{}", topic.key), Some(lastmod)));
+            entries.push((urls::topic_path(&topic.key), Some(lastmod)));
         }
     }
     for author in state.content.authors() {
         if let Some(lastmod) = newest(&|card| card.author_id == author.id) {
-            entries.push((format!("/authors/{}", author.id), Some(lastmod)));
+            entries.push((urls::author_path(&author.id), Some(lastmod)));
         }
     }
     for slug in app::content::api::STATIC_PAGES {
         if let Some(page) = state.content.static_page(slug) {
-            entries.push((format!("/{slug}"), Some(page.updated.iso.clone())));
+            entries.push((urls::static_page_path(slug), Some(page.updated.iso.clone())));
         }
     }
     urlset(site, &entries)
@@ -246,7 +247,7 @@ fn urlset(site: &str, entries: &[(String, Option<String>)]) -> String {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (path, lastmod) in entries {
-        xml.push_str(&format!("<url><loc>{}</loc>", xml_escape(&format!("{site}{path}"))));
+        xml.push_str(&format!("<url><loc>{}</loc>", xml_escape(&urls::absolute(site, path))));
         if let Some(lastmod) = lastmod {
             xml.push_str(&format!("<lastmod>{}</lastmod>", xml_escape(lastmod)));
         }
@@ -258,10 +259,7 @@ fn urlset(site: &str, entries: &[(String, Option<String>)]) -> String {
 
 /// `GET /robots.txt`: everything but the API and the token pages, and where the sitemap is.
 pub async fn robots(State(state): State<AppState>) -> Response {
-    let body = format!(
-        "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /newsletter/confirm\nDisallow: /newsletter/unsubscribe\n\nSitemap: {}/sitemap.xml\n",
-        state.config.site_url
-    );
+    let body = urls::robots_txt(&state.config.site_url);
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
         .into_response()
 }

@@ -6,8 +6,8 @@
 //! Both take the same turn, so at most one photo is decoded at once (memory stays bounded: a
 //! 50-megapixel photo is the largest accepted), and a request waits at most for one image.
 
-use app::content::live::LiveContent;
-use app::images::derive::{derive_missing, derived_path, write_atomically, Source};
+use app::content::server::live::LiveContent;
+use app::images::server::derive::{derive_missing, derived_path, write_atomically, Source};
 use app::images::{parse_derived_name, Format};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};

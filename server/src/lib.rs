@@ -5,6 +5,7 @@ pub mod assets;
 pub mod commands;
 pub mod config;
 pub mod cross_site;
+pub mod etag;
 pub mod feeds;
 pub mod health;
 pub mod html_cache;
@@ -17,7 +18,7 @@ pub mod security_headers;
 pub mod serve;
 pub mod share_image;
 
-use app::content::live::LiveContent;
+use app::content::server::live::LiveContent;
 use app::newsletter::server::Newsletter;
 use app::state::AppState;
 use app::App;

@@ -1,11 +1,11 @@
 //! `server` runs the site; its subcommands (`server --help`) check content and run the newsletter.
 #![recursion_limit = "512"]
 
-use app::content::live::{CacheFile, ContentSource, LiveContent};
-use app::content::store::ContentStore;
+use app::content::server::live::{CacheFile, ContentSource, LiveContent};
+use app::content::server::store::ContentStore;
 use app::newsletter::server::scheduler::Scheduler;
+use app::newsletter::server::weekly::WeeklySettings;
 use app::newsletter::server::{Database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
-use app::newsletter::weekly::WeeklySettings;
 use leptos::prelude::{get_configuration, LeptosOptions};
 use server::config::Config;
 use server::serve::ServeSettings;
@@ -265,10 +265,10 @@ fn check(config: &Config) -> ExitCode {
                 eprintln!("warning: {warning}");
             }
             // Newsletter notes (content/newsletter/) and [mail] in site.toml, as LiveContent loads them.
-            let notes = match app::newsletter::weekly::notes::check(&config.content_dir, &content) {
+            let notes = match app::newsletter::server::weekly::notes::check(&config.content_dir, &content) {
                 Ok(notes) => notes,
                 Err(errors) => {
-                    eprintln!("{}", app::content::error::ContentErrors(errors));
+                    eprintln!("{}", app::content::server::error::ContentErrors(errors));
                     return ExitCode::FAILURE;
                 }
             };

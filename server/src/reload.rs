@@ -5,8 +5,8 @@
 //! index lives inside the content store, so they follow the swap on their own.
 
 use crate::html_cache::HtmlCache;
-use app::content::error::ContentErrors;
-use app::content::live::{LiveContent, Reloaded};
+use app::content::server::error::ContentErrors;
+use app::content::server::live::{LiveContent, Reloaded};
 use app::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};

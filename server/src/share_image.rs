@@ -8,11 +8,12 @@
 //! (a core taken from the requests arriving then, or at the lowest priority still 350 MB more
 //! resident memory), for images only link-preview crawlers ask for, once per shared article.
 
-use app::content::dates::Date;
-use app::content::live::LiveContent;
-use app::images::derive::{fallback_at_least, jpeg_from_rgba};
-use app::images::{share_image_path, Derived};
-use app::newsletter::weekly::render::escape;
+use app::content::server::dates::Date;
+use app::content::server::live::LiveContent;
+use app::images::server::derive::{fallback_at_least, jpeg_from_rgba};
+use app::images::{share_image_extension, Derived};
+use app::newsletter::server::weekly::render::escape;
+use app::urls::share_image_path;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -145,9 +146,7 @@ impl ShareImages {
                 return None;
             }
         };
-        // The image never changes while the server runs: its length and a cheap hash make the ETag.
-        let etag = HeaderValue::from_str(&format!("\"{:x}-{:x}\"", png.len(), fnv1a(&png)))
-            .unwrap_or(HeaderValue::from_static("\"0\""));
+        let etag = crate::etag::etag(&png);
         let image = Rendered { png, content_type, etag };
         if let Ok(mut kept) = self.kept.write() {
             if kept.generation < generation {
@@ -173,8 +172,9 @@ pub async fn serve(State(images): State<ShareImages>, Path(file): Path<String>, 
         return StatusCode::NOT_FOUND.into_response();
     }
     // One URL per image: the one the page names.
-    let named =
-        content.article_meta(&slug).is_some_and(|page| share_image_path(&slug, &page.hero) == format!("/share/{file}"));
+    let named = content
+        .article_meta(&slug)
+        .is_some_and(|page| share_image_path(&slug, share_image_extension(&page.hero)) == format!("/share/{file}"));
     if !named {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -185,7 +185,7 @@ pub async fn serve(State(images): State<ShareImages>, Path(file): Path<String>, 
     let Some(Rendered { png, content_type, etag }) = image else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if headers.get(header::IF_NONE_MATCH).is_some_and(|value| value.as_bytes() == etag.as_bytes()) {
+    if crate::etag::revalidates(&headers, &etag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     let mut response = png.into_response();
@@ -265,10 +265,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x100_0000_01b3))
 }
 
 #[cfg(test)]

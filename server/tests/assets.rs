@@ -51,8 +51,8 @@ async fn pages_link_versioned_assets_and_load_the_wasm_only_after_the_page() {
     assert!(html.contains(&format!(r#"href="{css}""#)), "stylesheet link");
     // Nothing in the head fetches the WASM or JS before the page has loaded.
     assert!(!html.contains("modulepreload") && !html.contains(r#"rel="preload""#), "no preloads");
-    assert!(html.contains(&format!(r#"import("{js}")"#)) && html.contains(&format!(r#"module_or_path:"{wasm}""#)));
-    assert!(html.contains("addEventListener('load'"), "hydration waits for load");
+    assert!(html.contains(&format!(r#"import("{js}")"#)) && html.contains(&format!(r#"module_or_path: "{wasm}""#)));
+    assert!(html.contains(r#"addEventListener("load""#), "hydration waits for load");
 }
 
 #[tokio::test]

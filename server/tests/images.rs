@@ -3,8 +3,8 @@
 
 mod common;
 
-use app::images::probe::decode;
-use app::images::testing::{carries_metadata, jpeg_with_exif, Exif};
+use app::images::server::probe::decode;
+use app::images::server::testing::{carries_metadata, jpeg_with_exif, Exif};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;

@@ -61,7 +61,7 @@ fn delivered_by(server: &Server) -> usize {
 
 /// A schedule that was due a minute ago (UTC): a server started now catches the issue up at once.
 fn due_a_minute_ago() -> String {
-    let due = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 - 60;
+    let due = app::content::server::dates::unix_now() - 60;
     let weekday =
         ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((due.div_euclid(86_400) + 3).rem_euclid(7)) as usize];
     format!("{weekday} {:02}:{:02}", due.rem_euclid(86_400) / 3600, due.rem_euclid(3600) / 60)

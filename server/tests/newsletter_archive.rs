@@ -2,7 +2,7 @@
 
 mod common;
 
-use app::newsletter::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
+use app::newsletter::server::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
@@ -23,7 +23,7 @@ async fn sent_issues_are_listed_and_shown_as_site_pages() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("No issue has been sent yet."), "{page}");
 
-    let content = app::content::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
+    let content = app::content::server::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
     let settings = WeeklySettings {
         content_dir: common::content_dir(),
         site_url: common::SITE_URL.into(),
@@ -60,26 +60,17 @@ async fn sent_issues_are_listed_and_shown_as_site_pages() {
 
 #[tokio::test]
 async fn with_drafts_shown_the_coming_issue_is_previewed_and_in_production_it_is_not() {
-    use app::newsletter::server::{Newsletter, RateLimiter};
-    use std::sync::Arc;
     let data = tempfile::tempdir().unwrap();
     let options = leptos::prelude::LeptosOptions::builder().output_name("nourishvibes").build();
-    let (mut state, newsletter) = common::state_with_options(options, &common::content_dir(), data.path(), 5).await;
     let settings = WeeklySettings {
         content_dir: common::content_dir(),
         site_url: common::SITE_URL.into(),
         schedule: None,
         send_time: Schedule::default(),
     };
-    state.newsletter = Arc::new(Newsletter {
-        store: newsletter.store.clone(),
-        limiter: RateLimiter::new(5, std::time::Duration::from_secs(600)),
-        outbox_signal: Arc::default(),
-        trusted_proxy_hops: 0,
-        preview: Some(settings),
-    });
+    let (state, _) = common::state_with_preview(options, &common::content_dir(), data.path(), settings).await;
     let app = server::build_router(state, &common::content_dir());
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let now = app::content::server::dates::unix_now();
     let coming = Schedule::default().coming_week(now).slug();
 
     let (status, list) = get(&app, "/newsletter/issues").await;

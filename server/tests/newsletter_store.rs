@@ -5,13 +5,13 @@
 
 mod engines;
 
-use app::content::store::ContentStore;
+use app::content::server::store::ContentStore;
 use app::newsletter::api::NewsletterError;
 use app::newsletter::server::scheduler::send_week;
+use app::newsletter::server::weekly::{IsoWeek, Schedule, WeeklySettings};
 use app::newsletter::server::{
     open_postgres, Clock, Database, Failure, NextStep, OutboxMail, RateLimiter, SignupOutcome, Store,
 };
-use app::newsletter::weekly::{IsoWeek, Schedule, WeeklySettings};
 use engines::{fresh, Engine, Fresh};
 use serde_json::Value;
 use std::path::Path;

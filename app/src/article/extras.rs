@@ -11,7 +11,7 @@ pub fn Breadcrumbs(category: String, category_name: String, title: String) -> im
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <ol>
                 <li><a href="/">"Home"</a></li>
-                <li><a href=format!("/topics/{category}")>{category_name}</a></li>
+                <li><a href=crate::urls::topic_path(&category)>{category_name}</a></li>
                 <li><span aria-current="page">{title}</span></li>
             </ol>
         </nav>

@@ -30,13 +30,13 @@ pub fn ArticleHeader(
     let show_updated = updated != published;
     view! {
         <header class="article-header">
-            <p class="category-tag"><a href=format!("/topics/{category}")>{category_name}</a></p>
+            <p class="category-tag"><a href=crate::urls::topic_path(&category)>{category_name}</a></p>
             <h1 id="article-title">{title}</h1>
             <div class="byline">
                 <span class="avatar" aria-hidden="true">{author.initial}</span>
                 <div class="byline-text">
                     <p class="author">
-                        "By " <a class="author-name" href=format!("/authors/{}", author.id)>{author.name}</a>
+                        "By " <a class="author-name" href=crate::urls::author_path(&author.id)>{author.name}</a>
                         <span class="credentials">{author.credentials}</span>
                     </p>
                     <p class="article-meta">
@@ -49,7 +49,7 @@ pub fn ArticleHeader(
                     {review.map(|review| view! {
                         <p class="reviewed-by">
                             "Medically reviewed by "
-                            <a href=format!("/authors/{}", review.reviewer.id)>{review.reviewer.name}</a>
+                            <a href=crate::urls::author_path(&review.reviewer.id)>{review.reviewer.name}</a>
                             ", " {review.reviewer.credentials} " · Last reviewed "
                             <time datetime=review.last_reviewed.iso>{review.last_reviewed.display}</time>
                         </p>

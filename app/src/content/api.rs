@@ -280,7 +280,7 @@ pub fn search_articles(q: &str) -> Result<SearchResults, PageDataError> {
         let state = crate::pages::render_state()?;
         let query: String = q.trim().chars().take(MAX_QUERY_CHARS).collect();
         let query = query.trim_end().to_string();
-        let hits = state.content.search(&query, super::dates::Date::today_utc(), 20);
+        let hits = state.content.search(&query, super::server::dates::Date::today_utc(), 20);
         Ok(SearchResults { query, hits })
     }
     #[cfg(not(feature = "ssr"))]
@@ -339,7 +339,7 @@ pub fn get_article(slug: &str) -> Result<Option<ArticlePage>, PageDataError> {
     #[cfg(feature = "ssr")]
     {
         let state = crate::pages::render_state()?;
-        Ok(state.content.visible_article(slug, super::dates::Date::today_utc()))
+        Ok(state.content.visible_article(slug, super::server::dates::Date::today_utc()))
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -367,7 +367,7 @@ pub fn get_site_chrome() -> Result<SiteChrome, PageDataError> {
     #[cfg(feature = "ssr")]
     {
         let state = crate::pages::render_state()?;
-        Ok(state.content.site_chrome(super::dates::Date::today_utc()))
+        Ok(state.content.site_chrome(super::server::dates::Date::today_utc()))
     }
     #[cfg(not(feature = "ssr"))]
     Err(PageDataError::NotOnServer)

@@ -85,7 +85,7 @@ pub fn get_home() -> Result<HomeData, PageDataError> {
     #[cfg(feature = "ssr")]
     {
         let state = crate::pages::render_state()?;
-        Ok(server::home(&state.content, &state.config.site_url, super::dates::Date::today_utc()))
+        Ok(super::server::lists::home(&state.content, &state.config.site_url, super::server::dates::Date::today_utc()))
     }
     #[cfg(not(feature = "ssr"))]
     Err(PageDataError::NotOnServer)
@@ -96,7 +96,13 @@ pub fn get_topic(category: &str, page: usize) -> Result<Option<TopicPage>, PageD
     #[cfg(feature = "ssr")]
     {
         let state = crate::pages::render_state()?;
-        Ok(server::topic(&state.content, &state.config.site_url, category, page, super::dates::Date::today_utc()))
+        Ok(super::server::lists::topic(
+            &state.content,
+            &state.config.site_url,
+            category,
+            page,
+            super::server::dates::Date::today_utc(),
+        ))
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -110,83 +116,18 @@ pub fn get_author(author: &str, page: usize) -> Result<Option<AuthorPage>, PageD
     #[cfg(feature = "ssr")]
     {
         let state = crate::pages::render_state()?;
-        Ok(server::author(&state.content, &state.config.site_url, author, page, super::dates::Date::today_utc()))
+        Ok(super::server::lists::author(
+            &state.content,
+            &state.config.site_url,
+            author,
+            page,
+            super::server::dates::Date::today_utc(),
+        ))
     }
     #[cfg(not(feature = "ssr"))]
     {
         let _ = (author, page);
         Err(PageDataError::NotOnServer)
-    }
-}
-
-/// The lists, worked out from the content store for a given day.
-#[cfg(feature = "ssr")]
-pub mod server {
-    use super::*;
-    use crate::content::dates::Date;
-    use crate::content::store::ContentStore;
-
-    /// The home page lists on `today`.
-    pub fn home(content: &ContentStore, site_url: &str, today: Date) -> HomeData {
-        // Borrowed: only the few cards the page shows are copied, not the whole catalogue.
-        let cards: Vec<&ArticleCard> = content.visible_cards(today).collect();
-        let sections = content
-            .categories()
-            .iter()
-            .map(|category| TopicSection {
-                category: category.clone(),
-                cards: cards
-                    .iter()
-                    .filter(|card| card.category == category.key)
-                    .take(3)
-                    .map(|&card| card.clone())
-                    .collect(),
-            })
-            .filter(|section| !section.cards.is_empty())
-            .collect();
-        HomeData {
-            canonical_url: format!("{site_url}/"),
-            featured: cards.first().map(|&card| card.clone()),
-            latest: cards.iter().skip(1).take(6).map(|&card| card.clone()).collect(),
-            sections,
-        }
-    }
-
-    /// Page `page` of a topic on `today`; `None` for an unknown topic or a page past the end.
-    pub fn topic(content: &ContentStore, site_url: &str, key: &str, page: usize, today: Date) -> Option<TopicPage> {
-        let category = content.categories().iter().find(|category| category.key == key)?.clone();
-        let cards = content.visible_cards(today).filter(|card| card.category == key).cloned().collect();
-        let articles = Paged::of(cards, page)?;
-        let canonical_url = paged_url(&format!("{site_url}/topics/{key}"), articles.page);
-        Some(TopicPage { canonical_url, category, articles })
-    }
-
-    /// Page `page` of an author's articles on `today`; `None` for an unknown author or a page
-    /// past the end.
-    pub fn author(content: &ContentStore, site_url: &str, key: &str, page: usize, today: Date) -> Option<AuthorPage> {
-        let author = content.authors().iter().find(|author| author.id == key)?.clone();
-        let cards = content.visible_cards(today).filter(|card| card.author_id == key).cloned().collect();
-        let reviewed = content
-            .visible_cards(today)
-            .filter(|card| {
-                content
-                    .article_meta(&card.slug)
-                    .is_some_and(|page| page.review.as_ref().is_some_and(|review| review.reviewer.id == key))
-            })
-            .cloned()
-            .collect();
-        let articles = Paged::of(cards, page)?;
-        let canonical_url = paged_url(&format!("{site_url}/authors/{key}"), articles.page);
-        Some(AuthorPage { canonical_url, author, articles, reviewed })
-    }
-
-    /// The URL of page `page` of a list at `base`.
-    fn paged_url(base: &str, page: usize) -> String {
-        if page > 1 {
-            format!("{base}?page={page}")
-        } else {
-            base.to_string()
-        }
     }
 }
 

@@ -7,13 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-pub mod catalog;
-#[cfg(feature = "ssr")]
-pub mod derive;
-#[cfg(feature = "ssr")]
-pub mod probe;
-#[cfg(feature = "ssr")]
-pub mod testing;
+pub mod server;
 mod view;
 
 #[cfg(feature = "ssr")]
@@ -100,10 +94,14 @@ impl Derived {
     }
 }
 
-/// The path of an article's link-preview image: a JPEG for a photo hero (a PNG of a photo is
-/// several times larger), a PNG for SVG art (flat colour and text stay crisp).
-pub fn share_image_path(slug: &str, hero: &crate::content::api::HeroImage) -> String {
-    format!("/share/{slug}.{}", if hero.derived.is_some() { "jpg" } else { "png" })
+/// The file extension of an article's link-preview image: a JPEG for a photo hero (a PNG of a
+/// photo is several times larger), a PNG for SVG art (flat colour and text stay crisp).
+pub fn share_image_extension(hero: &crate::content::api::HeroImage) -> &'static str {
+    if hero.derived.is_some() {
+        "jpg"
+    } else {
+        "png"
+    }
 }
 
 /// `/img/{key}-{width}.{ext}`.

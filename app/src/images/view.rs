@@ -82,7 +82,7 @@ pub fn Picture(
 /// The markup of an image in an article body: lazy, sized, and for a photo a `<picture>`.
 #[cfg(feature = "ssr")]
 pub fn picture_html(src: &str, alt: &str, width: u32, height: u32, derived: Option<&Derived>) -> String {
-    use crate::newsletter::weekly::render::escape;
+    use crate::newsletter::server::weekly::render::escape;
     let alt = escape(alt);
     let Some(derived) = derived else {
         let src = escape(src);

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-/// How long hydration waits for `load` at most (a slow image must not keep the page inert).
-const LOAD_WAIT_MS: u32 = 4000;
+/// The hydration script, with `NV_JS_URL` and `NV_WASM_URL` where the asset URLs go.
+const HYDRATION_SCRIPT: &str = include_str!("hydration.js");
 
 /// The URLs of the built assets under `/pkg`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,31 +31,12 @@ impl AssetUrls {
     }
 
     /// The inline module script that hydrates the page's islands after `load`, when the browser
-    /// is idle. Only islands (`leptos-island` elements) run in the browser; the rest of the page
-    /// is server-rendered HTML. Instantiation and each island's hydration run in tasks of their
-    /// own: short tasks block input less than one long one (Lighthouse's total blocking time).
-    /// `window.nvIslands` hydrates the islands of pages that client-side navigation swaps in, and
-    /// `main` is marked once the page is interactive.
+    /// is idle (`hydration.js`, with these URLs in it). Only islands (`leptos-island` elements)
+    /// run in the browser; the rest of the page is server-rendered HTML.
     pub fn hydration_script(&self) -> String {
         // JSON string literals are valid JS string literals, and escape quotes and `<`.
         let quote = |url: &str| format!("{url:?}").replace('<', "\\u003c");
-        format!(
-            "let started=false;const tick=()=>new Promise(next=>setTimeout(next,0));\
-             const islands=m=>async root=>{{const main=root.querySelector('#main');\
-             for(const el of root.querySelectorAll('leptos-island')){{if(el.nvHydrated)continue;el.nvHydrated=true;\
-             await tick();if(!el.isConnected)continue;const f=m[el.dataset.component];\
-             if(f)f(el);else console.error('no WASM function for island',el.dataset.component);}}\
-             if(main&&main.isConnected)main.dataset.hydrated='true';}};\
-             const start=()=>{{if(started)return;started=true;\
-             import({js}).then(m=>m.default({{module_or_path:{wasm}}})\
-             .then(tick).then(()=>{{m.hydrate();\
-             window.nvIslands=islands(m);window.nvIslands(document.body);}}));}};\
-             const idle=()=>'requestIdleCallback' in window?requestIdleCallback(start,{{timeout:2000}}):setTimeout(start,1);\
-             if(document.readyState==='complete')idle();\
-             else{{addEventListener('load',idle,{{once:true}});setTimeout(start,{LOAD_WAIT_MS});}}",
-            js = quote(&self.js),
-            wasm = quote(&self.wasm),
-        )
+        HYDRATION_SCRIPT.replace("NV_JS_URL", &quote(&self.js)).replace("NV_WASM_URL", &quote(&self.wasm))
     }
 }
 
@@ -79,7 +60,7 @@ pub fn PageAssets(
     let [navigation, hydration] = asset_scripts(&assets);
     view! {
         <link rel="stylesheet" id="leptos" href=assets.css/>
-        <script inner_html=navigation></script>
+        <script data-not-pages=super::navigation::not_pages_attribute() inner_html=navigation></script>
         <script type="module" inner_html=hydration></script>
     }
 }
@@ -94,8 +75,9 @@ mod tests {
             AssetUrls { css: "/pkg/a.css?v=1".into(), js: "/pkg/a.js?v=2".into(), wasm: "/pkg/a.wasm?v=3".into() };
         let script = urls.hydration_script();
         assert!(script.contains(r#"import("/pkg/a.js?v=2")"#), "{script}");
-        assert!(script.contains(r#"module_or_path:"/pkg/a.wasm?v=3""#), "{script}");
-        assert!(script.contains("addEventListener('load'"), "{script}");
+        assert!(script.contains(r#"module_or_path: "/pkg/a.wasm?v=3""#), "{script}");
+        assert!(script.contains(r#"addEventListener("load""#), "{script}");
+        assert!(!script.contains("NV_JS_URL") && !script.contains("NV_WASM_URL"), "{script}");
     }
 
     #[test]

@@ -7,6 +7,8 @@
 // falls back to an ordinary page load.
 (() => {
   if (!window.fetch || !window.DOMParser || !history.pushState) return;
+  // Prefixes of what is not a page (app::urls::NOT_PAGES), given by the script element.
+  const notPages = ((document.currentScript && document.currentScript.dataset.notPages) || "").split(" ").filter(Boolean);
   history.scrollRestoration = "manual";
   const positions = new Map();
   let entry = (history.state && history.state.nv) || Math.random().toString(36).slice(2);
@@ -18,7 +20,9 @@
   addEventListener("pagehide", remember);
 
   const isPage = (url) =>
-    url.origin === location.origin && !/^\/(api|pkg|images|share)\//.test(url.pathname) && !/\.[a-z0-9]+$/i.test(url.pathname);
+    url.origin === location.origin &&
+    !notPages.some((prefix) => url.pathname.startsWith(prefix)) &&
+    !/\.[a-z0-9]+$/i.test(url.pathname);
 
   const focusMain = () => {
     const main = document.getElementById("main");

@@ -7,6 +7,13 @@
 /// The navigation script, inlined in `<head>` so links work from the first paint.
 pub const NAVIGATION_SCRIPT: &str = include_str!("navigation.js");
 
+/// The value of the script element's `data-not-pages`: the prefixes of what is not a page
+/// ([`crate::urls::NOT_PAGES`]), which the script leaves to the browser. An attribute, not
+/// part of the script, so the script's hash (the Content-Security-Policy) stays one constant.
+pub fn not_pages_attribute() -> String {
+    crate::urls::NOT_PAGES.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::NAVIGATION_SCRIPT;

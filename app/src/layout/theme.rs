@@ -3,12 +3,9 @@
 
 use leptos::prelude::*;
 
-/// Runs in `<head>` before the stylesheet: sets `data-theme` on `<html>` from the saved choice
-/// or the system preference, and exposes `nvTheme.get()/set()` to the toggle.
-pub const THEME_SCRIPT: &str = "(function(){var d=document.documentElement,k='nv-theme',s=null;\
-try{s=localStorage.getItem(k)}catch(e){}\
-d.dataset.theme=s==='dark'||s==='light'?s:(matchMedia('(prefers-color-scheme: dark)').matches?'dark':'light');\
-window.nvTheme={get:function(){return d.dataset.theme},set:function(t){d.dataset.theme=t;try{localStorage.setItem(k,t)}catch(e){}}};})();";
+/// `theme.js`: runs in `<head>` before the stylesheet, sets `data-theme` on `<html>` from the
+/// saved choice or the system preference, and exposes `nvTheme.get()/set()` to the toggle.
+pub const THEME_SCRIPT: &str = include_str!("theme.js");
 
 /// "Dark theme" toggle button (`aria-pressed`), shown once hydrated since it needs JavaScript.
 #[island]

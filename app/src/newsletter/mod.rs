@@ -9,8 +9,6 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 mod submit;
-#[cfg(feature = "ssr")]
-pub mod weekly;
 
 pub use archive::{IssueRoute, IssuesPage};
 pub use cta::NewsletterCta;

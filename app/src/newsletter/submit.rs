@@ -3,8 +3,8 @@
 //! adds an instant check of the address (with the rules the server applies), submission
 //! without a page load, a pending state on the button and the outcome in the live region.
 //!
-//! The island takes no props and posts with a small client of our own rather than Leptos'
-//! `ActionForm`: island props and the server-function client would each bring a JSON parser
+//! The island takes no props and posts through the islands' HTTP helper (`island_http`) rather
+//! than Leptos' `ActionForm`: island props and the server-function client would each bring a JSON parser
 //! into the WASM, for forms whose answer is a status and, when refused, an error code in a
 //! header ([`ERROR_HEADER`](super::api::ERROR_HEADER)).
 
@@ -101,18 +101,14 @@ fn check(value: &str) -> Option<String> {
 
 #[cfg(feature = "hydrate")]
 mod browser {
+    use crate::island_http::{send, RequestError};
     use crate::newsletter::api::{
         ConfirmSubscription, NewsletterError, Subscribe, Unsubscribe, CONFIRMED, ERROR_HEADER, SIGNUP_ACCEPTED,
         UNSUBSCRIBED,
     };
-    use leptos::prelude::window;
     use leptos::server_fn::ServerFn;
-    use leptos::web_sys::{
-        Element, Event, FormData, Headers, HtmlButtonElement, HtmlElement, HtmlFormElement, HtmlInputElement,
-        RequestInit, Response, UrlSearchParams,
-    };
+    use leptos::web_sys::{Element, Event, HtmlButtonElement, HtmlElement, HtmlFormElement, HtmlInputElement};
     use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
 
     /// Marks what a token form hides once its request went through (the button and its text).
     const HIDE_ON_SUCCESS: &str = "data-hide-on-success";
@@ -194,22 +190,14 @@ mod browser {
     /// Posts the form's fields, URL-encoded as the plain form would be, asking for JSON (which
     /// tells the server not to redirect). A refusal is read from its status and error header.
     pub async fn post(form: &HtmlFormElement) -> Result<(), NewsletterError> {
-        let fields = FormData::new_with_form(form).map_err(|_| NewsletterError::Malformed)?;
-        let body = UrlSearchParams::new_with_str_sequence_sequence(&fields).map_err(|_| NewsletterError::Malformed)?;
-        let headers = Headers::new().map_err(|_| NewsletterError::Malformed)?;
-        headers.set("Accept", "application/json").map_err(|_| NewsletterError::Malformed)?;
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_headers(&headers);
-        init.set_body(&body);
-        let response: Response = JsFuture::from(window().fetch_with_str_and_init(&form.action(), &init))
-            .await
-            .map_err(|_| NewsletterError::Network)?
-            .unchecked_into();
+        let response = send(&form.action(), "application/json", Some(form)).await.map_err(|error| match error {
+            RequestError::Malformed => NewsletterError::Malformed,
+            RequestError::Network => NewsletterError::Network,
+        })?;
         if response.ok() {
             return Ok(());
         }
-        let code = response.headers().get(ERROR_HEADER).ok().flatten();
+        let code = response.headers().get(ERROR_HEADER);
         Err(code.map_or(NewsletterError::Unavailable, |code| NewsletterError::from_code(&code)))
     }
 }

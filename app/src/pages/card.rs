@@ -8,16 +8,16 @@ use leptos::prelude::*;
 /// One article as a card: image, category, title, description, author, date, reading time.
 #[component]
 pub fn Card(card: ArticleCard, #[prop(optional)] featured: bool) -> impl IntoView {
-    let href = format!("/articles/{}", card.slug);
+    let href = crate::urls::article_path(&card.slug);
     view! {
         <article class="card" class:featured=featured>
             <Picture image=card.hero place=if featured { Place::Featured } else { Place::Card } decorative=true/>
             <div class="card-body">
-                <p class="category-tag"><a href=format!("/topics/{}", card.category)>{card.category_name}</a></p>
+                <p class="category-tag"><a href=crate::urls::topic_path(&card.category)>{card.category_name}</a></p>
                 <h3><a href=href>{card.title}</a></h3>
                 <p>{card.description}</p>
                 <p class="card-meta">
-                    <a href=format!("/authors/{}", card.author_id)>{card.author_name}</a> " · "
+                    <a href=crate::urls::author_path(&card.author_id)>{card.author_name}</a> " · "
                     <time datetime=card.published.iso>{card.published.display}</time>
                     " · " {card.reading_minutes} " min read"
                 </p>
@@ -30,7 +30,7 @@ pub fn Card(card: ArticleCard, #[prop(optional)] featured: bool) -> impl IntoVie
 #[component]
 pub fn PagedCards(paged: Paged, base: String) -> impl IntoView {
     let Paged { cards, page, pages, total } = paged;
-    let link = move |n: usize| if n == 1 { base.clone() } else { format!("{base}?page={n}") };
+    let link = move |n: usize| crate::urls::paged(&base, n);
     view! {
         <ul class="cards">
             {cards.into_iter().map(|card| view! { <li><Card card/></li> }).collect_view()}

@@ -53,7 +53,7 @@ fn HomeLists(home: HomeData) -> impl IntoView {
                     <section class="card-list topic-section" aria-labelledby=labelled_by>
                         <div class="section-head">
                             <h2 id=heading_id>{section.category.name.clone()}</h2>
-                            <a href=format!("/topics/{}", section.category.key)>
+                            <a href=crate::urls::topic_path(&section.category.key)>
                                 "All " {section.category.name} " articles"
                             </a>
                         </div>

@@ -3,6 +3,7 @@
 use super::card::{Card, PagedCards};
 use super::{LoadFailed, NotFound};
 use crate::content::lists::{get_author, get_topic};
+use crate::urls;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -18,7 +19,7 @@ pub fn TopicRoute() -> impl IntoView {
     let category = use_params_map().read_untracked().get("category").unwrap_or_default();
     match get_topic(&category, page_number()) {
         Ok(Some(topic)) => {
-            let base = format!("/topics/{}", topic.category.key);
+            let base = urls::topic_path(&topic.category.key);
             view! {
                 <Title text=topic.category.name.clone()/>
                 <Link rel="canonical" href=topic.canonical_url.clone()/>
@@ -26,7 +27,7 @@ pub fn TopicRoute() -> impl IntoView {
                     rel="alternate"
                     type_="application/atom+xml"
                     title=format!("{} | NourishVibes", topic.category.name)
-                    href=format!("{base}/feed.xml")
+                    href=urls::topic_feed_path(&topic.category.key)
                 />
                 <Meta name="description" content=topic.category.description.clone()/>
                 <nav class="breadcrumbs" aria-label="Breadcrumb">
@@ -57,7 +58,7 @@ pub fn AuthorRoute() -> impl IntoView {
     match get_author(&author, page_number()) {
         Ok(Some(page)) => {
             let person = page.author;
-            let base = format!("/authors/{}", person.id);
+            let base = urls::author_path(&person.id);
             let has_articles = page.articles.total > 0;
             view! {
                 <Title text=person.name.clone()/>

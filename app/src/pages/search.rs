@@ -106,9 +106,8 @@ fn LiveSearch(children: Children) -> impl IntoView {
 mod browser {
     use crate::share::links::encode_component;
     use leptos::prelude::*;
-    use leptos::web_sys::{DomParser, Event, Headers, HtmlInputElement, RequestInit, Response, SupportedType};
+    use leptos::web_sys::{DomParser, Event, HtmlInputElement, SupportedType};
     use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
 
     /// The page for `query`.
     fn url(query: &str) -> String {
@@ -136,16 +135,11 @@ mod browser {
 
     /// The server-rendered results of the search page for `query`, or `None` if it failed.
     pub async fn results_html(query: &str) -> Option<String> {
-        let headers = Headers::new().ok()?;
-        headers.set("Accept", "text/html").ok()?;
-        let init = RequestInit::new();
-        init.set_headers(&headers);
-        let response: Response =
-            JsFuture::from(window().fetch_with_str_and_init(&url(query), &init)).await.ok()?.unchecked_into();
+        let response = crate::island_http::send(&url(query), "text/html", None).await.ok()?;
         if !response.ok() {
             return None;
         }
-        let html = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+        let html = response.text().await.ok()?;
         let page = DomParser::new().ok()?.parse_from_string(&html, SupportedType::TextHtml).ok()?;
         Some(page.query_selector(".search-results").ok()??.inner_html())
     }
@@ -200,8 +194,8 @@ fn Results(results: SearchResults) -> impl IntoView {
 fn Hit(hit: SearchHit) -> impl IntoView {
     let SearchHit { card, anchor, snippet } = hit;
     let href = match &anchor {
-        Some(anchor) => format!("/articles/{}#{anchor}", card.slug),
-        None => format!("/articles/{}", card.slug),
+        Some(anchor) => format!("{}#{anchor}", crate::urls::article_path(&card.slug)),
+        None => crate::urls::article_path(&card.slug),
     };
     view! {
         <li class="search-hit">

@@ -5,7 +5,6 @@ use super::PAGE_CACHE_CONTROL;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -60,9 +59,7 @@ impl CachedPage {
         // A render's buffer grew as it was written and may be twice the page: keep an exact copy,
         // so that what the cache counts is what it holds.
         let html = Bytes::copy_from_slice(&html);
-        let digest = Sha256::digest(&html);
-        let etag = format!("\"{}\"", digest[..12].iter().map(|byte| format!("{byte:02x}")).collect::<String>());
-        let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""));
+        let etag = crate::etag::etag(&html);
         let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
         let gzip = gzip.write_all(&html).and_then(|()| gzip.finish()).unwrap_or_default();
         let mut brotli = Vec::new();
@@ -120,7 +117,7 @@ impl CachedPage {
     /// The response for a request with these headers: 304 when its `If-None-Match` matches,
     /// else the best encoding it accepts.
     pub fn respond(&self, request_headers: &HeaderMap) -> Response {
-        if revalidates(request_headers, self.etag.as_bytes()) {
+        if crate::etag::revalidates(request_headers, &self.etag) {
             let mut response = StatusCode::NOT_MODIFIED.into_response();
             *response.headers_mut() = self.not_modified.clone();
             return response;
@@ -157,18 +154,6 @@ impl CachedPage {
 /// A document a handler offers to the cache (see [`CachedPage::respond_cacheable`]).
 #[derive(Clone)]
 pub(super) struct Offered(pub(super) Arc<CachedPage>);
-
-/// Whether `If-None-Match` names `etag` (strong or weak) or `*`.
-fn revalidates(request_headers: &HeaderMap, etag: &[u8]) -> bool {
-    request_headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .flat_map(|value| value.as_bytes().split(|&byte| byte == b','))
-        .any(|candidate| {
-            let candidate = candidate.trim_ascii();
-            candidate == b"*" || candidate.strip_prefix(b"W/").unwrap_or(candidate) == etag
-        })
-}
 
 /// The compressed encodings a request accepts (`Accept-Encoding`, without `q=0`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -10,6 +10,7 @@
 use super::store::Kind;
 use super::BYPASS_HEADER;
 use app::content::api::MAX_QUERY_CHARS;
+use app::urls;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, Uri};
 use std::borrow::Cow;
@@ -50,15 +51,14 @@ pub(super) fn lookup(request: &Request, allow_bypass: bool) -> Lookup<'_> {
     }
     let uri = request.uri();
     let path = uri.path();
-    if path == "/search" {
+    if path == urls::SEARCH {
         return search_lookup(uri);
     }
-    if is_daily_document(path) {
+    if urls::is_daily_document(path) {
         // Offered by their handler (feeds.rs); a query (a reader's cache-buster) is not cached.
         return if uri.query().is_none() { Lookup::Page(path) } else { Lookup::Pass };
     }
-    let uncached_prefixes = ["/api/", "/pkg/", "/images/", "/img/", "/share/", "/newsletter/", "/search"];
-    if uncached_prefixes.iter().any(|prefix| path.starts_with(prefix))
+    if urls::NOT_PAGES.iter().chain(&urls::UNCACHED_PAGES).any(|prefix| path.starts_with(prefix))
         || path.ends_with(".xml")
         || path.ends_with(".txt")
     {
@@ -72,14 +72,9 @@ pub(super) fn lookup(request: &Request, allow_bypass: bool) -> Lookup<'_> {
     }
 }
 
-/// The feeds and the sitemap, built once a day by `feeds.rs`.
-fn is_daily_document(path: &str) -> bool {
-    path == "/feed.xml" || path == "/sitemap.xml" || (path.starts_with("/topics/") && path.ends_with("/feed.xml"))
-}
-
 /// Whether `path` is a list with pages (`/topics/{key}`, `/authors/{key}`).
 fn is_list(path: &str) -> bool {
-    let name = path.strip_prefix("/topics/").or_else(|| path.strip_prefix("/authors/"));
+    let name = urls::PAGED_LISTS.iter().find_map(|prefix| path.strip_prefix(prefix));
     name.is_some_and(|name| !name.is_empty() && !name.contains('/'))
 }
 

@@ -42,9 +42,5 @@ const PAGE_CACHE_CONTROL: &str = "public, max-age=300, stale-while-revalidate=86
 /// Days since 1970-01-01 in UTC: the daily tip changes with it, so it is part of the cache key.
 /// An integer from the clock, no date formatting: this runs on every request.
 fn utc_day() -> i64 {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs() as i64)
-        .unwrap_or(0);
-    seconds.div_euclid(86_400)
+    app::content::server::dates::unix_now().div_euclid(86_400)
 }

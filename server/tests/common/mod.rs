@@ -2,8 +2,9 @@
 //! fresh SQLite database per test.
 #![allow(dead_code)]
 
-use app::content::live::{ContentSource, LiveContent};
+use app::content::server::live::{ContentSource, LiveContent};
 
+use app::newsletter::server::weekly::WeeklySettings;
 use app::newsletter::server::{open_database, Newsletter, RateLimiter, Store};
 use app::state::AppState;
 use axum::extract::connect_info::MockConnectInfo;
@@ -117,6 +118,29 @@ pub async fn state_for_site(
     signup_limit: usize,
     site_url: &str,
 ) -> (AppState, Arc<Newsletter>) {
+    state_built(leptos_options, content, data_dir, signup_limit, site_url, None).await
+}
+
+/// [`state_with_options`] with the development preview of the coming weekly issue, composed
+/// with `preview` (as the server sets it up when drafts are shown).
+pub async fn state_with_preview(
+    leptos_options: LeptosOptions,
+    content: &Path,
+    data_dir: &Path,
+    preview: WeeklySettings,
+) -> (AppState, Arc<Newsletter>) {
+    state_built(leptos_options, content, data_dir, 5, SITE_URL, Some(preview)).await
+}
+
+/// The state, built through `server::build_state` with the newsletter the test needs.
+async fn state_built(
+    leptos_options: LeptosOptions,
+    content: &Path,
+    data_dir: &Path,
+    signup_limit: usize,
+    site_url: &str,
+    preview: Option<WeeklySettings>,
+) -> (AppState, Arc<Newsletter>) {
     let source =
         ContentSource { dir: content.to_path_buf(), site_url: site_url.into(), show_unpublished: false, cache: None };
     let live = Arc::new(LiveContent::load(source).unwrap_or_else(|errors| panic!("{errors}")));
@@ -126,7 +150,7 @@ pub async fn state_for_site(
         limiter: RateLimiter::new(signup_limit, Duration::from_secs(600)),
         outbox_signal: Arc::default(),
         trusted_proxy_hops: 0,
-        preview: None,
+        preview,
     });
     let state = server::build_state(leptos_options, live, site_url.into(), newsletter.clone());
     (state, newsletter)

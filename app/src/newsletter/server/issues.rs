@@ -11,8 +11,8 @@
 use super::db::{on_pool, on_tx, Tx};
 use super::store::Store;
 use super::tokens::{hash_token, new_token};
-use crate::newsletter::weekly::render::{one_click_url, TOKEN};
-use crate::newsletter::weekly::{IsoWeek, RenderedIssue};
+use crate::newsletter::server::weekly::render::{one_click_url, TOKEN};
+use crate::newsletter::server::weekly::{IsoWeek, RenderedIssue};
 use sqlx::QueryBuilder;
 
 /// Subscribers queued per transaction: a few milliseconds of writing, a few hundred KB of memory.

@@ -3,7 +3,8 @@
 
 use super::issues::IssueParts;
 use super::retry::{classify, Failure};
-use crate::newsletter::weekly::render::TOKEN;
+use crate::newsletter::server::weekly::render::TOKEN;
+use crate::urls;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -67,8 +68,8 @@ impl DeliveryError {
 /// The double opt-in mail: a link to the confirmation page (whose button confirms) and the
 /// unsubscribe links.
 pub fn compose_confirmation(site_url: &str, confirm_token: &str, unsubscribe_token: &str) -> ComposedMail {
-    let confirm = format!("{site_url}/newsletter/confirm?token={confirm_token}");
-    let unsubscribe = format!("{site_url}/newsletter/unsubscribe?token={unsubscribe_token}");
+    let confirm = urls::absolute(site_url, &urls::confirm_path(confirm_token));
+    let unsubscribe = urls::absolute(site_url, &urls::unsubscribe_path(unsubscribe_token));
     ComposedMail {
         subject: "Confirm your NourishVibes subscription".into(),
         body: format!(
@@ -80,7 +81,7 @@ pub fn compose_confirmation(site_url: &str, confirm_token: &str, unsubscribe_tok
              Unsubscribe at any time: {unsubscribe}\n\n\
              NourishVibes, evidence-based nutrition and health\n"
         ),
-        list_unsubscribe: format!("{site_url}/newsletter/unsubscribe/one-click?token={unsubscribe_token}"),
+        list_unsubscribe: urls::absolute(site_url, &urls::one_click_unsubscribe_path(unsubscribe_token)),
     }
 }
 

@@ -1,6 +1,8 @@
-//! Server side of the newsletter: storage, tokens, rate limiting and mail delivery.
+//! The server side of the newsletter: storage, tokens, rate limiting, mail delivery, the weekly
+//! issue and the archive's reads. Compiled only with the `ssr` feature.
 
 mod admin;
+pub mod archive;
 mod batch;
 mod bounces;
 mod db;
@@ -15,6 +17,7 @@ mod shared_limit;
 mod signup_rows;
 mod store;
 mod tokens;
+pub mod weekly;
 mod worker;
 
 pub use admin::{Erased, Status};
@@ -52,7 +55,7 @@ pub struct Newsletter {
     pub trusted_proxy_hops: usize,
     /// Development only (drafts shown): the archive previews the coming week's issue, composed
     /// with these settings. `None` in production.
-    pub preview: Option<crate::newsletter::weekly::WeeklySettings>,
+    pub preview: Option<crate::newsletter::server::weekly::WeeklySettings>,
 }
 
 impl Newsletter {

@@ -4,9 +4,9 @@
 
 use super::issues::QueueReport;
 use super::store::{Clock, Store};
-use crate::content::live::LiveContent;
-use crate::content::store::ContentStore;
-use crate::newsletter::weekly::{prepare, IsoWeek, IssueError, Schedule, WeeklySettings};
+use crate::content::server::live::LiveContent;
+use crate::content::server::store::ContentStore;
+use crate::newsletter::server::weekly::{prepare, IsoWeek, IssueError, Schedule, WeeklySettings};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;

@@ -17,7 +17,7 @@ pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
 /// The system clock.
 pub fn system_clock() -> Clock {
-    Arc::new(crate::content::dates::unix_now)
+    Arc::new(crate::content::server::dates::unix_now)
 }
 
 /// How long a confirmation link works.

@@ -96,7 +96,7 @@ impl DeliveryWorker {
             if self.store.is_stopping() {
                 return;
             }
-            let now = crate::content::dates::unix_now();
+            let now = crate::content::server::dates::unix_now();
             let wait = match self.store.next_due_at().await {
                 Ok(Some(due)) => Duration::from_secs(due.saturating_sub(now).clamp(1, IDLE_POLL_SECS) as u64),
                 Ok(None) => Duration::from_secs(IDLE_POLL_SECS as u64),

@@ -1,9 +1,6 @@
 //! Loading one article: its front matter checked field by field, its body rendered, its
 //! citations linked, its overview and takeaways grounded in the body, its search entry made.
 
-use super::api::{
-    ArticleCard, ArticlePage, AuthorView, DateView, HeroImage, ReviewView, RevisionView, SourcedText, TocEntry,
-};
 use super::citations::{link_citations, link_hosts};
 use super::dates::Date;
 use super::error::ContentError;
@@ -13,7 +10,10 @@ use super::grounding::{extract_overview, split_sentences, term_counts, Grounded,
 use super::search::SearchDoc;
 use super::stored::SiteBlocks;
 use super::{markdown, reading, trust};
-use crate::images::catalog::ImageCatalog;
+use crate::content::api::{
+    ArticleCard, ArticlePage, AuthorView, DateView, HeroImage, ReviewView, RevisionView, SourcedText, TocEntry,
+};
+use crate::images::server::catalog::ImageCatalog;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashSet;
 use std::path::{Component, Path};

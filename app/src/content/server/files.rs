@@ -1,11 +1,11 @@
 //! Reading the content folder's files: TOML, Markdown with `+++` front matter, the site pages.
 
-use super::api::{StaticPage, STATIC_PAGES};
 use super::dates::Date;
 use super::error::{toml_error, ContentError};
 use super::front_matter::{split_front_matter, PageMatter};
 use super::load_article::date_view;
 use super::markdown;
+use crate::content::api::{StaticPage, STATIC_PAGES};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -41,7 +41,7 @@ pub(super) fn load_static_pages(
         });
         if let (Ok(updated), Ok(rendered)) = (updated, rendered) {
             let page = StaticPage {
-                canonical_url: format!("{site_url}/{}", matter.slug),
+                canonical_url: crate::urls::absolute(site_url, &crate::urls::static_page_path(&matter.slug)),
                 slug: matter.slug.clone(),
                 title: matter.title,
                 description: matter.description,

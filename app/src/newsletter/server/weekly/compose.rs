@@ -10,8 +10,9 @@
 use super::notes::EditorNote;
 use super::week::IsoWeek;
 use crate::content::api::{ArticleCard, DailyTip};
-use crate::content::dates::Date;
-use crate::content::store::ContentStore;
+use crate::content::server::dates::Date;
+use crate::content::server::store::ContentStore;
+use crate::urls;
 
 /// Most articles an issue carries.
 const MAX_ARTICLES: usize = 8;
@@ -167,8 +168,11 @@ fn issue_article(card: &ArticleCard, site_url: &str) -> IssueArticle {
         description: card.description.clone(),
         reading_minutes: card.reading_minutes,
         author: card.author_name.clone(),
-        url: format!("{site_url}/articles/{}", card.slug),
-        image_url: format!("{site_url}{}", crate::images::share_image_path(&card.slug, &card.hero)),
+        url: urls::absolute(site_url, &urls::article_path(&card.slug)),
+        image_url: urls::absolute(
+            site_url,
+            &urls::share_image_path(&card.slug, crate::images::share_image_extension(&card.hero)),
+        ),
         image_alt: if card.hero.alt.is_empty() { card.title.clone() } else { card.hero.alt.clone() },
         published: card.published.display.clone(),
     }

@@ -6,7 +6,7 @@
 //! the site-wide texts are kept once; [`StoredPage::assemble`] makes the full page again when a
 //! page is rendered (once per page per day: the page cache keeps the result).
 
-use super::api::{ArticleCard, ArticlePage, NewsletterCta, TextBlock};
+use crate::content::api::{ArticleCard, ArticlePage, NewsletterCta, TextBlock};
 use std::sync::Arc;
 
 /// Ids of the two disclosures an article may carry.

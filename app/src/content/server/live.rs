@@ -76,7 +76,7 @@ impl ContentSource {
     /// `store` as shown, once the newsletter's notes check against it.
     fn checked(&self, store: ContentStore) -> Result<ContentStore, ContentErrors> {
         let store = store.showing_unpublished(self.show_unpublished);
-        crate::newsletter::weekly::notes::check(&self.dir, &store).map_err(ContentErrors)?;
+        crate::newsletter::server::weekly::notes::check(&self.dir, &store).map_err(ContentErrors)?;
         Ok(store)
     }
 }
@@ -203,7 +203,7 @@ mod tests {
 
     #[test]
     fn a_reload_swaps_good_content_and_keeps_the_old_on_errors() {
-        let dir = crate::content::reload_tests::content_copy("live");
+        let dir = crate::content::server::reload_tests::content_copy("live");
         let source = ContentSource {
             dir: dir.clone(),
             site_url: "https://x.example".into(),

@@ -14,8 +14,8 @@ pub use notes::{EditorNote, MailIdentity};
 pub use schedule::Schedule;
 pub use week::IsoWeek;
 
-use crate::content::error::ContentError;
-use crate::content::store::ContentStore;
+use crate::content::server::error::ContentError;
+use crate::content::server::store::ContentStore;
 use std::path::{Path, PathBuf};
 
 /// What went wrong preparing an issue.

@@ -1,6 +1,6 @@
 //! ISO 8601 weeks (`2026-W48`): what an issue is named after, and the dates inside one.
 
-use crate::content::dates::Date;
+use crate::content::server::dates::Date;
 use std::fmt;
 
 /// One ISO week: Monday to Sunday, numbered within the ISO year of its Thursday.

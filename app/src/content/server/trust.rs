@@ -1,7 +1,7 @@
 //! Trust metadata: reviewers, review dates, numbered sources and the per-category content rules.
 
-use super::api::SourceView;
 use super::front_matter::{AuthorMatter, AuthorsFile, CategoryMatter, FrontMatter, SourceMatter};
+use crate::content::api::SourceView;
 
 /// Minimum number of sources for an article in a health category.
 pub const MIN_HEALTH_SOURCES: usize = 2;

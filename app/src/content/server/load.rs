@@ -2,7 +2,6 @@
 //! core, then what needs all of them (duplicate slugs, tips, related articles, the search
 //! index), reusing whatever an earlier load already made from unchanged files.
 
-use super::api::{ArticleCard, CategoryView, CommunityBlock};
 use super::error::{ContentError, ContentErrors};
 use super::files::{load_static_pages, markdown_files, read_toml};
 use super::front_matter::{AuthorsFile, CategoriesFile, SiteFile, TipsFile};
@@ -16,7 +15,8 @@ use super::seo;
 use super::site_checks::{check_site, check_tips, site_blocks};
 use super::store::ContentStore;
 use super::stored::StoredPage;
-use crate::images::catalog::ImageCatalog;
+use crate::content::api::{ArticleCard, CategoryView, CommunityBlock};
+use crate::images::server::catalog::ImageCatalog;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Composition from the repository's content (copied, so notes can be added per test).
 
 use super::*;
-use crate::content::dates::Date;
+use crate::content::server::dates::Date;
 use std::path::Path;
 
 /// A copy of `content/` with `notes` (file name, text) under `newsletter/`.

@@ -6,9 +6,9 @@
 //! the articles holding one of its words, however large the catalogue. Matching is on whole
 //! stemmed words; there is no prefix matching.
 
-use super::api::{ArticleCard, SearchHit, SnippetPart};
 use super::grounding::{term_counts, with_stem, FastMap};
 use super::markdown::Passage;
+use crate::content::api::{ArticleCard, SearchHit, SnippetPart};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::Arc;
 

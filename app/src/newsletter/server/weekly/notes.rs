@@ -4,10 +4,10 @@
 //! without a restart) and checked by `server check` and at start-up.
 
 use super::week::IsoWeek;
-use crate::content::error::{toml_error, ContentError};
-use crate::content::front_matter::split_front_matter;
-use crate::content::markdown;
-use crate::content::store::ContentStore;
+use crate::content::server::error::{toml_error, ContentError};
+use crate::content::server::front_matter::split_front_matter;
+use crate::content::server::markdown;
+use crate::content::server::store::ContentStore;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;

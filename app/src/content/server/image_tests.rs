@@ -4,7 +4,7 @@
 
 use super::reload_tests::content_copy;
 use super::store::ContentStore;
-use crate::images::testing::{jpeg_with_exif, Exif};
+use crate::images::server::testing::{jpeg_with_exif, Exif};
 use crate::images::{Format, DERIVED_PREFIX};
 use std::fs;
 use std::path::Path;

@@ -149,7 +149,7 @@ pub fn svg_size(bytes: &[u8]) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::images::testing::{jpeg_with_exif, Exif};
+    use crate::images::server::testing::{jpeg_with_exif, Exif};
 
     #[test]
     fn svg_sizes_come_from_width_and_height_or_the_view_box() {

@@ -253,7 +253,7 @@ pub struct SiteFile {
     #[serde(default)]
     pub affiliate_hosts: Vec<String>,
     /// `[mail]`: the newsletter's sender name and postal address. Read and checked by
-    /// `newsletter::weekly::notes` (issue 14); kept opaque here.
+    /// `newsletter::server::weekly::notes` (issue 14); kept opaque here.
     #[serde(default)]
     pub mail: Option<toml::Table>,
 }

@@ -1,8 +1,8 @@
 //! Article bodies: Markdown rendered once, at load, into sanitised HTML.
 
 use crate::content::api::HeroImage;
-use crate::images::catalog::ImageCatalog;
 use crate::images::picture_html;
+use crate::images::server::catalog::ImageCatalog;
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 

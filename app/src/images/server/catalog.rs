@@ -5,8 +5,8 @@
 //! has seen before.
 
 use super::probe::{self, Kind, Probed};
-use super::{widths_for, Derived, Format, KEY_LEN};
 use crate::content::api::HeroImage;
+use crate::images::{widths_for, Derived, Format, KEY_LEN};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -61,7 +61,7 @@ impl ImageCatalog {
         let mut files = Vec::new();
         list_files(&content_dir.join("images"), &mut files);
         files.sort();
-        let read = crate::content::parallel::parallel_map(&files, |file| {
+        let read = crate::content::server::parallel::parallel_map(&files, |file| {
             let relative = file.strip_prefix(content_dir).unwrap_or(file).to_string_lossy().replace('\\', "/");
             let metadata = std::fs::metadata(file).ok();
             let len = metadata.as_ref().map_or(0, |metadata| metadata.len());

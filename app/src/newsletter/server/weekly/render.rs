@@ -7,23 +7,24 @@
 
 use super::compose::Issue;
 use super::notes::MailIdentity;
+use crate::urls;
 
 /// Stands for the recipient's unsubscribe token in the stored mail parts.
 pub const TOKEN: &str = "{{token}}";
 
 /// The archive URL of `issue` ("View in browser").
 pub fn web_url(issue: &Issue) -> String {
-    format!("{}/newsletter/issues/{}", issue.site_url, issue.week.slug())
+    urls::absolute(&issue.site_url, &urls::issue_path(&issue.week.slug()))
 }
 
 /// The unsubscribe page for the recipient (with [`TOKEN`]).
 pub fn unsubscribe_url(site_url: &str) -> String {
-    format!("{site_url}/newsletter/unsubscribe?token={TOKEN}")
+    urls::absolute(site_url, &urls::unsubscribe_path(TOKEN))
 }
 
 /// The RFC 8058 one-click URL for `List-Unsubscribe` (with [`TOKEN`]).
 pub fn one_click_url(site_url: &str) -> String {
-    format!("{site_url}/newsletter/unsubscribe/one-click?token={TOKEN}")
+    urls::absolute(site_url, &urls::one_click_unsubscribe_path(TOKEN))
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -118,7 +119,7 @@ pub fn mail_html(issue: &Issue, identity: &MailIdentity) -> String {
              <a href=\"{}\" class=\"nv-link\" style=\"{LINK}\">Learn more</a></td></tr>\n",
             escape(&tip.category),
             escape(&tip.text),
-            escape(&format!("{}{}", issue.site_url, tip.link)),
+            escape(&urls::absolute(&issue.site_url, &tip.link)),
         ));
     }
     let site = escape(&issue.site_url);
@@ -129,9 +130,10 @@ pub fn mail_html(issue: &Issue, identity: &MailIdentity) -> String {
          This mail has no tracking pixel and its links are not redirected.<br>\
          <a href=\"{unsubscribe}\" class=\"nv-link\" style=\"{LINK}\">Unsubscribe</a> · \
          <a href=\"{web}\" class=\"nv-link\" style=\"{LINK}\">View in browser</a> · \
-         <a href=\"{site}/privacy\" class=\"nv-link\" style=\"{LINK}\">Privacy</a><br>\
+         <a href=\"{privacy}\" class=\"nv-link\" style=\"{LINK}\">Privacy</a><br>\
          {sender}, {address}</td></tr>\n</table>\n</td></tr></table>\n</body>\n</html>\n",
         sender = escape(&identity.sender_name),
+        privacy = escape(&urls::absolute(&issue.site_url, &urls::static_page_path("privacy"))),
         address = escape(&identity.postal_address),
     ));
     html
@@ -155,14 +157,15 @@ pub fn mail_text(issue: &Issue, identity: &MailIdentity) -> String {
     }
     text.push_str("DAILY TIPS FOR THE WEEK AHEAD\n\n");
     for (day, tip) in &issue.tips {
-        text.push_str(&format!("{day} ({}): {}\n{}{}\n\n", tip.category, tip.text, issue.site_url, tip.link));
+        let link = urls::absolute(&issue.site_url, &tip.link);
+        text.push_str(&format!("{day} ({}): {}\n{link}\n\n", tip.category, tip.text));
     }
     text.push_str(&format!(
-        "--\nYou get this because you subscribed to the {} weekly tips at {}.\nUnsubscribe: {}\nPrivacy: {}/privacy\n{}, {}\n",
+        "--\nYou get this because you subscribed to the {} weekly tips at {}.\nUnsubscribe: {}\nPrivacy: {}\n{}, {}\n",
         identity.sender_name,
         issue.site_url,
         unsubscribe_url(&issue.site_url),
-        issue.site_url,
+        urls::absolute(&issue.site_url, &urls::static_page_path("privacy")),
         identity.sender_name,
         identity.postal_address
     ));
@@ -204,5 +207,6 @@ pub fn web_html(issue: &Issue) -> String {
 
 /// Site-relative links in the editor's note made absolute (mail has no base URL).
 fn absolute_links(html: &str, site_url: &str) -> String {
-    html.replace("href=\"/", &format!("href=\"{site_url}/")).replace("src=\"/", &format!("src=\"{site_url}/"))
+    let root = urls::absolute(site_url, "/");
+    html.replace("href=\"/", &format!("href=\"{root}")).replace("src=\"/", &format!("src=\"{root}"))
 }

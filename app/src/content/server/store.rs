@@ -1,8 +1,5 @@
 //! The in-memory content store and the queries pages make of it; loading it is in `load.rs`.
 
-use super::api::{
-    ArticleCard, ArticlePage, AuthorView, CategoryView, CommunityBlock, DailyTip, SiteChrome, StaticPage,
-};
 use super::dates::Date;
 use super::error::{ContentError, ContentErrors};
 use super::load::{Earlier, Reuse};
@@ -11,7 +8,10 @@ use super::reuse::Origins;
 use super::search::SearchIndex;
 use super::stored::{SiteBlocks, StoredPage};
 use super::tips;
-use crate::images::catalog::ImageCatalog;
+use crate::content::api::{
+    ArticleCard, ArticlePage, AuthorView, CategoryView, CommunityBlock, DailyTip, SiteChrome, StaticPage,
+};
+use crate::images::server::catalog::ImageCatalog;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -155,7 +155,7 @@ impl ContentStore {
     }
 
     /// Articles visible on `today` that match `query`, best first.
-    pub fn search(&self, query: &str, today: Date, limit: usize) -> Vec<super::api::SearchHit> {
+    pub fn search(&self, query: &str, today: Date, limit: usize) -> Vec<crate::content::api::SearchHit> {
         let cards: Vec<&ArticleCard> = self.visible_cards(today).collect();
         self.search.search(query, &cards, limit)
     }

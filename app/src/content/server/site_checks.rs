@@ -1,10 +1,10 @@
 //! The site-wide files: the texts every article shows, and the checks of `site.toml` and `tips.toml`.
 
-use super::api::{DailyTip, NewsletterCta, TextBlock, STATIC_PAGES};
 use super::error::ContentError;
 use super::front_matter::{BlockMatter, SiteFile, TipsFile};
 use super::markdown;
 use super::stored::SiteBlocks;
+use crate::content::api::{DailyTip, NewsletterCta, TextBlock, STATIC_PAGES};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -35,7 +35,8 @@ pub(super) fn block_link(block: &BlockMatter) -> Option<(String, String)> {
 pub(super) fn check_site(path: &Path, site: &SiteFile, errors: &mut Vec<ContentError>) {
     let blocks = site.editorial.iter().chain([&site.disclosures.affiliate, &site.disclosures.medical]);
     for (i, block) in blocks.enumerate() {
-        let internal_page = |link: &str| link == "/" || STATIC_PAGES.iter().any(|slug| link == format!("/{slug}"));
+        let internal_page =
+            |link: &str| link == "/" || STATIC_PAGES.iter().any(|slug| link == crate::urls::static_page_path(slug));
         if let Some(link) = block.link.as_deref().filter(|link| !internal_page(link)) {
             errors.push(ContentError::new(
                 path,

@@ -2,7 +2,7 @@
 //! Pure functions of the time given, so tests move a clock instead of sleeping.
 
 use super::week::IsoWeek;
-use crate::content::dates::Date;
+use crate::content::server::dates::Date;
 
 /// How late a missed issue may still go out (the server was down at the due time).
 pub const CATCH_UP_SECS: i64 = 24 * 3600;

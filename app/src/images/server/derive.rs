@@ -4,7 +4,7 @@
 
 use super::catalog::photo_dir;
 use super::probe;
-use super::{Derived, Format, WIDTHS};
+use crate::images::{Derived, Format, WIDTHS};
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
@@ -178,7 +178,7 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::images::testing::{carries_metadata, jpeg_with_exif, Exif};
+    use crate::images::server::testing::{carries_metadata, jpeg_with_exif, Exif};
 
     #[test]
     fn derived_images_are_upright_sized_and_carry_no_metadata() {

@@ -6,8 +6,8 @@
 //! one by one was most of a reload's time: with 10,000 articles in six topics, each page shares
 //! its topic with about 1,700 others, and tags with thousands more.
 
-use super::api::ArticleCard;
 use super::parallel::parallel_map_with;
+use crate::content::api::ArticleCard;
 use std::collections::{HashMap, HashSet};
 
 /// How many related articles a page shows.

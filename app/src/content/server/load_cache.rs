@@ -8,11 +8,11 @@
 //! Cargo.lock). The checks that look past an article's own file run again for every article.
 //! A missing, stale, truncated or unreadable cache is simply not used; deleting it is always safe.
 
-use super::api::ArticlePage;
 use super::error::ContentError;
 use super::reuse::fingerprint;
 use super::search::{CachedDoc, SearchDoc};
 use super::stored::StoredPage;
+use crate::content::api::ArticlePage;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::File;

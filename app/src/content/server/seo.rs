@@ -1,6 +1,7 @@
 //! What search engines and link previews read: absolute URLs and Schema.org JSON-LD.
 
-use super::api::ArticlePage;
+use crate::content::api::ArticlePage;
+use crate::urls;
 use serde_json::json;
 
 /// Size of the PNG served at `/share/{slug}.png` (rendered by the server crate).
@@ -11,8 +12,9 @@ pub const SHARE_IMAGE_HEIGHT: u32 = 630;
 /// The page with its absolute URLs and JSON-LD filled in for the site at `site_url`
 /// (done once at content load, not per request).
 pub fn with_site_url(page: ArticlePage, site_url: &str) -> ArticlePage {
-    let canonical_url = format!("{site_url}/articles/{}", page.slug);
-    let share_image_url = format!("{site_url}{}", crate::images::share_image_path(&page.slug, &page.hero));
+    let canonical_url = urls::absolute(site_url, &urls::article_path(&page.slug));
+    let share_image_url =
+        urls::absolute(site_url, &urls::share_image_path(&page.slug, crate::images::share_image_extension(&page.hero)));
     let mut json_ld = json!({
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -39,7 +41,7 @@ pub fn with_site_url(page: ArticlePage, site_url: &str) -> ArticlePage {
             "@type": "Organization",
             "name": "NourishVibes",
             "url": site_url,
-            "logo": { "@type": "ImageObject", "url": format!("{site_url}/favicon.svg") },
+            "logo": { "@type": "ImageObject", "url": urls::absolute(site_url, "/favicon.svg") },
         },
     });
     if let Some(review) = &page.review {

@@ -1,0 +1,43 @@
+// Hydrates the page's islands once the page has loaded and the browser is idle, so the WASM
+// never competes with the article for bandwidth. The server puts the built module's and WASM's
+// URLs in place of the two NV_…_URL names (app::layout::AssetUrls::hydration_script).
+// Instantiation and each island's hydration run in tasks of their own: short tasks block input
+// less than one long one.
+// window.nvIslands hydrates the islands of pages that client-side navigation swaps in, and
+// <main> is marked data-hydrated once the page is interactive.
+let started = false;
+const tick = () => new Promise((next) => setTimeout(next, 0));
+const islands = (m) => async (root) => {
+  const main = root.querySelector("#main");
+  for (const el of root.querySelectorAll("leptos-island")) {
+    if (el.nvHydrated) continue;
+    el.nvHydrated = true;
+    await tick();
+    if (!el.isConnected) continue;
+    const hydrate = m[el.dataset.component];
+    if (hydrate) hydrate(el);
+    else console.error("no WASM function for island", el.dataset.component);
+  }
+  if (main && main.isConnected) main.dataset.hydrated = "true";
+};
+const start = () => {
+  if (started) return;
+  started = true;
+  import(NV_JS_URL).then((m) =>
+    m
+      .default({ module_or_path: NV_WASM_URL })
+      .then(tick)
+      .then(() => {
+        m.hydrate();
+        window.nvIslands = islands(m);
+        window.nvIslands(document.body);
+      }),
+  );
+};
+const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(start, { timeout: 2000 }) : setTimeout(start, 1));
+if (document.readyState === "complete") idle();
+else {
+  addEventListener("load", idle, { once: true });
+  // At most 4 s: a slow image must not keep the page inert.
+  setTimeout(start, 4000);
+}
