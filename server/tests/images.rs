@@ -106,6 +106,19 @@ async fn every_srcset_candidate_answers_with_its_type_a_year_of_caching_and_no_m
             assert_eq!((image.width(), image.height()), (width, width * 3 / 2), "{url}");
         }
     }
+    // The head asks for the hero before the body is read.
+    let head = &html[..html.find("</head>").unwrap()];
+    let preload = head
+        .find("rel=\"preload\"")
+        .map(|at| {
+            let start = head[..at].rfind('<').unwrap();
+            &head[start..at + head[at..].find('>').unwrap()]
+        })
+        .expect("a preload");
+    assert!(
+        preload.contains(&format!("imagesrcset=\"{}\"", srcsets[0])) && preload.contains("as=\"image\""),
+        "{preload}"
+    );
     // The <img src> for browsers without srcset is the widest fallback.
     assert!(attributes(hero, "src").iter().any(|src| src.ends_with("-1200.jpg")), "{hero}");
 }
@@ -170,6 +183,7 @@ async fn a_photo_hero_s_share_card_is_a_jpeg_without_the_camera_s_metadata() {
     let (router, _) = app(&content).await;
     let html = page(&router, ARTICLE).await;
     assert!(html.contains("content=\"https://nourishvibes.example/share/vitamin-d3-k2.jpg\""), "og:image");
+    assert!(html.contains("<meta property=\"og:image:type\" content=\"image/jpeg\""), "og:image:type");
     let (status, headers, body) = get(&router, "/share/vitamin-d3-k2.jpg").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");

@@ -7,6 +7,7 @@ mod takeaways;
 mod trust;
 
 use crate::content::api::{get_article, ArticlePage};
+use crate::images::{Format, Place};
 use crate::newsletter::NewsletterCta;
 use crate::pages::{LoadFailed, NotFound};
 use crate::share::ShareRow;
@@ -66,6 +67,25 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         .then(|| disclosures.iter().find(|block| block.id == "affiliate-disclosure").cloned())
         .flatten();
 
+    let share_image_type = match crate::images::share_image_extension(&hero) {
+        "jpg" => "image/jpeg",
+        _ => "image/png",
+    };
+    // A photo hero is asked for as soon as the head is read, before the body reaches its <img>.
+    let hero_preload = hero.derived.as_ref().map(|derived| {
+        let srcset = derived.srcset(Format::Webp);
+        view! {
+            <Link
+                rel="preload"
+                as_="image"
+                type_="image/webp"
+                imagesrcset=srcset
+                imagesizes=Place::Article.sizes()
+                fetchpriority="high"
+            />
+        }
+    });
+
     view! {
         <Title text=title.clone()/>
         <Meta name="description" content=description.clone()/>
@@ -76,7 +96,7 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         <Meta property="og:url" content=canonical_url.clone()/>
         <Meta property="og:site_name" content="NourishVibes"/>
         <Meta property="og:image" content=share_image_url.clone()/>
-        <Meta property="og:image:type" content="image/png"/>
+        <Meta property="og:image:type" content=share_image_type/>
         <Meta property="og:image:width" content="1200"/>
         <Meta property="og:image:height" content="630"/>
         <Meta property="og:image:alt" content=hero.alt.clone()/>
@@ -89,6 +109,7 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         <Meta name="twitter:description" content=description.clone()/>
         <Meta name="twitter:image" content=share_image_url.clone()/>
         <Meta name="twitter:image:alt" content=hero.alt.clone()/>
+        {hero_preload}
         <script type="application/ld+json" inner_html=json_ld></script>
         <extras::Breadcrumbs category=category.clone() category_name=category_name.clone() title=title.clone()/>
         <article class="article">
