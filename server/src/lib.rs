@@ -79,7 +79,7 @@ pub fn build_app_with_cache(state: AppState, content_dir: &std::path::Path, cach
     let pkg = assets::PkgAssets::new(&state.leptos_options);
     let security = security_policy(&state);
     // The app reads its state while the route list is walked, as it does in every render.
-    let route_state = state.clone();
+    let route_state = state.current();
     let (routes, _) = generate_route_list_with_exclusions_and_ssg_and_context(App, None, move || {
         leptos::prelude::provide_context(route_state.clone())
     });

@@ -136,3 +136,18 @@ async fn the_live_content_script_is_served_only_while_the_content_is_watched() {
     let (_, second) = get(&router, "/_dev/content-revision").await;
     assert_ne!(first, second, "every reload changes the revision the open pages compare with");
 }
+
+#[tokio::test]
+async fn after_a_reload_nothing_keeps_the_old_content_in_memory() {
+    let dir = content_copy();
+    let (router, reloader) = reloadable_app_on(dir.path(), Arc::new(HtmlCache::default())).await;
+    for path in ["/", "/articles/vitamin-d3-k2", "/feed.xml", "/search?q=magnesium"] {
+        assert_eq!(get(&router, path).await.0, StatusCode::OK, "{path}");
+    }
+    let first = Arc::downgrade(&reloader.live().current());
+    edit(&dir.path().join("articles/vitamin-d3-k2.md"), OLD_TITLE, NEW_TITLE);
+    reloader.reload_blocking().unwrap();
+    assert!(get(&router, "/articles/vitamin-d3-k2").await.1.contains(NEW_TITLE));
+    // The router and its state live on; the first content (10,000 articles: over 200 MiB) must not.
+    assert!(first.upgrade().is_none(), "the content before the reload is still held");
+}

@@ -302,7 +302,7 @@ pub struct CategoryView {
 }
 
 /// The tip of the day shown in the banner.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DailyTip {
     /// e.g. "Nutrition".
     pub category: String,

@@ -67,6 +67,28 @@ impl ContentStore {
         ContentStore::load_reusing(dir, site_url, Reuse::CacheAt(cache))
     }
 
+    /// A store with nothing in it: what the application's base state holds, so that it keeps no
+    /// loaded store alive after a reload (every request reads `LiveContent::current`).
+    pub fn empty() -> ContentStore {
+        ContentStore {
+            pages: HashMap::new(),
+            blocks: SiteBlocks::default(),
+            cards: Vec::new(),
+            drafts: HashSet::new(),
+            show_unpublished: false,
+            categories: Vec::new(),
+            authors: Vec::new(),
+            search: Arc::new(SearchIndex::new(Vec::new())),
+            tips: Vec::new(),
+            community: CommunityBlock::default(),
+            static_pages: HashMap::new(),
+            warnings: Vec::new(),
+            generation: 0,
+            origins: Origins::default(),
+            images: Arc::new(ImageCatalog::empty()),
+        }
+    }
+
     /// Shows drafts and scheduled articles (development) or hides them (production, the default).
     pub fn showing_unpublished(mut self, show: bool) -> ContentStore {
         self.show_unpublished = show;
@@ -188,7 +210,8 @@ impl ContentStore {
 
     /// The daily tip for `date` and the footer block.
     pub fn site_chrome(&self, date: Date) -> SiteChrome {
-        let tip = self.tips[tips::tip_index(date, self.tips.len())].clone();
+        // A loaded store always has tips (the load checks it); the empty store has none.
+        let tip = self.tips.get(tips::tip_index(date, self.tips.len())).cloned().unwrap_or_default();
         SiteChrome { tip, community: self.community.clone() }
     }
 
