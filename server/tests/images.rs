@@ -95,7 +95,7 @@ async fn every_srcset_candidate_answers_with_its_type_a_year_of_caching_and_no_m
     assert_eq!(srcsets.len(), 2, "WebP, then the JPEG fallback: {hero}");
     for (srcset, mime) in srcsets.iter().zip(["image/webp", "image/jpeg"]) {
         let listed = candidates(srcset);
-        assert_eq!(listed.iter().map(|(_, width)| *width).collect::<Vec<_>>(), vec![480, 800, 1200]);
+        assert_eq!(listed.iter().map(|(_, width)| *width).collect::<Vec<_>>(), vec![480, 640, 750, 1200]);
         for (url, width) in listed {
             let (status, headers, body) = get(&router, &url).await;
             assert_eq!(status, StatusCode::OK, "{url}");

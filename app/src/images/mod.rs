@@ -17,10 +17,11 @@ pub use view::{Picture, Place};
 /// Where derived images are served from: `/img/{key}-{width}.{ext}`.
 pub const DERIVED_PREFIX: &str = "/img/";
 
-/// The widths derived images are made at (CSS pixels × density of the phones, tablets and
-/// screens readers have): never wider than the original; the widest is the original's width
-/// when it is narrower than the last.
-pub const WIDTHS: [u32; 5] = [480, 800, 1200, 1600, 2000];
+/// The widths derived images are made at: the article column (up to 736 CSS px) at the screen
+/// densities readers have. 750 covers a mid-range phone at 1.75× (651 px) and a desktop at 1×,
+/// 1080 a 390-px phone at 3× (1,050 px), 1600 a desktop at 2×. Never wider than the original;
+/// the widest is the original's width when it is narrower than the last.
+pub const WIDTHS: [u32; 6] = [480, 640, 750, 1080, 1600, 2000];
 
 /// The formats derived images come in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -141,10 +142,10 @@ mod tests {
 
     #[test]
     fn widths_never_exceed_the_original_and_end_with_it() {
-        assert_eq!(widths_for(4000), vec![480, 800, 1200, 1600, 2000]);
-        assert_eq!(widths_for(2000), vec![480, 800, 1200, 1600, 2000]);
-        assert_eq!(widths_for(1250), vec![480, 800, 1250], "1200 is within a tenth of 1250");
-        assert_eq!(widths_for(1000), vec![480, 800, 1000]);
+        assert_eq!(widths_for(4000), vec![480, 640, 750, 1080, 1600, 2000]);
+        assert_eq!(widths_for(2000), vec![480, 640, 750, 1080, 1600, 2000]);
+        assert_eq!(widths_for(1150), vec![480, 640, 750, 1150], "1080 is within a tenth of 1150");
+        assert_eq!(widths_for(1000), vec![480, 640, 750, 1000]);
         assert_eq!(widths_for(300), vec![300]);
     }
 

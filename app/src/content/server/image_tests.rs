@@ -40,7 +40,7 @@ fn a_camera_photo_hero_becomes_responsive_images_with_no_other_step() {
     let page = store.article_page("vitamin-d3-k2").unwrap();
     assert_eq!((page.hero.width, page.hero.height), (1600, 2400), "upright size");
     let derived = page.hero.derived.clone().expect("a photo has derived images");
-    assert_eq!(derived.widths, vec![480, 800, 1200, 1600]);
+    assert_eq!(derived.widths, vec![480, 640, 750, 1080, 1600]);
     assert_eq!(derived.fallback, Format::Jpeg);
     assert!(derived.placeholder.starts_with("data:image/png;base64,"), "{}", derived.placeholder);
     assert!(derived.placeholder.len() < 1500, "the placeholder is a few hundred bytes: {}", derived.placeholder.len());

@@ -15,7 +15,7 @@ use std::time::SystemTime;
 
 /// Changes whenever derived images come out differently (sizes, formats, quality): part of
 /// every key, so that no browser keeps an image made the old way.
-const PIPELINE_VERSION: &[u8] = b"nourishvibes-images-1";
+const PIPELINE_VERSION: &[u8] = b"nourishvibes-images-2";
 
 /// File name extensions looked at under `images/`.
 const IMAGE_EXTENSIONS: [&str; 6] = ["svg", "jpg", "jpeg", "png", "webp", "gif"];
