@@ -121,3 +121,19 @@ fn server_check_says_per_file_what_is_wrong_with_an_image() {
     assert!(errors.contains("use JPEG, PNG, WebP or SVG"), "{errors}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_server_with_a_data_dir_keeps_derived_images_and_placeholders_there() {
+    let dir = content_copy("photo-store");
+    photo_hero(&dir, &jpeg_with_exif(1300, 900, &Exif::default()));
+    let data = dir.join("data");
+    fs::create_dir_all(&data).unwrap();
+    let (store, _) = ContentStore::load_cached(&dir, SITE_URL, &data.join("content-cache.bin")).unwrap();
+    assert_eq!(store.images().store(), data.join("derived-images"));
+    let key = store.article_page("vitamin-d3-k2").unwrap().hero.derived.unwrap().key;
+    assert!(
+        data.join("derived-images").join(&key).join("placeholder").is_file(),
+        "the placeholder is kept in the data dir"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -56,6 +56,8 @@ impl ContentStore {
         let mut search_docs = Vec::new();
         let affiliate_hosts = site.as_ref().map(|site| site.affiliate_hosts.as_slice()).unwrap_or_default();
         let shared = shared_fingerprint(dir, site_url, affiliate_hosts);
+        // Asked before the cache is opened: the derived images are kept beside the cache file.
+        let image_store = reuse.image_store();
         let reuse = match reuse {
             Reuse::CacheAt(path) => Reuse::Disk(LoadCache::open(path, shared)),
             reuse => reuse,
@@ -65,7 +67,7 @@ impl ContentStore {
         let blocks = site.as_ref().map(site_blocks).unwrap_or_default();
         // Images first: articles are checked against them, and an article whose image changed
         // is loaded again (its derived image URLs change).
-        let images = ImageCatalog::scan(dir, reuse.earlier_images(), &reuse.image_store());
+        let images = ImageCatalog::scan(dir, reuse.earlier_images(), &image_store);
         let known =
             Known { authors: &authors, categories: &categories, site: site.as_ref(), blocks: &blocks, images: &images };
         let mut cache_entries = Vec::new();
@@ -299,7 +301,8 @@ impl Reuse<'_> {
     }
 
     /// Where photos' derived images are kept: beside the content cache (the data dir), where
-    /// the earlier load kept them, or else a folder in the system's temporary directory.
+    /// the earlier load kept them, or else (no data dir: tests, `server check`) a folder in the
+    /// system's temporary directory. Asked before [`Reuse::CacheAt`] becomes [`Reuse::Disk`].
     fn image_store(&self) -> PathBuf {
         match self {
             Reuse::Earlier(earlier) => earlier.store.images.store().to_path_buf(),
