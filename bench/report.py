@@ -138,8 +138,8 @@ def assets(path):
 
     return {
         "css": link(r'rel="stylesheet"', "/pkg/nourishvibes.css"),
-        "js": script_url(r'import\("([^"]+)"\)') or link(r'rel="modulepreload"', "/pkg/nourishvibes.js"),
-        "wasm": script_url(r'module_or_path:"([^"]+)"') or link(r'href="[^"]+\.wasm"', "/pkg/nourishvibes_bg.wasm"),
+        "js": script_url(r'import\(\s*"([^"]+)"\s*\)') or link(r'rel="modulepreload"', "/pkg/nourishvibes.js"),
+        "wasm": script_url(r'module_or_path:\s*"([^"]+)"') or link(r'href="[^"]+\.wasm"', "/pkg/nourishvibes_bg.wasm"),
         "hero": hero_src(path),
     }
 
@@ -149,7 +149,8 @@ def hero_src(path):
         text = f.read()
     m = re.search(r'<figure[^>]*class="[^"]*\bhero\b[^"]*"[^>]*>(.*?)</figure>', text, re.S)
     scope = m.group(1) if m else text
-    m = re.search(r'<img\b[^>]*?\bsrc="([^"]+)"', scope, re.S)
+    # A photo hero's inline placeholder (a data: URL) comes first; the photo is the one fetched.
+    m = re.search(r'<img\b[^>]*?\bsrc="((?!data:)[^"]+)"', scope, re.S)
     if not m:
         raise SystemExit("no hero <img src> found")
     return html.unescape(m.group(1))
