@@ -161,11 +161,12 @@ def hero_src(path):
 
 def photo_figures(work, origin, page, photo, svg_start, photo_start, make_output):
     """The photo section's figures: both Lighthouse runs, the hero a 390-px phone at DPR 3
-    loads (the narrowest WebP candidate covering its slot), and the time to make the images."""
+    loads (the narrowest candidate of the first format offered, AVIF, covering its slot), and
+    the time to make the images."""
     import urllib.request
     html = open(page, encoding="utf-8").read()
     hero = re.search(r'<figure class="hero".*?</figure>', html, re.S).group(0)
-    srcset = re.search(r'<source type="image/webp" srcset="([^"]+)"', hero).group(1)
+    srcset = re.search(r'<source type="image/[a-z]+" srcset="([^"]+)"', hero).group(1)
     candidates = [(url, int(w.rstrip("w"))) for url, w in (c.rsplit(" ", 1) for c in srcset.split(", "))]
     # The article column on a 390-px phone: the viewport less 2.5rem of padding (Slot::Article).
     needed = (390 - 40) * 3
@@ -201,7 +202,7 @@ def photo_rows(p):
         ratio = lp["lcp_ms"] / ls["lcp_ms"]
         add("Photo hero: LCP vs the SVG hero, same minute", f"{fmt(lp['lcp_ms'])} ms vs {fmt(ls['lcp_ms'])} ms ({ratio - 1:+.0%})",
             "within 10%", ratio <= 1.10)
-    add("Photo hero: bytes a 390-px phone at DPR 3 loads", f"{kb(p['phone_bytes'])} ({p['phone_width']}w WebP) of a {kb(p['original_bytes'])} original",
+    add("Photo hero: bytes a 390-px phone at DPR 3 loads", f"{kb(p['phone_bytes'])} ({p['phone_width']}w {p['phone_url'].rsplit('.', 1)[-1].upper()}) of a {kb(p['original_bytes'])} original",
         "", None)
     add("Photo hero: EXIF/serial in what is served", "none" if not p.get("phone_exif") else "FOUND", "none", not p.get("phone_exif"))
     if p.get("make_ms") is not None:

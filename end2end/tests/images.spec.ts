@@ -17,7 +17,7 @@ const server = `${__dirname}/../../target/debug/server`;
 
 /** The width in a derived image URL (`/img/{key}-{width}.{ext}`). */
 function widthOf(url: string): number {
-  const match = /\/img\/[0-9a-f]{16}-(\d+)\.(webp|jpg|png)$/.exec(url);
+  const match = /\/img\/[0-9a-f]{16}-(\d+)\.(avif|webp|jpg|png)$/.exec(url);
   expect(match, `${url} is a derived image`).not.toBeNull();
   return Number(match![1]);
 }
@@ -55,11 +55,15 @@ test("a camera photo dropped into images/ shows as the hero, and the browser loa
 
       // The candidate chosen is the narrowest that covers the slot at this screen's density.
       const chosen = widthOf(await hero.evaluate((img: HTMLImageElement) => img.currentSrc));
-      const offered = (await page.locator("figure.hero source").getAttribute("srcset"))!.split(", ").map((candidate) => widthOf(candidate.split(" ")[0]));
+      const offered = (await page.locator("figure.hero source").first().getAttribute("srcset"))!.split(", ").map((candidate) => widthOf(candidate.split(" ")[0]));
       const needed = slot * scale;
       const narrowestEnough = Math.min(...offered.filter((w) => w >= needed));
       expect(chosen, `needs ${needed} px of ${offered.join(", ")}`).toBeLessThanOrEqual(narrowestEnough);
-      expect((await hero.evaluate((img: HTMLImageElement) => img.currentSrc)).endsWith(".webp")).toBe(true);
+      // Chromium shows AVIF, the first format offered (the smallest at the same quality).
+      expect(await page.locator("figure.hero source").first().getAttribute("type")).toBe("image/avif");
+      expect((await hero.evaluate((img: HTMLImageElement) => img.currentSrc)).endsWith(".avif")).toBe(true);
+      // The box shows the whole image sent: it was cut to the hero's shape on the server.
+      expect(await hero.evaluate((img: HTMLImageElement) => Math.round((img.naturalWidth / img.naturalHeight) * 100))).toBe(190);
       await context.close();
     }
 

@@ -281,15 +281,18 @@ fn images(command: ImagesCommand, config: &Config) -> Result<(), String> {
             let cache = config.data_dir.join(crate::CONTENT_CACHE_FILE);
             let (content, _) = ContentStore::load_cached(&config.content_dir, &config.site_url, &cache)
                 .map_err(|errors| format!("the content has problems:\n{errors}"))?;
-            let catalog = content.images();
+            let store = content.images().store();
             let started = std::time::Instant::now();
-            let mut photos: Vec<_> = catalog.photos().collect();
-            photos.sort_by(|a, b| a.0.file.cmp(&b.0.file));
-            for (entry, derived) in &photos {
+            let photos = content.photos_in_use();
+            for (file, derived) in &photos {
                 let one = std::time::Instant::now();
-                let made = app::images::server::derive::derive_missing(&entry.file, derived, catalog.store(), || ())
-                    .map_err(|reason| format!("{}: {reason}", entry.file.display()))?;
-                println!("{}: {made} images made in {} ms", entry.file.display(), one.elapsed().as_millis());
+                let made = app::images::server::derive::derive_missing(file, derived, store, || ())
+                    .map_err(|reason| format!("{}: {reason}", file.display()))?;
+                let shape = match derived.shape {
+                    app::images::Shape::Whole => "whole",
+                    app::images::Shape::Banner => "banner",
+                };
+                println!("{} ({shape}): {made} images made in {} ms", file.display(), one.elapsed().as_millis());
             }
             println!("{} photos, {} ms", photos.len(), started.elapsed().as_millis());
             Ok(())

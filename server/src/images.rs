@@ -66,20 +66,20 @@ impl DerivedImages {
         TURN.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Makes every photo's missing images of the content in use; returns (photos, images made).
+    /// Makes the missing images of every photo the content in use shows; returns (photos in a
+    /// shape, images made).
     pub fn derive_all(&self) -> (usize, usize) {
         let content = self.live.current();
-        let catalog = content.images().clone();
+        let (photos, store) = (content.photos_in_use(), content.images().store().to_path_buf());
         drop(content);
-        let (mut photos, mut made) = (0, 0);
-        for (entry, derived) in catalog.photos() {
-            photos += 1;
-            match derive_missing(&entry.file, derived, catalog.store(), || self.turn()) {
+        let mut made = 0;
+        for (file, derived) in &photos {
+            match derive_missing(file, derived, &store, || self.turn()) {
                 Ok(count) => made += count,
-                Err(reason) => tracing::warn!(file = %entry.file.display(), %reason, "cannot make derived images"),
+                Err(reason) => tracing::warn!(file = %file.display(), %reason, "cannot make derived images"),
             }
         }
-        (photos, made)
+        (photos.len(), made)
     }
 
     /// Starts the background thread that makes every photo's images after start-up and after
@@ -132,19 +132,18 @@ pub async fn serve(State(images): State<DerivedImages>, Path(file): Path<String>
     if let Ok(bytes) = tokio::fs::read(&path).await {
         return Ok(image_response(bytes, format));
     }
-    let (_, entry) = catalog.by_key(key).ok_or(ImageError::NotFound)?;
-    let derived = entry.facts.as_ref().ok().and_then(|facts| facts.derived.clone()).ok_or(ImageError::NotFound)?;
+    let (_, entry, derived) = catalog.by_key(key).ok_or(ImageError::NotFound)?;
     if !derived.widths.contains(&width) || !derived.formats().contains(&format) {
         return Err(ImageError::NotFound);
     }
-    let file = entry.file.clone();
+    let (file, shape) = (entry.file.clone(), derived.shape);
     let made = tokio::task::spawn_blocking(move || {
         let _turn = images.turn();
         // Made by the background thread or another request while this one waited.
         if let Ok(bytes) = std::fs::read(&path) {
             return Ok(bytes);
         }
-        let bytes = Source::read(&file)?.encode(width, format)?;
+        let bytes = Source::read(&file, shape)?.encode(width, format)?;
         write_atomically(&path, &bytes).map_err(|error| format!("cannot be kept: {error}"))?;
         Ok::<_, String>(bytes)
     })

@@ -4,7 +4,7 @@
 mod common;
 
 use app::images::server::probe::decode;
-use app::images::server::testing::{carries_metadata, jpeg_with_exif, Exif};
+use app::images::server::testing::{avif_size, carries_metadata, jpeg_with_exif, Exif};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -86,14 +86,16 @@ async fn every_srcset_candidate_answers_with_its_type_a_year_of_caching_and_no_m
     let html = page(&router, ARTICLE).await;
     let hero = hero_markup(&html);
     assert!(hero.contains("<picture>"), "{hero}");
-    assert_eq!(attributes(hero, "type"), vec!["image/webp"]);
+    assert_eq!(attributes(hero, "type"), vec!["image/avif", "image/webp"]);
     assert!(hero.contains("fetchpriority=\"high\""), "{hero}");
     assert!(hero.contains("class=\"placeholder\"") && hero.contains("src=\"data:image/png;base64,"), "{hero}");
+    // Upright the photo is 1200 × 1800; the hero box shows the middle 1200 × 630 of it, and
+    // that is all that is sent.
     assert_eq!(attributes(hero, "width"), vec!["1200", "1200"], "the upright width, placeholder and photo");
-    assert_eq!(attributes(hero, "height"), vec!["1800", "1800"]);
+    assert_eq!(attributes(hero, "height"), vec!["630", "630"]);
     let srcsets = attributes(hero, "srcset");
-    assert_eq!(srcsets.len(), 2, "WebP, then the JPEG fallback: {hero}");
-    for (srcset, mime) in srcsets.iter().zip(["image/webp", "image/jpeg"]) {
+    assert_eq!(srcsets.len(), 3, "AVIF, WebP, then the JPEG fallback: {hero}");
+    for (srcset, mime) in srcsets.iter().zip(["image/avif", "image/webp", "image/jpeg"]) {
         let listed = candidates(srcset);
         assert_eq!(listed.iter().map(|(_, width)| *width).collect::<Vec<_>>(), vec![480, 640, 750, 1200]);
         for (url, width) in listed {
@@ -102,8 +104,11 @@ async fn every_srcset_candidate_answers_with_its_type_a_year_of_caching_and_no_m
             assert_eq!(headers[header::CONTENT_TYPE], mime, "{url}");
             assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable", "{url}");
             assert!(!carries_metadata(&body), "{url} carries EXIF, XMP or the camera's serial number");
-            let image = decode(&body).unwrap();
-            assert_eq!((image.width(), image.height()), (width, width * 3 / 2), "{url}");
+            let size = match mime {
+                "image/avif" => avif_size(&body).expect("an AVIF"),
+                _ => decode(&body).map(|image| (image.width(), image.height())).unwrap(),
+            };
+            assert_eq!(size, (width, (width * 630 + 600) / 1200), "{url}");
         }
     }
     // The head asks for the hero before the body is read.
@@ -128,7 +133,8 @@ async fn a_sideways_photo_comes_out_upright() {
     let (_temp, content) = content_with_photo(&camera_photo());
     let (router, _) = app(&content).await;
     let html = page(&router, ARTICLE).await;
-    let (url, _) = candidates(attributes(hero_markup(&html), "srcset")[1])[0].clone();
+    // The JPEG fallback (the last srcset): the same pixels as the others, and decodable here.
+    let (url, _) = candidates(attributes(hero_markup(&html), "srcset")[2])[0].clone();
     let (_, _, body) = get(&router, &url).await;
     let image = decode(&body).unwrap().into_rgb8();
     // The camera's top edge (the red band) is on the right once turned as the EXIF says.
@@ -167,6 +173,7 @@ async fn only_the_widths_and_formats_a_page_names_are_made() {
     let key = url.trim_start_matches("/img/").split('-').next().unwrap().to_string();
     for path in [
         format!("/img/{key}-481.webp"),
+        format!("/img/{key}-481.avif"),
         format!("/img/{key}-4000.jpg"),
         format!("/img/{key}-480.png"),
         format!("/img/{key}-480.gif"),

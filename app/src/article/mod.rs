@@ -73,12 +73,12 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
     };
     // A photo hero is asked for as soon as the head is read, before the body reaches its <img>.
     let hero_preload = hero.derived.as_ref().map(|derived| {
-        let srcset = derived.srcset(Format::Webp);
+        let srcset = derived.srcset(Format::Avif);
         view! {
             <Link
                 rel="preload"
                 as_="image"
-                type_="image/webp"
+                type_=Format::Avif.mime()
                 imagesrcset=srcset
                 imagesizes=Place::Article.sizes()
                 fetchpriority="high"

@@ -1,4 +1,4 @@
-//! One content image in a page: `<img>` for an SVG, `<picture>` with a WebP `srcset`, a
+//! One content image in a page: `<img>` for an SVG, `<picture>` with AVIF and WebP `srcset`s, a
 //! fallback `srcset` and a blurred placeholder for a photo. The component (heroes, cards) and
 //! the HTML string (images in Markdown bodies) make the same markup.
 
@@ -58,10 +58,11 @@ pub fn Picture(
     let placeholder = (eager && !derived.placeholder.is_empty()).then(|| {
         view! { <img class="placeholder" src=derived.placeholder.clone() alt="" width=image.width height=image.height/> }
     });
-    let [modern, fallback] = derived.formats();
+    let [best, modern, fallback] = derived.formats();
     view! {
         {placeholder}
         <picture>
+            <source type=best.mime() srcset=derived.srcset(best) sizes=place.sizes()/>
             <source type=modern.mime() srcset=derived.srcset(modern) sizes=place.sizes()/>
             <img
                 src=derived.fallback_url()
@@ -91,12 +92,15 @@ pub fn picture_html(src: &str, alt: &str, width: u32, height: u32, derived: Opti
         );
     };
     let sizes = Place::Article.sizes();
-    let [modern, fallback] = derived.formats();
+    let [best, modern, fallback] = derived.formats();
+    let sources: String = [best, modern]
+        .map(|format| {
+            format!("<source type=\"{}\" srcset=\"{}\" sizes=\"{sizes}\">", format.mime(), derived.srcset(format))
+        })
+        .concat();
     format!(
-        "<picture><source type=\"{}\" srcset=\"{}\" sizes=\"{sizes}\"><img src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" \
+        "<picture>{sources}<img src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" \
          alt=\"{alt}\" width=\"{width}\" height=\"{height}\" loading=\"lazy\" decoding=\"async\"></picture>",
-        modern.mime(),
-        derived.srcset(modern),
         derived.fallback_url(),
         derived.srcset(fallback),
     )
@@ -108,14 +112,16 @@ mod tests {
     use crate::images::Format;
 
     #[test]
-    fn a_photo_in_a_body_lists_both_formats_and_loads_lazily() {
+    fn a_photo_in_a_body_lists_every_format_and_loads_lazily() {
         let derived = Derived {
             key: "0123456789abcdef".into(),
+            shape: crate::images::Shape::Whole,
             widths: vec![480, 800],
             fallback: Format::Jpeg,
             placeholder: String::new(),
         };
         let html = picture_html("/images/a.jpg", "A \"bowl\"", 800, 600, Some(&derived));
+        assert!(html.starts_with("<picture><source type=\"image/avif\" srcset=\"/img/0123456789abcdef-480.avif 480w, /img/0123456789abcdef-800.avif 800w\""), "{html}");
         assert!(html.contains("<source type=\"image/webp\" srcset=\"/img/0123456789abcdef-480.webp 480w, /img/0123456789abcdef-800.webp 800w\""), "{html}");
         assert!(html.contains("src=\"/img/0123456789abcdef-800.jpg\""), "{html}");
         assert!(html.contains("alt=\"A &quot;bowl&quot;\" width=\"800\" height=\"600\" loading=\"lazy\""), "{html}");

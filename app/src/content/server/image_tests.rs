@@ -5,7 +5,7 @@
 use super::reload_tests::content_copy;
 use super::store::ContentStore;
 use crate::images::server::testing::{jpeg_with_exif, Exif};
-use crate::images::{Format, DERIVED_PREFIX};
+use crate::images::{Format, Shape, DERIVED_PREFIX};
 use std::fs;
 use std::path::Path;
 
@@ -38,13 +38,22 @@ fn a_camera_photo_hero_becomes_responsive_images_with_no_other_step() {
     photo_hero(&dir, &jpeg_with_exif(2400, 1600, &Exif { orientation: 6, gps: true }));
     let store = ContentStore::load(&dir, SITE_URL).unwrap();
     let page = store.article_page("vitamin-d3-k2").unwrap();
-    assert_eq!((page.hero.width, page.hero.height), (1600, 2400), "upright size");
+    // Upright it is 1600 × 2400; the hero shows its middle in the 1200:630 box.
+    assert_eq!((page.hero.width, page.hero.height), (1600, 840), "upright, cut to the banner box");
     let derived = page.hero.derived.clone().expect("a photo has derived images");
+    assert_eq!(derived.shape, Shape::Banner);
     assert_eq!(derived.widths, vec![480, 640, 750, 1080, 1600]);
     assert_eq!(derived.fallback, Format::Jpeg);
     assert!(derived.placeholder.starts_with("data:image/png;base64,"), "{}", derived.placeholder);
     assert!(derived.placeholder.len() < 1500, "the placeholder is a few hundred bytes: {}", derived.placeholder.len());
     assert!(derived.srcset(Format::Webp).starts_with(&format!("{DERIVED_PREFIX}{}-480.webp 480w", derived.key)));
+    assert_eq!(derived.formats(), [Format::Avif, Format::Webp, Format::Jpeg]);
+    // Only the shape shown is made: the background work gets the banner, not the whole photo.
+    let in_use = store.photos_in_use();
+    assert_eq!(
+        in_use.iter().map(|(file, d)| (file.clone(), d.key.clone())).collect::<Vec<_>>(),
+        vec![(dir.join("images/photo.jpg"), derived.key.clone())]
+    );
     assert!(page.share_image_url.ends_with("/share/vitamin-d3-k2.jpg"), "{}", page.share_image_url);
     // The card shows the same photo.
     let card = store.article_cards().iter().find(|card| card.slug == "vitamin-d3-k2").unwrap().clone();
@@ -65,7 +74,7 @@ fn editing_a_photo_gives_new_urls_on_reload_as_a_fresh_load_does() {
     let new_key = hero.derived.clone().unwrap().key;
     assert_ne!(old_key, new_key, "an edit changes the URLs");
     assert_eq!(hero.width, 1800);
-    assert_eq!(reloaded.images().by_key(&new_key).map(|(path, _)| path), Some("images/photo.jpg"));
+    assert_eq!(reloaded.images().by_key(&new_key).map(|(path, _, _)| path), Some("images/photo.jpg"));
     assert!(reloaded.images().by_key(&old_key).is_none());
     let fresh = ContentStore::load(&dir, SITE_URL).unwrap();
     assert_eq!(fresh.article_page("vitamin-d3-k2").unwrap().hero, hero);
@@ -79,7 +88,11 @@ fn a_photo_in_a_body_is_a_lazy_picture_and_its_alt_text_is_required() {
     append_to_body(&dir, "\n![A bowl of yoghurt & berries](images/bowl.jpg)\n");
     let store = ContentStore::load(&dir, SITE_URL).unwrap();
     let body = store.article_page("vitamin-d3-k2").unwrap().body_html;
-    assert!(body.contains("<picture><source type=\"image/webp\" srcset=\"/img/"), "{body}");
+    assert!(body.contains("<picture><source type=\"image/avif\" srcset=\"/img/"), "{body}");
+    // A body shows the whole photo: that is the shape made for it.
+    let in_use = store.photos_in_use();
+    assert_eq!(in_use.len(), 1, "the SVG hero has none");
+    assert_eq!((in_use[0].1.shape, in_use[0].1.widths.last()), (Shape::Whole, Some(&1000)));
     assert!(
         body.contains("alt=\"A bowl of yoghurt &amp; berries\" width=\"1000\" height=\"700\" loading=\"lazy\""),
         "{body}"
@@ -130,9 +143,10 @@ fn a_server_with_a_data_dir_keeps_derived_images_and_placeholders_there() {
     fs::create_dir_all(&data).unwrap();
     let (store, _) = ContentStore::load_cached(&dir, SITE_URL, &data.join("content-cache.bin")).unwrap();
     assert_eq!(store.images().store(), data.join("derived-images"));
-    let key = store.article_page("vitamin-d3-k2").unwrap().hero.derived.unwrap().key;
+    // Kept by the file's key (one placeholder serves both shapes).
+    let key = store.images().key_of("images/photo.jpg").unwrap();
     assert!(
-        data.join("derived-images").join(&key).join("placeholder").is_file(),
+        data.join("derived-images").join(key).join("placeholder").is_file(),
         "the placeholder is kept in the data dir"
     );
     fs::remove_dir_all(&dir).unwrap();

@@ -14,6 +14,7 @@ use crate::content::api::{
     ArticleCard, ArticlePage, AuthorView, DateView, HeroImage, ReviewView, RevisionView, SourcedText, TocEntry,
 };
 use crate::images::server::catalog::ImageCatalog;
+use crate::images::Shape;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashSet;
 use std::path::{Component, Path};
@@ -114,9 +115,10 @@ pub(super) fn load_article(
     let hero = match (check_hero_path(&matter.hero.src), matter.hero.width.zip(matter.hero.height)) {
         (Err(reason), _) => Err(("hero.src", reason)),
         (Ok(()), Some((0, _) | (_, 0))) => Err(("hero.width", "width and height must be above zero".to_string())),
-        (Ok(()), size) => {
-            known.images.image(&matter.hero.src, &matter.hero.alt, size).map_err(|reason| ("hero.src", reason))
-        }
+        (Ok(()), size) => known
+            .images
+            .image(&matter.hero.src, &matter.hero.alt, size, Shape::Banner)
+            .map_err(|reason| ("hero.src", reason)),
     };
     let hero = match hero {
         Ok(hero) => {

@@ -3,6 +3,7 @@
 use crate::content::api::HeroImage;
 use crate::images::picture_html;
 use crate::images::server::catalog::ImageCatalog;
+use crate::images::Shape;
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 
@@ -267,7 +268,7 @@ fn body_image(dest: &str, alt: &str, images: &ImageCatalog) -> Result<HeroImage,
     if alt.is_empty() {
         return Err(format!("image `{dest}` needs alt text saying what it shows: ![what it shows]({dest})"));
     }
-    images.image(src, alt, None).map_err(|reason| format!("image {reason}"))
+    images.image(src, alt, None, Shape::Whole).map_err(|reason| format!("image {reason}"))
 }
 
 fn is_safe_url(url: &str) -> bool {

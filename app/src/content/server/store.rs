@@ -100,6 +100,27 @@ impl ContentStore {
         &self.images
     }
 
+    /// The derived images of every photo an article shows, each once, sorted by file: a hero in
+    /// the banner shape (the first of an article's images), an image in a body whole. What the
+    /// background work and `server images make` make; a photo nothing shows gets none.
+    pub fn photos_in_use(&self) -> Vec<(std::path::PathBuf, crate::images::Derived)> {
+        use crate::images::Shape;
+        let mut seen = HashSet::new();
+        let mut photos = Vec::new();
+        for page in self.pages.values() {
+            for (index, (src, _)) in page.meta.images.iter().enumerate() {
+                let shape = if index == 0 { Shape::Banner } else { Shape::Whole };
+                if let Some((entry, derived)) = self.images.photo(src, shape) {
+                    if seen.insert(derived.key.clone()) {
+                        photos.push((entry.file.clone(), derived.clone()));
+                    }
+                }
+            }
+        }
+        photos.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.key.cmp(&b.1.key)));
+        photos
+    }
+
     /// Which load of the content folder this store is: a reload makes a store with a higher
     /// number, so whatever was derived from a store (feeds, share images) can tell it is stale.
     pub fn generation(&self) -> u64 {

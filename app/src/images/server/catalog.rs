@@ -6,7 +6,7 @@
 
 use super::probe::{self, Kind, Probed};
 use crate::content::api::HeroImage;
-use crate::images::{widths_for, Derived, Format, KEY_LEN};
+use crate::images::{widths_for, Derived, Format, Shape, KEY_LEN};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ use std::time::SystemTime;
 
 /// Changes whenever derived images come out differently (sizes, formats, quality): part of
 /// every key, so that no browser keeps an image made the old way.
-const PIPELINE_VERSION: &[u8] = b"nourishvibes-images-2";
+const PIPELINE_VERSION: &[u8] = b"nourishvibes-images-3";
 
 /// File name extensions looked at under `images/`.
 const IMAGE_EXTENSIONS: [&str; 6] = ["svg", "jpg", "jpeg", "png", "webp", "gif"];
@@ -41,8 +41,25 @@ pub struct ImageFacts {
     pub width: u32,
     /// Height as shown.
     pub height: u32,
-    /// A photo's derived images; `None` for an SVG.
+    /// A photo's derived images whole (body images); `None` for an SVG.
     pub derived: Option<Derived>,
+    /// A photo's derived images cut to the banner box (heroes and cards); `None` for an SVG.
+    pub banner: Option<Derived>,
+}
+
+impl ImageFacts {
+    /// The photo's derived images in `shape`; `None` for an SVG.
+    pub fn in_shape(&self, shape: Shape) -> Option<&Derived> {
+        match shape {
+            Shape::Whole => self.derived.as_ref(),
+            Shape::Banner => self.banner.as_ref(),
+        }
+    }
+
+    /// The photo's derived images whose key is `key`.
+    pub fn with_key(&self, key: &str) -> Option<&Derived> {
+        [Shape::Whole, Shape::Banner].into_iter().filter_map(|shape| self.in_shape(shape)).find(|d| d.key == key)
+    }
 }
 
 /// The content folder's images, by path relative to the content folder (`images/a.jpg`).
@@ -78,7 +95,9 @@ impl ImageCatalog {
         let mut by_key = HashMap::new();
         for (relative, entry) in &read {
             if let Ok(facts) = &entry.facts {
-                by_key.insert(facts.key.clone(), relative.clone());
+                for derived in [&facts.derived, &facts.banner].into_iter().flatten() {
+                    by_key.insert(derived.key.clone(), relative.clone());
+                }
             }
         }
         ImageCatalog { entries: read.into_iter().collect(), by_key, store: store.to_path_buf() }
@@ -94,15 +113,18 @@ impl ImageCatalog {
         self.entries.get(src.trim_start_matches('/')).map(|entry| &**entry)
     }
 
-    /// The photo whose derived images have `key`, and its path.
-    pub fn by_key(&self, key: &str) -> Option<(&str, &CatalogEntry)> {
+    /// The photo one of whose shapes has derived images with `key`, its path and those images.
+    pub fn by_key(&self, key: &str) -> Option<(&str, &CatalogEntry, &Derived)> {
         let relative = self.by_key.get(key)?;
-        Some((relative, self.entries.get(relative)?))
+        let entry = self.entries.get(relative)?;
+        Some((relative, entry, entry.facts.as_ref().ok()?.with_key(key)?))
     }
 
-    /// Every usable photo (what the background work derives images for).
-    pub fn photos(&self) -> impl Iterator<Item = (&CatalogEntry, &Derived)> {
-        self.entries.values().filter_map(|entry| Some((&**entry, entry.facts.as_ref().ok()?.derived.as_ref()?)))
+    /// The photo at `src` and its derived images in `shape`; `None` for an SVG or a file that
+    /// is gone or unusable.
+    pub fn photo(&self, src: &str, shape: Shape) -> Option<(&CatalogEntry, &Derived)> {
+        let entry = self.get(src)?;
+        Some((entry, entry.facts.as_ref().ok()?.in_shape(shape)?))
     }
 
     /// Where derived images and placeholders are kept.
@@ -110,14 +132,17 @@ impl ImageCatalog {
         &self.store
     }
 
-    /// The image at `src` with `alt` as a page shows it; for an SVG without a declared size,
-    /// `size` (from the front matter) gives it. The reason when it cannot be shown.
-    pub fn image(&self, src: &str, alt: &str, size: Option<(u32, u32)>) -> Result<HeroImage, String> {
+    /// The image at `src` with `alt` as a page shows it, a photo in `shape`; for an SVG without
+    /// a declared size, `size` (from the front matter) gives it. The reason when it cannot be
+    /// shown.
+    pub fn image(&self, src: &str, alt: &str, size: Option<(u32, u32)>, shape: Shape) -> Result<HeroImage, String> {
         let entry = self.get(src).ok_or_else(|| format!("`{src}` does not exist under `images/`"))?;
         let facts = entry.facts.as_ref().map_err(|reason| format!("`{src}` {reason}"))?;
-        let (width, height) = match (facts.derived.is_none(), size) {
+        let derived = facts.in_shape(shape);
+        let (width, height) = match (derived.is_none(), size) {
             (true, Some(size)) => size,
-            _ => (facts.width, facts.height),
+            (true, None) => (facts.width, facts.height),
+            (false, _) => shape.size(facts.width, facts.height),
         };
         if width == 0 || height == 0 {
             return Err(format!("`{src}` declares no size: give the SVG a viewBox, or set width and height"));
@@ -127,7 +152,7 @@ impl ImageCatalog {
             alt: alt.to_string(),
             width,
             height,
-            derived: facts.derived.clone(),
+            derived: derived.cloned(),
         })
     }
 
@@ -165,19 +190,30 @@ fn read_facts(file: &Path, store: &Path) -> Result<ImageFacts, String> {
     let bytes = std::fs::read(file).map_err(|error| format!("cannot be read: {error}"))?;
     let key = content_key(&bytes);
     let Probed { kind, width, height } = probe::probe(&bytes)?;
-    let derived = match kind {
-        Kind::Svg => None,
+    let (derived, banner) = match kind {
+        Kind::Svg => (None, None),
         Kind::Raster { alpha } => {
             let placeholder = placeholder_for(&key, &bytes, store)?;
-            Some(Derived {
-                key: key.clone(),
-                widths: widths_for(width),
+            let in_shape = |shape: Shape, key: String| Derived {
+                key,
+                shape,
+                widths: widths_for(shape.size(width, height).0),
                 fallback: if alpha { Format::Png } else { Format::Jpeg },
-                placeholder,
-            })
+                placeholder: placeholder.clone(),
+            };
+            (Some(in_shape(Shape::Whole, key.clone())), Some(in_shape(Shape::Banner, banner_key(&key))))
         }
     };
-    Ok(ImageFacts { key, width, height, derived })
+    Ok(ImageFacts { key, width, height, derived, banner })
+}
+
+/// The key of a photo's banner images, from the key of its file.
+fn banner_key(key: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(PIPELINE_VERSION);
+    hasher.update(b"banner");
+    hasher.update(key.as_bytes());
+    hasher.finalize().iter().take(KEY_LEN / 2).map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The derived images' key of a file with `bytes`.
