@@ -35,12 +35,32 @@ const start = () => {
   );
 };
 const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(start, { timeout: 2000 }) : setTimeout(start, 1));
-// The lead image decoded and two frames painted first: the largest paint is then on screen (and
-// reported) before the WASM is asked for, so it is never on the path of that paint.
+// Resolves once the browser reports the lead image as the largest paint (that paint is then on
+// screen: reports carry the time it was presented), or after `wait` ms when it is not the
+// largest, or at once where largest paints are not reported.
+const leadReported = (lead, wait) =>
+  new Promise((done) => {
+    const types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+    if (!lead || !types.includes("largest-contentful-paint")) return done();
+    const observer = new PerformanceObserver((list) => {
+      if (list.getEntries().some((entry) => entry.element === lead)) finish();
+    });
+    const finish = () => {
+      observer.disconnect();
+      done();
+    };
+    observer.observe({ type: "largest-contentful-paint", buffered: true });
+    setTimeout(finish, wait);
+  });
+// The lead image decoded, reported painted and two more frames drawn first: the largest paint
+// is then on screen (and reported) before the WASM is asked for, so it is never on the path of
+// that paint (two frames alone were not always enough: a frame is presented after it is drawn).
 const afterPaint = () => {
   const lead = document.querySelector('img[fetchpriority="high"]');
   const decoded = lead && lead.decode ? lead.decode().catch(() => {}) : Promise.resolve();
-  decoded.then(() => requestAnimationFrame(() => requestAnimationFrame(idle)));
+  decoded
+    .then(() => leadReported(lead, 250))
+    .then(() => requestAnimationFrame(() => requestAnimationFrame(idle)));
 };
 if (document.readyState === "complete") afterPaint();
 else {
