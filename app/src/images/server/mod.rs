@@ -2,6 +2,7 @@
 //! the derived images. Compiled only with the `ssr` feature.
 
 pub mod catalog;
+pub mod colour;
 pub mod derive;
 pub mod probe;
 pub mod testing;

@@ -58,14 +58,19 @@ pub fn probe(bytes: &[u8]) -> Result<Probed, String> {
     Ok(Probed { kind: Kind::Raster { alpha }, width, height })
 }
 
-/// The pixels of the raster image in `bytes`, turned upright by its EXIF orientation. Every
-/// piece of metadata stays behind: only pixels come out.
+/// The pixels of the raster image in `bytes`, turned upright by its EXIF orientation and in
+/// sRGB (see [`super::colour`]). Every piece of metadata stays behind: only pixels come out.
 pub fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
     let mut decoder = decoder(bytes)?;
     let orientation = decoder.orientation().map_err(|error| format!("cannot be read: {error}"))?;
+    // A profile that cannot be read is as good as none: the pixels are taken as sRGB.
+    let profile = decoder.icc_profile().ok().flatten();
     let mut image = DynamicImage::from_decoder(decoder).map_err(|error| format!("cannot be decoded: {error}"))?;
     image.apply_orientation(orientation);
-    Ok(image)
+    Ok(match profile {
+        Some(icc) => super::colour::to_srgb(image, &icc),
+        None => image,
+    })
 }
 
 /// A decoder for `bytes` with the limits set, once the header shows a size we accept.
