@@ -21,6 +21,27 @@ pub const TOKEN_PAGES: [&str; 2] = ["/newsletter/confirm", "/newsletter/unsubscr
 /// The search page.
 pub const SEARCH: &str = "/search";
 
+/// The search page for `query`, encoded as an HTML form encodes it (a space is `+`): the one
+/// spelling the browser's live search puts in the address bar and the page cache keeps it under.
+pub fn search_url(query: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut url = String::with_capacity(SEARCH.len() + 3 + query.len() * 3);
+    url.push_str(SEARCH);
+    url.push_str("?q=");
+    for byte in query.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => url.push(char::from(byte)),
+            b' ' => url.push('+'),
+            _ => {
+                url.push('%');
+                url.push(char::from(HEX[usize::from(byte >> 4)]));
+                url.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            }
+        }
+    }
+    url
+}
+
 /// Pages the page cache does not keep as pages: the newsletter's pages below `/newsletter/`
 /// (the token pages, and the archive read from the database) and search (kept under its query
 /// in normal form by a rule of its own).
@@ -130,6 +151,13 @@ pub fn absolute(site_url: &str, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_url_is_form_encoded() {
+        assert_eq!(search_url("vitamin d"), "/search?q=vitamin+d");
+        assert_eq!(search_url("café & tea+"), "/search?q=caf%C3%A9+%26+tea%2B");
+        assert_eq!(search_url(""), "/search?q=");
+    }
 
     #[test]
     fn paths_and_absolute_urls() {

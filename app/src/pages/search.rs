@@ -104,7 +104,6 @@ fn LiveSearch(children: Children) -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use crate::share::links::encode_component;
     use leptos::prelude::*;
     use leptos::web_sys::{DomParser, Event, HtmlInputElement, SupportedType};
     use wasm_bindgen::JsCast;
@@ -114,7 +113,7 @@ mod browser {
         if query.is_empty() {
             "/search".to_string()
         } else {
-            format!("/search?q={}", encode_component(query))
+            crate::urls::search_url(query)
         }
     }
 

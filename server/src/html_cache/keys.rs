@@ -173,7 +173,7 @@ fn search_lookup(uri: &Uri) -> Lookup<'_> {
     if normal_query(&normal) != normal {
         return Lookup::Pass;
     }
-    let url = format!("/search?q={}", form_urlencoded::byte_serialize(normal.as_bytes()).collect::<String>());
+    let url = app::urls::search_url(&normal);
     if only_q && typed == normal {
         // Another spelling of the same URL (`%20` for `+`): the page reads the decoded value,
         // so it is the same page.
@@ -350,6 +350,14 @@ mod tests {
         ] {
             let target = location(uri).unwrap();
             assert_eq!(key(&target).as_deref(), Some(target.as_str()), "{uri} -> {target}");
+        }
+    }
+
+    #[test]
+    fn the_search_urls_pages_link_to_are_the_keys_search_is_kept_under() {
+        for query in ["magnesium", "vitamin d", "café & tea+", "a~b/c?d=e#f", "omega-3 *"] {
+            let form: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
+            assert_eq!(app::urls::search_url(query), format!("/search?q={form}"), "{query}");
         }
     }
 

@@ -140,6 +140,18 @@ pub fn carries_metadata(bytes: &[u8]) -> bool {
     contains(b"Exif\0") || contains(b"EXIF") || contains(b"http://ns.adobe.com/xap") || contains(SERIAL.as_bytes())
 }
 
+/// The width and height an AVIF file declares (its `ispe` property), `None` for anything that
+/// is not an AVIF: no decoder for AV1 is built here, so tests read the container.
+pub fn avif_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.get(4..12)? != b"ftypavif" {
+        return None;
+    }
+    let at = bytes.windows(4).position(|window| window == b"ispe")?;
+    let number = |from: usize| Some(u32::from_be_bytes(bytes.get(from..from + 4)?.try_into().ok()?));
+    // After the box type: 4 bytes of version and flags, then width and height.
+    Some((number(at + 8)?, number(at + 12)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,16 +164,4 @@ mod tests {
         use image::ImageDecoder;
         assert_eq!(decoder.orientation().unwrap(), image::metadata::Orientation::Rotate90);
     }
-}
-
-/// The width and height an AVIF file declares (its `ispe` property), `None` for anything that
-/// is not an AVIF: no decoder for AV1 is built here, so tests read the container.
-pub fn avif_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    if bytes.get(4..12)? != b"ftypavif" {
-        return None;
-    }
-    let at = bytes.windows(4).position(|window| window == b"ispe")?;
-    let number = |from: usize| Some(u32::from_be_bytes(bytes.get(from..from + 4)?.try_into().ok()?));
-    // After the box type: 4 bytes of version and flags, then width and height.
-    Some((number(at + 8)?, number(at + 12)?))
 }
