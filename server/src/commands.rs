@@ -290,7 +290,7 @@ fn images(command: ImagesCommand, config: &Config) -> Result<(), String> {
                     .map_err(|reason| format!("{}: {reason}", file.display()))?;
                 let shape = match derived.shape {
                     app::images::Shape::Whole => "whole",
-                    app::images::Shape::Banner => "banner",
+                    app::images::Shape::Banner(_) => "banner",
                 };
                 println!("{} ({shape}): {made} images made in {} ms", file.display(), one.elapsed().as_millis());
             }

@@ -74,9 +74,51 @@ pub const BANNER: (u32, u32) = (1200, 630);
 pub enum Shape {
     /// All of it, as taken: images in article bodies.
     Whole,
-    /// Its centre cut to the [`BANNER`] box, as heroes and cards show it (CSS `object-fit:
-    /// cover` would cut the same part away in the browser, after the bytes were sent).
-    Banner,
+    /// The [`BANNER`] box cut from it around `Focus`, as heroes and cards show it (CSS
+    /// `object-fit: cover` would cut the same part away in the browser, after the bytes were
+    /// sent).
+    Banner(Focus),
+}
+
+/// Which part of a photo a banner keeps, as CSS `object-position` keywords say it: a share
+/// of the photo left of (or above) the box of the part cut away, in percent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Focus {
+    /// 0 keeps the left edge, 50 the middle, 100 the right edge.
+    pub x: u8,
+    /// 0 keeps the top edge, 50 the middle, 100 the bottom edge.
+    pub y: u8,
+}
+
+impl Focus {
+    /// The middle of the photo (the default).
+    pub const CENTER: Focus = Focus { x: 50, y: 50 };
+
+    /// Every focus an editor can name, with its name (`hero.focus` in front matter).
+    pub const NAMED: [(&'static str, Focus); 9] = [
+        ("center", Focus::CENTER),
+        ("top", Focus { x: 50, y: 0 }),
+        ("bottom", Focus { x: 50, y: 100 }),
+        ("left", Focus { x: 0, y: 50 }),
+        ("right", Focus { x: 100, y: 50 }),
+        ("top left", Focus { x: 0, y: 0 }),
+        ("top right", Focus { x: 100, y: 0 }),
+        ("bottom left", Focus { x: 0, y: 100 }),
+        ("bottom right", Focus { x: 100, y: 100 }),
+    ];
+
+    /// The focus named `name` (`"top"`, `"bottom left"`, …), or why there is none.
+    pub fn named(name: &str) -> Result<Focus, String> {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        Focus::NAMED
+            .iter()
+            .find(|(known, _)| known.split(' ').eq(words.iter().copied()))
+            .map(|&(_, focus)| focus)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Focus::NAMED.iter().map(|(known, _)| *known).collect();
+                format!("`{name}` is not a focus: use one of {}", names.join(", "))
+            })
+    }
 }
 
 impl Shape {
@@ -84,7 +126,7 @@ impl Shape {
     pub fn size(self, width: u32, height: u32) -> (u32, u32) {
         match self {
             Shape::Whole => (width, height),
-            Shape::Banner => {
+            Shape::Banner(_) => {
                 let (box_width, box_height) = (u64::from(BANNER.0), u64::from(BANNER.1));
                 let (w, h) = (u64::from(width), u64::from(height));
                 // Wider than the box: keep the height; taller: keep the width.
@@ -101,7 +143,12 @@ impl Shape {
     /// The part of a photo `width` × `height` kept: (left, top, width, height).
     pub fn cut(self, width: u32, height: u32) -> (u32, u32, u32, u32) {
         let (kept_width, kept_height) = self.size(width, height);
-        ((width - kept_width) / 2, (height - kept_height) / 2, kept_width, kept_height)
+        let focus = match self {
+            Shape::Whole => Focus::CENTER,
+            Shape::Banner(focus) => focus,
+        };
+        let share = |spare: u32, percent: u8| (u64::from(spare) * u64::from(percent.min(100)) / 100) as u32;
+        (share(width - kept_width, focus.x), share(height - kept_height, focus.y), kept_width, kept_height)
     }
 }
 
@@ -221,11 +268,25 @@ mod tests {
     #[test]
     fn a_banner_keeps_the_middle_of_a_photo_in_the_box_heroes_show() {
         // A 3:2 photo loses top and bottom, a portrait more, a panorama its sides.
-        assert_eq!(Shape::Banner.size(4000, 2667), (4000, 2100));
-        assert_eq!(Shape::Banner.cut(4000, 2667), (0, 283, 4000, 2100));
-        assert_eq!(Shape::Banner.size(1200, 1800), (1200, 630));
-        assert_eq!(Shape::Banner.cut(6000, 1000), (2047, 0, 1905, 1000));
-        assert_eq!(Shape::Banner.size(1200, 630), (1200, 630));
+        let banner = Shape::Banner(Focus::CENTER);
+        assert_eq!(banner.size(4000, 2667), (4000, 2100));
+        assert_eq!(banner.cut(4000, 2667), (0, 283, 4000, 2100));
+        assert_eq!(banner.size(1200, 1800), (1200, 630));
+        assert_eq!(banner.cut(6000, 1000), (2047, 0, 1905, 1000));
+        assert_eq!(banner.size(1200, 630), (1200, 630));
         assert_eq!(Shape::Whole.cut(4000, 2667), (0, 0, 4000, 2667));
+    }
+
+    #[test]
+    fn an_editor_s_focus_moves_the_cut_toward_it() {
+        let named = |name| Shape::Banner(Focus::named(name).unwrap());
+        assert_eq!(named("top").cut(4000, 2667), (0, 0, 4000, 2100));
+        assert_eq!(named("bottom").cut(4000, 2667), (0, 567, 4000, 2100));
+        assert_eq!(named("right").cut(6000, 1000), (4095, 0, 1905, 1000));
+        assert_eq!(named("  top   left ").cut(1200, 1800), (0, 0, 1200, 630));
+        assert_eq!(named("bottom right").cut(1200, 1800), (0, 1170, 1200, 630));
+        let error = Focus::named("middle").unwrap_err();
+        assert!(error.starts_with("`middle` is not a focus: use one of center, top, bottom"), "{error}");
+        assert!(Focus::named("left top").is_err(), "one spelling per focus, as listed");
     }
 }

@@ -173,6 +173,10 @@ pub struct HeroMatter {
     /// Height in pixels, with `width`.
     #[serde(default)]
     pub height: Option<u32>,
+    /// Which part of a photo the hero box keeps (`"top"`, `"bottom left"`, …; the middle when
+    /// unset): see [`crate::images::Focus::named`].
+    #[serde(default)]
+    pub focus: Option<String>,
 }
 
 /// `[disclosures]` in front matter.

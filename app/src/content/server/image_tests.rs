@@ -5,7 +5,7 @@
 use super::reload_tests::content_copy;
 use super::store::ContentStore;
 use crate::images::server::testing::{jpeg_with_exif, Exif};
-use crate::images::{Format, Shape, DERIVED_PREFIX};
+use crate::images::{Focus, Format, Shape, DERIVED_PREFIX};
 use std::fs;
 use std::path::Path;
 
@@ -41,7 +41,7 @@ fn a_camera_photo_hero_becomes_responsive_images_with_no_other_step() {
     // Upright it is 1600 × 2400; the hero shows its middle in the 1200:630 box.
     assert_eq!((page.hero.width, page.hero.height), (1600, 840), "upright, cut to the banner box");
     let derived = page.hero.derived.clone().expect("a photo has derived images");
-    assert_eq!(derived.shape, Shape::Banner);
+    assert_eq!(derived.shape, Shape::Banner(Focus::CENTER));
     assert_eq!(derived.widths, vec![480, 640, 750, 1080, 1600]);
     assert_eq!(derived.fallback, Format::Jpeg);
     assert!(derived.placeholder.starts_with("data:image/png;base64,"), "{}", derived.placeholder);
@@ -58,6 +58,34 @@ fn a_camera_photo_hero_becomes_responsive_images_with_no_other_step() {
     // The card shows the same photo.
     let card = store.article_cards().iter().find(|card| card.slug == "vitamin-d3-k2").unwrap().clone();
     assert_eq!(card.hero.derived, Some(derived));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_editor_can_say_which_part_of_the_photo_the_hero_keeps() {
+    let dir = content_copy("photo-focus");
+    photo_hero(&dir, &jpeg_with_exif(2400, 1600, &Exif::default()));
+    let centred = ContentStore::load(&dir, SITE_URL).unwrap().article_page("vitamin-d3-k2").unwrap().hero;
+    let path = dir.join(ARTICLE);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replacen("src = \"images/photo.jpg\"", "src = \"images/photo.jpg\"\nfocus = \"top\"", 1))
+        .unwrap();
+    let store = ContentStore::load(&dir, SITE_URL).unwrap();
+    let hero = store.article_page("vitamin-d3-k2").unwrap().hero;
+    let derived = hero.derived.clone().unwrap();
+    assert_eq!(derived.shape, Shape::Banner(Focus { x: 50, y: 0 }));
+    assert_ne!(Some(&derived.key), centred.derived.as_ref().map(|d| &d.key), "another cut, other URLs");
+    assert_eq!((hero.width, hero.height), (centred.width, centred.height));
+    assert_eq!(store.photos_in_use().into_iter().map(|(_, d)| d.key).collect::<Vec<_>>(), vec![derived.key]);
+
+    fs::write(&path, text.replacen("src = \"images/photo.jpg\"", "src = \"images/photo.jpg\"\nfocus = \"middle\"", 1))
+        .unwrap();
+    let errors = ContentStore::load(&dir, SITE_URL).unwrap_err();
+    let error = errors.0.iter().find(|error| error.field == "hero.focus").expect("a hero.focus error").to_string();
+    assert!(
+        error.contains("vitamin-d3-k2.md") && error.contains("`middle` is not a focus: use one of center, top"),
+        "{error}"
+    );
     fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -14,7 +14,7 @@ use crate::content::api::{
     ArticleCard, ArticlePage, AuthorView, DateView, HeroImage, ReviewView, RevisionView, SourcedText, TocEntry,
 };
 use crate::images::server::catalog::ImageCatalog;
-use crate::images::Shape;
+use crate::images::{Focus, Shape};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashSet;
 use std::path::{Component, Path};
@@ -112,12 +112,14 @@ pub(super) fn load_article(
     if matter.key_takeaways.is_empty() || matter.key_takeaways.iter().any(|t| t.trim().is_empty()) {
         fail("key_takeaways", "needs at least one takeaway, none empty".to_string());
     }
-    let hero = match (check_hero_path(&matter.hero.src), matter.hero.width.zip(matter.hero.height)) {
-        (Err(reason), _) => Err(("hero.src", reason)),
-        (Ok(()), Some((0, _) | (_, 0))) => Err(("hero.width", "width and height must be above zero".to_string())),
-        (Ok(()), size) => known
+    let focus = matter.hero.focus.as_deref().map_or(Ok(Focus::CENTER), Focus::named);
+    let hero = match (check_hero_path(&matter.hero.src), matter.hero.width.zip(matter.hero.height), focus) {
+        (Err(reason), _, _) => Err(("hero.src", reason)),
+        (_, _, Err(reason)) => Err(("hero.focus", reason)),
+        (Ok(()), Some((0, _) | (_, 0)), _) => Err(("hero.width", "width and height must be above zero".to_string())),
+        (Ok(()), size, Ok(focus)) => known
             .images
-            .image(&matter.hero.src, &matter.hero.alt, size, Shape::Banner)
+            .image(&matter.hero.src, &matter.hero.alt, size, Shape::Banner(focus))
             .map_err(|reason| ("hero.src", reason)),
     };
     let hero = match hero {

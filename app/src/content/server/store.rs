@@ -100,20 +100,25 @@ impl ContentStore {
         &self.images
     }
 
-    /// The derived images of every photo an article shows, each once, sorted by file: a hero in
-    /// the banner shape (the first of an article's images), an image in a body whole. What the
-    /// background work and `server images make` make; a photo nothing shows gets none.
+    /// The derived images of every photo an article shows, each once, sorted by file: a hero's
+    /// in its banner shape, an image in a body whole. What the background work and `server
+    /// images make` make; a shape nothing shows gets none.
     pub fn photos_in_use(&self) -> Vec<(std::path::PathBuf, crate::images::Derived)> {
         use crate::images::Shape;
         let mut seen = HashSet::new();
         let mut photos = Vec::new();
         for page in self.pages.values() {
-            for (index, (src, _)) in page.meta.images.iter().enumerate() {
-                let shape = if index == 0 { Shape::Banner } else { Shape::Whole };
-                if let Some((entry, derived)) = self.images.photo(src, shape) {
-                    if seen.insert(derived.key.clone()) {
-                        photos.push((entry.file.clone(), derived.clone()));
-                    }
+            let hero = &page.meta.hero;
+            let hero_photo =
+                hero.derived.as_ref().and_then(|derived| Some((self.images.get(&hero.src)?, derived.clone())));
+            // The first of an article's images is its hero; the others are in its body.
+            let body_photos = page.meta.images.iter().skip(1).filter_map(|(src, _)| {
+                let (entry, derived) = self.images.photo(src, Shape::Whole)?;
+                Some((entry, derived.clone()))
+            });
+            for (entry, derived) in hero_photo.into_iter().chain(body_photos) {
+                if seen.insert(derived.key.clone()) {
+                    photos.push((entry.file.clone(), derived));
                 }
             }
         }

@@ -6,7 +6,7 @@
 
 use super::probe::{self, Kind, Probed};
 use crate::content::api::HeroImage;
-use crate::images::{widths_for, Derived, Format, Shape, KEY_LEN};
+use crate::images::{widths_for, Derived, Focus, Format, Shape, KEY_LEN};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -43,8 +43,9 @@ pub struct ImageFacts {
     pub height: u32,
     /// A photo's derived images whole (body images); `None` for an SVG.
     pub derived: Option<Derived>,
-    /// A photo's derived images cut to the banner box (heroes and cards); `None` for an SVG.
-    pub banner: Option<Derived>,
+    /// A photo's derived images cut to the banner box (heroes and cards), one per focus an
+    /// editor can name (only those a hero uses are made); empty for an SVG.
+    pub banners: Vec<Derived>,
 }
 
 impl ImageFacts {
@@ -52,13 +53,13 @@ impl ImageFacts {
     pub fn in_shape(&self, shape: Shape) -> Option<&Derived> {
         match shape {
             Shape::Whole => self.derived.as_ref(),
-            Shape::Banner => self.banner.as_ref(),
+            Shape::Banner(_) => self.banners.iter().find(|banner| banner.shape == shape),
         }
     }
 
     /// The photo's derived images whose key is `key`.
     pub fn with_key(&self, key: &str) -> Option<&Derived> {
-        [Shape::Whole, Shape::Banner].into_iter().filter_map(|shape| self.in_shape(shape)).find(|d| d.key == key)
+        self.derived.iter().chain(&self.banners).find(|derived| derived.key == key)
     }
 }
 
@@ -95,7 +96,7 @@ impl ImageCatalog {
         let mut by_key = HashMap::new();
         for (relative, entry) in &read {
             if let Ok(facts) = &entry.facts {
-                for derived in [&facts.derived, &facts.banner].into_iter().flatten() {
+                for derived in facts.derived.iter().chain(&facts.banners) {
                     by_key.insert(derived.key.clone(), relative.clone());
                 }
             }
@@ -190,8 +191,8 @@ fn read_facts(file: &Path, store: &Path) -> Result<ImageFacts, String> {
     let bytes = std::fs::read(file).map_err(|error| format!("cannot be read: {error}"))?;
     let key = content_key(&bytes);
     let Probed { kind, width, height } = probe::probe(&bytes)?;
-    let (derived, banner) = match kind {
-        Kind::Svg => (None, None),
+    let (derived, banners) = match kind {
+        Kind::Svg => (None, Vec::new()),
         Kind::Raster { alpha } => {
             let placeholder = placeholder_for(&key, &bytes, store)?;
             let in_shape = |shape: Shape, key: String| Derived {
@@ -201,17 +202,22 @@ fn read_facts(file: &Path, store: &Path) -> Result<ImageFacts, String> {
                 fallback: if alpha { Format::Png } else { Format::Jpeg },
                 placeholder: placeholder.clone(),
             };
-            (Some(in_shape(Shape::Whole, key.clone())), Some(in_shape(Shape::Banner, banner_key(&key))))
+            let banners = Focus::NAMED
+                .iter()
+                .map(|&(_, focus)| in_shape(Shape::Banner(focus), banner_key(&key, focus)))
+                .collect();
+            (Some(in_shape(Shape::Whole, key.clone())), banners)
         }
     };
-    Ok(ImageFacts { key, width, height, derived, banner })
+    Ok(ImageFacts { key, width, height, derived, banners })
 }
 
-/// The key of a photo's banner images, from the key of its file.
-fn banner_key(key: &str) -> String {
+/// The key of a photo's banner images around `focus`, from the key of its file.
+fn banner_key(key: &str, focus: Focus) -> String {
     let mut hasher = Sha256::new();
     hasher.update(PIPELINE_VERSION);
     hasher.update(b"banner");
+    hasher.update([focus.x, focus.y]);
     hasher.update(key.as_bytes());
     hasher.finalize().iter().take(KEY_LEN / 2).map(|byte| format!("{byte:02x}")).collect()
 }

@@ -246,7 +246,7 @@ mod tests {
         let file = dir.path().join("photo.jpg");
         // Shown 600 × 900 (a portrait), red band on the right: the banner is 600 × 315 of its middle.
         std::fs::write(&file, jpeg_with_exif(900, 600, &Exif { orientation: 6, gps: false })).unwrap();
-        let source = Source::read(&file, Shape::Banner).unwrap();
+        let source = Source::read(&file, Shape::Banner(crate::images::Focus::CENTER)).unwrap();
         for format in [Format::Avif, Format::Webp, Format::Jpeg] {
             let bytes = source.encode(480, format).unwrap();
             let (size, pixels) = size_and_pixels(&bytes, format);
@@ -255,6 +255,21 @@ mod tests {
                 let right = image.get_pixel(475, 126);
                 assert!(right[0] > 150 && right[1] < 100, "{format:?}: the red band is still on the right: {right:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_banner_focused_on_the_top_keeps_the_top_edge() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("photo.jpg");
+        // Upright 3:2 with a red band along the top tenth: the middle banner cuts it away.
+        std::fs::write(&file, jpeg_with_exif(900, 600, &Exif::default())).unwrap();
+        let top = crate::images::Focus::named("top").unwrap();
+        for (focus, red_at_top) in [(crate::images::Focus::CENTER, false), (top, true)] {
+            let bytes = Source::read(&file, Shape::Banner(focus)).unwrap().encode(480, Format::Jpeg).unwrap();
+            let (_, pixels) = size_and_pixels(&bytes, Format::Jpeg);
+            let pixel = *pixels.unwrap().get_pixel(240, 4);
+            assert_eq!(pixel[0] > 150 && pixel[1] < 100, red_at_top, "{focus:?}: {pixel:?}");
         }
     }
 }
