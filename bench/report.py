@@ -3,8 +3,9 @@
 
     report.py wrk FILE                  parsed `wrk --latency` output as JSON
     report.py lighthouse FILE           scores and audits of a Lighthouse JSON report
-    report.py photo WORK ORIGIN PAGE PHOTO SVG_START_MS PHOTO_START_MS MAKE_OUTPUT
+    report.py photo WORK ORIGIN PAGE PHOTO SVG_START_MS PHOTO_START_MS MAKE_OUTPUT FIRST_MS
                                         the photo-hero figures (bench/run section_photo)
+    report.py first-image ORIGIN PATH   ms to fetch the page's phone hero image at once (JSON)
     report.py brief WRK_JSON            one line: req/s, p50, p99, errors
     report.py hero HTML_FILE            the src of the article's hero <img>
     report.py assets HTML_FILE          URLs of the page's CSS, JS, WASM and hero image (JSON)
@@ -18,6 +19,7 @@ import json
 import os
 import re
 import sys
+import time
 
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}
 
@@ -159,19 +161,34 @@ def hero_src(path):
 # ---------------------------------------------------------------------------------------------
 # The final report
 
-def photo_figures(work, origin, page, photo, svg_start, photo_start, make_output):
-    """The photo section's figures: both Lighthouse runs, the hero a 390-px phone at DPR 3
-    loads (the narrowest candidate of the first format offered, AVIF, covering its slot), and
-    the time to make the images."""
-    import urllib.request
-    html = open(page, encoding="utf-8").read()
+def phone_hero(html):
+    """(URL, width) of the hero image a 390-px phone at DPR 3 loads: the narrowest candidate of
+    the first format offered (AVIF) that covers its slot."""
     hero = re.search(r'<figure class="hero".*?</figure>', html, re.S).group(0)
     srcset = re.search(r'<source type="image/[a-z]+" srcset="([^"]+)"', hero).group(1)
     candidates = [(url, int(w.rstrip("w"))) for url, w in (c.rsplit(" ", 1) for c in srcset.split(", "))]
     # The article column on a 390-px phone: the viewport less 2.5rem of padding (Slot::Article).
     needed = (390 - 40) * 3
     covering = [c for c in candidates if c[1] >= needed] or [max(candidates, key=lambda c: c[1])]
-    url, width = min(covering, key=lambda c: c[1])
+    return min(covering, key=lambda c: c[1])
+
+
+def first_image(origin, path):
+    """The first reader of a photo just published: the page, then at once the hero a phone
+    loads, timed (the server making the photo's other images in the background meanwhile)."""
+    import urllib.request
+    html = urllib.request.urlopen(origin + path).read().decode("utf-8")
+    url, width = phone_hero(html)
+    started = time.monotonic()
+    body = urllib.request.urlopen(origin + url).read()
+    return {"first_image_ms": round((time.monotonic() - started) * 1000), "url": url, "bytes": len(body)}
+
+
+def photo_figures(work, origin, page, photo, svg_start, photo_start, make_output, first_ms):
+    """The photo section's figures: both Lighthouse runs, the hero a 390-px phone at DPR 3
+    loads, the time to make the images, and the first request for one not made yet."""
+    import urllib.request
+    url, width = phone_hero(open(page, encoding="utf-8").read())
     body = urllib.request.urlopen(origin + url).read()
     made = re.search(r"(\d+) images made in (\d+) ms", make_output)
     return {
@@ -184,6 +201,7 @@ def photo_figures(work, origin, page, photo, svg_start, photo_start, make_output
         "phone_exif": b"Exif\0" in body or b"NV-SERIAL" in body,
         "made": int(made.group(1)) if made else None,
         "make_ms": int(made.group(2)) if made else None,
+        "first_image_ms": int(first_ms),
         "startup_svg_ms": int(svg_start),
         "startup_photo_ms": int(photo_start),
     }
@@ -207,6 +225,8 @@ def photo_rows(p):
     add("Photo hero: EXIF/serial in what is served", "none" if not p.get("phone_exif") else "FOUND", "none", not p.get("phone_exif"))
     if p.get("make_ms") is not None:
         add("Making all derived images of one 4000×2667 photo", f"{fmt(p['make_ms'])} ms ({p['made']} images)")
+    if p.get("first_image_ms") is not None:
+        add("Photo just published: first request for the phone's hero, the rest being made", f"{fmt(p['first_image_ms'])} ms")
     add("Start-up, restart median of 3: photo hero vs SVG hero", f"{fmt(p['startup_photo_ms'])} ms vs {fmt(p['startup_svg_ms'])} ms",
         "unchanged", p["startup_photo_ms"] <= p["startup_svg_ms"] * 1.2 + 20)
     return rows
@@ -591,7 +611,9 @@ def main():
     elif cmd == "lighthouse":
         print(json.dumps(parse_lighthouse(sys.argv[2])))
     elif cmd == "photo":
-        print(json.dumps(photo_figures(*sys.argv[2:9])))
+        print(json.dumps(photo_figures(*sys.argv[2:10])))
+    elif cmd == "first-image":
+        print(json.dumps(first_image(sys.argv[2], sys.argv[3])))
     elif cmd == "hero":
         print(hero_src(sys.argv[2]))
     elif cmd == "assets":

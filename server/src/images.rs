@@ -2,9 +2,12 @@
 //! on disk under the data dir, cached by browsers for a year (the key changes with the file).
 //!
 //! A background thread makes every photo's images after start-up and after each reload, one
-//! image at a time and at low priority; a request for one not made yet makes just that one.
-//! Both take the same turn, so at most one photo is decoded at once (memory stays bounded: a
-//! 50-megapixel photo is the largest accepted), and a request waits at most for one image.
+//! step at a time and at low priority; a request for one not made yet makes just that one.
+//! Both take the same turn (`turn.rs`), so at most one photo is decoded at once (memory stays
+//! bounded: a 50-megapixel photo is the largest accepted); requests go first, so a request
+//! waits at most for one step in progress (one decode, resize or encoding).
+
+mod turn;
 
 use app::content::server::live::LiveContent;
 use app::images::server::derive::{derive_missing, derived_path, write_atomically, Source};
@@ -12,8 +15,9 @@ use app::images::{parse_derived_name, Format};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use turn::{Asker, Turn};
 
 /// Derived images never change under their URL.
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
@@ -44,9 +48,9 @@ impl IntoResponse for ImageError {
     }
 }
 
-/// One turn at making an image for the whole process: the router's requests and the
-/// background thread take it alike.
-static TURN: Mutex<()> = Mutex::new(());
+/// One turn at making an image for the whole process, for the router's requests and the
+/// background thread.
+static TURN: Turn = Turn::new();
 
 /// The derived images of the content in use.
 #[derive(Clone)]
@@ -60,12 +64,6 @@ impl DerivedImages {
         DerivedImages { live: live.clone() }
     }
 
-    /// The turn at making an image (a panic while making one left nothing half-done behind it:
-    /// files are written whole).
-    fn turn(&self) -> MutexGuard<'static, ()> {
-        TURN.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Makes the missing images of every photo the content in use shows; returns (photos in a
     /// shape, images made).
     pub fn derive_all(&self) -> (usize, usize) {
@@ -74,7 +72,7 @@ impl DerivedImages {
         drop(content);
         let mut made = 0;
         for (file, derived) in &photos {
-            match derive_missing(file, derived, &store, || self.turn()) {
+            match derive_missing(file, derived, &store, || TURN.take(Asker::Background)) {
                 Ok(count) => made += count,
                 Err(reason) => tracing::warn!(file = %file.display(), %reason, "cannot make derived images"),
             }
@@ -138,12 +136,13 @@ pub async fn serve(State(images): State<DerivedImages>, Path(file): Path<String>
     }
     let (file, shape) = (entry.file.clone(), derived.shape);
     let made = tokio::task::spawn_blocking(move || {
-        let _turn = images.turn();
+        let _turn = TURN.take(Asker::Request);
         // Made by the background thread or another request while this one waited.
         if let Ok(bytes) = std::fs::read(&path) {
             return Ok(bytes);
         }
-        let bytes = Source::read(&file, shape)?.encode(width, format)?;
+        // Shrunk straight to the width asked for: one resize, not two.
+        let bytes = Source::read(&file, shape, width)?.encode(width, format)?;
         write_atomically(&path, &bytes).map_err(|error| format!("cannot be kept: {error}"))?;
         Ok::<_, String>(bytes)
     })

@@ -25,16 +25,17 @@ const AVIF_SPEED: u8 = 10;
 /// JPEG quality of the fallback.
 const JPEG_QUALITY: u8 = 80;
 
-/// A photo's pixels, upright, cut to its shape and no wider than the widest derived image.
+/// A photo's pixels, upright, cut to its shape and no wider than the widest image wanted of it.
 pub struct Source {
     pixels: Image<'static>,
     alpha: bool,
 }
 
 impl Source {
-    /// Reads and decodes `file` and cuts it to `shape`, and shrinks it at once so that at most
-    /// one full-size decode is held, and only while this runs.
-    pub fn read(file: &Path, shape: Shape) -> Result<Source, String> {
+    /// Reads and decodes `file`, cuts it to `shape` and shrinks it at once to at most `widest`
+    /// (the widest image to be made from it), so that at most one full-size decode is held, and
+    /// only while this runs.
+    pub fn read(file: &Path, shape: Shape, widest: u32) -> Result<Source, String> {
         let bytes = std::fs::read(file).map_err(|error| format!("cannot be read: {error}"))?;
         let mut image = probe::decode(&bytes)?;
         drop(bytes);
@@ -50,7 +51,6 @@ impl Source {
             Image::from_vec_u8(width, height, DynamicImage::into_rgb8(image).into_raw(), PixelType::U8x3)
         }
         .map_err(|error| format!("cannot be resized: {error}"))?;
-        let widest = WIDTHS[WIDTHS.len() - 1];
         let source = Source { pixels, alpha };
         if width <= widest {
             return Ok(source);
@@ -75,19 +75,16 @@ impl Source {
 
     /// The image `width` pixels wide, encoded as `format`.
     pub fn encode(&self, width: u32, format: Format) -> Result<Vec<u8>, String> {
-        Ok(self.encode_each(width, &[format])?.pop().unwrap_or_default())
+        let resized = self.resized_to(width)?;
+        self.encode_pixels(resized.as_ref().unwrap_or(&self.pixels), format)
     }
 
-    /// The image `width` pixels wide, resized once and encoded in each of `formats`, in order.
-    pub fn encode_each(&self, width: u32, formats: &[Format]) -> Result<Vec<Vec<u8>>, String> {
-        let resized;
-        let pixels = if width == self.pixels.width() {
-            &self.pixels
-        } else {
-            resized = self.resized(width)?;
-            &resized
-        };
-        formats.iter().map(|&format| self.encode_pixels(pixels, format)).collect()
+    /// The pixels at `width` when that is not the width they have already (`None`: use them).
+    fn resized_to(&self, width: u32) -> Result<Option<Image<'static>>, String> {
+        if width == self.pixels.width() {
+            return Ok(None);
+        }
+        self.resized(width).map(Some)
     }
 
     /// `pixels` (this photo's, at some width) encoded as `format`.
@@ -160,7 +157,7 @@ pub fn fallback_at_least(file: &Path, derived: &Derived, store: &Path, width: u3
     if let Ok(bytes) = std::fs::read(derived_path(store, &derived.key, chosen, derived.fallback)) {
         return Ok(bytes);
     }
-    Source::read(file, derived.shape)?.encode(chosen, derived.fallback)
+    Source::read(file, derived.shape, chosen)?.encode(chosen, derived.fallback)
 }
 
 /// Where the derived image of the photo `key` at `width` in `format` is kept.
@@ -169,8 +166,9 @@ pub fn derived_path(store: &Path, key: &str, width: u32, format: Format) -> Path
 }
 
 /// Makes the photo's derived images that are not in `store` yet; returns how many it made.
-/// `turn` is called before each width (its missing formats are made from one resize) and its
-/// guard held meanwhile, so that the caller can let requests for single images go between them.
+/// `turn` is called before each step (the decode, each width's resize, each encoding) and its
+/// guard held meanwhile, so that the caller can let requests for single images go between
+/// steps: none is longer than one encoding. Each width is resized once for all its formats.
 pub fn derive_missing<G>(file: &Path, derived: &Derived, store: &Path, turn: impl Fn() -> G) -> Result<usize, String> {
     let missing: Vec<(u32, Vec<Format>)> = derived
         .widths
@@ -189,14 +187,28 @@ pub fn derive_missing<G>(file: &Path, derived: &Derived, store: &Path, turn: imp
     }
     let source = {
         let _turn = turn();
-        Source::read(file, derived.shape)?
+        Source::read(
+            file,
+            derived.shape,
+            missing.iter().map(|(width, _)| *width).max().unwrap_or(WIDTHS[WIDTHS.len() - 1]),
+        )?
     };
     let mut made = 0;
     for (width, formats) in &missing {
-        let _turn = turn();
-        for (format, bytes) in formats.iter().zip(source.encode_each(*width, formats)?) {
-            write_atomically(&derived_path(store, &derived.key, *width, *format), &bytes)
-                .map_err(|error| format!("cannot be kept: {error}"))?;
+        let resized = {
+            let _turn = turn();
+            source.resized_to(*width)?
+        };
+        let pixels = resized.as_ref().unwrap_or(&source.pixels);
+        for &format in formats {
+            let path = derived_path(store, &derived.key, *width, format);
+            let _turn = turn();
+            // A request may have made it while this waited for its turn.
+            if path.is_file() {
+                continue;
+            }
+            let bytes = source.encode_pixels(pixels, format)?;
+            write_atomically(&path, &bytes).map_err(|error| format!("cannot be kept: {error}"))?;
             made += 1;
         }
     }
@@ -246,7 +258,7 @@ mod tests {
         let file = dir.path().join("photo.jpg");
         // Stored 900 × 600 with "turn 90° clockwise": shown 600 wide, 900 high, red band on the right.
         std::fs::write(&file, jpeg_with_exif(900, 600, &Exif { orientation: 6, gps: true })).unwrap();
-        let source = Source::read(&file, Shape::Whole).unwrap();
+        let source = Source::read(&file, Shape::Whole, 2000).unwrap();
         for format in [Format::Avif, Format::Webp, Format::Jpeg, Format::Png] {
             let bytes = source.encode(480, format).unwrap();
             assert!(!carries_metadata(&bytes), "{format:?}");
@@ -267,7 +279,7 @@ mod tests {
         let file = dir.path().join("photo.jpg");
         // Shown 600 × 900 (a portrait), red band on the right: the banner is 600 × 315 of its middle.
         std::fs::write(&file, jpeg_with_exif(900, 600, &Exif { orientation: 6, gps: false })).unwrap();
-        let source = Source::read(&file, Shape::Banner(crate::images::Focus::CENTER)).unwrap();
+        let source = Source::read(&file, Shape::Banner(crate::images::Focus::CENTER), 2000).unwrap();
         for format in [Format::Avif, Format::Webp, Format::Jpeg] {
             let bytes = source.encode(480, format).unwrap();
             let (size, pixels) = size_and_pixels(&bytes, format);
@@ -287,7 +299,7 @@ mod tests {
         std::fs::write(&file, jpeg_with_exif(900, 600, &Exif::default())).unwrap();
         let top = crate::images::Focus::named("top").unwrap();
         for (focus, red_at_top) in [(crate::images::Focus::CENTER, false), (top, true)] {
-            let bytes = Source::read(&file, Shape::Banner(focus)).unwrap().encode(480, Format::Jpeg).unwrap();
+            let bytes = Source::read(&file, Shape::Banner(focus), 480).unwrap().encode(480, Format::Jpeg).unwrap();
             let (_, pixels) = size_and_pixels(&bytes, Format::Jpeg);
             let pixel = *pixels.unwrap().get_pixel(240, 4);
             assert_eq!(pixel[0] > 150 && pixel[1] < 100, red_at_top, "{focus:?}: {pixel:?}");
