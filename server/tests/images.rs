@@ -129,6 +129,25 @@ async fn every_srcset_candidate_answers_with_its_type_a_year_of_caching_and_no_m
 }
 
 #[tokio::test]
+async fn a_hero_focused_on_the_top_shows_the_top_of_the_photo_in_its_placeholder_too() {
+    let (_temp, content) = content_with_photo(&jpeg_with_exif(1800, 1200, &Exif::default()));
+    let article = content.join("articles/vitamin-d3-k2.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(
+        &article,
+        text.replacen("src = \"images/photo.jpg\"", "src = \"images/photo.jpg\"\nfocus = \"top\"", 1),
+    )
+    .unwrap();
+    let (router, _) = app(&content).await;
+    let html = page(&router, ARTICLE).await;
+    let hero = hero_markup(&html);
+    // The placeholder is the whole photo, blurred: the stylesheet shows its top in the box.
+    let placeholder = &hero[hero.find("<img").unwrap()..hero.find("<picture>").unwrap()];
+    assert!(placeholder.contains("src=\"data:image/png;base64,"), "{placeholder}");
+    assert!(placeholder.contains("class=\"placeholder focus-top\""), "{placeholder}");
+}
+
+#[tokio::test]
 async fn a_sideways_photo_comes_out_upright() {
     let (_temp, content) = content_with_photo(&camera_photo());
     let (router, _) = app(&content).await;

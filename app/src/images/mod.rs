@@ -107,6 +107,11 @@ impl Focus {
         ("bottom right", Focus { x: 100, y: 100 }),
     ];
 
+    /// The focus's name (as in front matter), or `None` for one no editor can name.
+    pub fn name(self) -> Option<&'static str> {
+        Focus::NAMED.iter().find(|(_, named)| *named == self).map(|&(name, _)| name)
+    }
+
     /// The focus named `name` (`"top"`, `"bottom left"`, …), or why there is none.
     pub fn named(name: &str) -> Result<Focus, String> {
         let words: Vec<&str> = name.split_whitespace().collect();
@@ -122,6 +127,25 @@ impl Focus {
 }
 
 impl Shape {
+    /// The class of a blurred placeholder of the whole photo, shown with `object-fit: cover`
+    /// where the banner is, so that it shows the part the banner keeps (`style/main.css`).
+    pub fn placeholder_class(self) -> &'static str {
+        match self {
+            Shape::Banner(focus) => match focus.name() {
+                Some("top") => "placeholder focus-top",
+                Some("bottom") => "placeholder focus-bottom",
+                Some("left") => "placeholder focus-left",
+                Some("right") => "placeholder focus-right",
+                Some("top left") => "placeholder focus-top-left",
+                Some("top right") => "placeholder focus-top-right",
+                Some("bottom left") => "placeholder focus-bottom-left",
+                Some("bottom right") => "placeholder focus-bottom-right",
+                _ => "placeholder",
+            },
+            Shape::Whole => "placeholder",
+        }
+    }
+
     /// The size of the derived images of a photo `width` × `height` (upright), at full size.
     pub fn size(self, width: u32, height: u32) -> (u32, u32) {
         match self {
@@ -262,6 +286,20 @@ mod tests {
             "0123456789ABCDEF-800.jpg",
         ] {
             assert_eq!(parse_derived_name(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn each_named_focus_has_a_placeholder_class_the_stylesheet_positions_the_same_way() {
+        let css = include_str!("../../../style/main.css");
+        assert_eq!(Shape::Banner(Focus::CENTER).placeholder_class(), "placeholder");
+        assert_eq!(Shape::Whole.placeholder_class(), "placeholder");
+        for (name, focus) in Focus::NAMED.into_iter().filter(|(name, _)| *name != "center") {
+            assert_eq!(focus.name(), Some(name));
+            let class = format!("focus-{}", name.replace(' ', "-"));
+            assert_eq!(Shape::Banner(focus).placeholder_class(), format!("placeholder {class}"));
+            let rule = format!(".hero .{class} {{ object-position: {name}; }}");
+            assert!(css.contains(&rule), "style/main.css lacks {rule}");
         }
     }
 

@@ -56,7 +56,7 @@ pub fn Picture(
         .into_any();
     };
     let placeholder = (eager && !derived.placeholder.is_empty()).then(|| {
-        view! { <img class="placeholder" src=derived.placeholder.clone() alt="" width=image.width height=image.height/> }
+        view! { <img class=derived.shape.placeholder_class() src=derived.placeholder.clone() alt="" width=image.width height=image.height/> }
     });
     let [best, modern, fallback] = derived.formats();
     view! {
