@@ -112,10 +112,8 @@ impl ContentStore {
             let hero_photo =
                 hero.derived.as_ref().and_then(|derived| Some((self.images.get(&hero.src)?, derived.clone())));
             // The first of an article's images is its hero; the others are in its body.
-            let body_photos = page.meta.images.iter().skip(1).filter_map(|(src, _)| {
-                let (entry, derived) = self.images.photo(src, Shape::Whole)?;
-                Some((entry, derived.clone()))
-            });
+            let body_photos =
+                page.meta.images.iter().skip(1).filter_map(|(src, _)| self.images.photo(src, Shape::Whole));
             for (entry, derived) in hero_photo.into_iter().chain(body_photos) {
                 if seen.insert(derived.key.clone()) {
                     photos.push((entry.file.clone(), derived));

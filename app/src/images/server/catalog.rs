@@ -41,25 +41,45 @@ pub struct ImageFacts {
     pub width: u32,
     /// Height as shown.
     pub height: u32,
-    /// A photo's derived images whole (body images); `None` for an SVG.
+    /// A photo's derived images whole (body images); `None` for an SVG. Its other shapes are
+    /// worked out from it when asked for (a catalogue of photos keeps one per photo, not ten).
     pub derived: Option<Derived>,
-    /// A photo's derived images cut to the banner box (heroes and cards), one per focus an
-    /// editor can name (only those a hero uses are made); empty for an SVG.
-    pub banners: Vec<Derived>,
 }
 
 impl ImageFacts {
     /// The photo's derived images in `shape`; `None` for an SVG.
-    pub fn in_shape(&self, shape: Shape) -> Option<&Derived> {
+    pub fn in_shape(&self, shape: Shape) -> Option<Derived> {
+        let whole = self.derived.as_ref()?;
+        Some(match shape {
+            Shape::Whole => whole.clone(),
+            Shape::Banner(focus) => Derived {
+                key: banner_key(&self.key, focus),
+                shape,
+                widths: widths_for(shape.size(self.width, self.height).0),
+                fallback: whole.fallback,
+                placeholder: whole.placeholder.clone(),
+            },
+        })
+    }
+
+    /// Every shape a page can show the photo in: whole, and cut to the banner around each
+    /// focus an editor can name (only those in use are made).
+    fn shapes() -> impl Iterator<Item = Shape> {
+        std::iter::once(Shape::Whole).chain(Focus::NAMED.iter().map(|&(_, focus)| Shape::Banner(focus)))
+    }
+
+    /// The key of the photo's derived images in `shape`.
+    fn key_in(&self, shape: Shape) -> String {
         match shape {
-            Shape::Whole => self.derived.as_ref(),
-            Shape::Banner(_) => self.banners.iter().find(|banner| banner.shape == shape),
+            Shape::Whole => self.key.clone(),
+            Shape::Banner(focus) => banner_key(&self.key, focus),
         }
     }
 
     /// The photo's derived images whose key is `key`.
-    pub fn with_key(&self, key: &str) -> Option<&Derived> {
-        self.derived.iter().chain(&self.banners).find(|derived| derived.key == key)
+    pub fn with_key(&self, key: &str) -> Option<Derived> {
+        self.derived.as_ref()?;
+        ImageFacts::shapes().find(|&shape| self.key_in(shape) == key).and_then(|shape| self.in_shape(shape))
     }
 }
 
@@ -67,7 +87,8 @@ impl ImageFacts {
 #[derive(Debug, Default)]
 pub struct ImageCatalog {
     entries: HashMap<String, Arc<CatalogEntry>>,
-    by_key: HashMap<String, String>,
+    /// Each photo's path by the key of each of its shapes (as a number: ten per photo).
+    by_key: HashMap<u64, Arc<str>>,
     /// Where derived images and placeholders are kept.
     store: PathBuf,
 }
@@ -95,9 +116,14 @@ impl ImageCatalog {
         });
         let mut by_key = HashMap::new();
         for (relative, entry) in &read {
-            if let Ok(facts) = &entry.facts {
-                for derived in facts.derived.iter().chain(&facts.banners) {
-                    by_key.insert(derived.key.clone(), relative.clone());
+            let Ok(facts) = &entry.facts else { continue };
+            if facts.derived.is_none() {
+                continue;
+            }
+            let relative: Arc<str> = Arc::from(relative.as_str());
+            for shape in ImageFacts::shapes() {
+                if let Some(key) = key_number(&facts.key_in(shape)) {
+                    by_key.insert(key, relative.clone());
                 }
             }
         }
@@ -115,15 +141,15 @@ impl ImageCatalog {
     }
 
     /// The photo one of whose shapes has derived images with `key`, its path and those images.
-    pub fn by_key(&self, key: &str) -> Option<(&str, &CatalogEntry, &Derived)> {
-        let relative = self.by_key.get(key)?;
-        let entry = self.entries.get(relative)?;
+    pub fn by_key(&self, key: &str) -> Option<(&str, &CatalogEntry, Derived)> {
+        let relative = self.by_key.get(&key_number(key)?)?;
+        let entry = self.entries.get(&**relative)?;
         Some((relative, entry, entry.facts.as_ref().ok()?.with_key(key)?))
     }
 
     /// The photo at `src` and its derived images in `shape`; `None` for an SVG or a file that
     /// is gone or unusable.
-    pub fn photo(&self, src: &str, shape: Shape) -> Option<(&CatalogEntry, &Derived)> {
+    pub fn photo(&self, src: &str, shape: Shape) -> Option<(&CatalogEntry, Derived)> {
         let entry = self.get(src)?;
         Some((entry, entry.facts.as_ref().ok()?.in_shape(shape)?))
     }
@@ -148,13 +174,7 @@ impl ImageCatalog {
         if width == 0 || height == 0 {
             return Err(format!("`{src}` declares no size: give the SVG a viewBox, or set width and height"));
         }
-        Ok(HeroImage {
-            src: format!("/{}", src.trim_start_matches('/')),
-            alt: alt.to_string(),
-            width,
-            height,
-            derived: derived.cloned(),
-        })
+        Ok(HeroImage { src: format!("/{}", src.trim_start_matches('/')), alt: alt.to_string(), width, height, derived })
     }
 
     /// The key of the file at `src` now (`None` when it is gone or unusable): an article that
@@ -191,43 +211,45 @@ fn read_facts(file: &Path, store: &Path) -> Result<ImageFacts, String> {
     let bytes = std::fs::read(file).map_err(|error| format!("cannot be read: {error}"))?;
     let key = content_key(&bytes);
     let Probed { kind, width, height } = probe::probe(&bytes)?;
-    let (derived, banners) = match kind {
-        Kind::Svg => (None, Vec::new()),
-        Kind::Raster { alpha } => {
-            let placeholder = placeholder_for(&key, &bytes, store)?;
-            let in_shape = |shape: Shape, key: String| Derived {
-                key,
-                shape,
-                widths: widths_for(shape.size(width, height).0),
-                fallback: if alpha { Format::Png } else { Format::Jpeg },
-                placeholder: placeholder.clone(),
-            };
-            let banners = Focus::NAMED
-                .iter()
-                .map(|&(_, focus)| in_shape(Shape::Banner(focus), banner_key(&key, focus)))
-                .collect();
-            (Some(in_shape(Shape::Whole, key.clone())), banners)
-        }
+    let derived = match kind {
+        Kind::Svg => None,
+        Kind::Raster { alpha } => Some(Derived {
+            key: key.clone(),
+            shape: Shape::Whole,
+            widths: widths_for(width),
+            fallback: if alpha { Format::Png } else { Format::Jpeg },
+            placeholder: placeholder_for(&key, &bytes, store)?,
+        }),
     };
-    Ok(ImageFacts { key, width, height, derived, banners })
+    Ok(ImageFacts { key, width, height, derived })
 }
 
 /// The key of a photo's banner images around `focus`, from the key of its file.
 fn banner_key(key: &str, focus: Focus) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(PIPELINE_VERSION);
-    hasher.update(b"banner");
-    hasher.update([focus.x, focus.y]);
-    hasher.update(key.as_bytes());
-    hasher.finalize().iter().take(KEY_LEN / 2).map(|byte| format!("{byte:02x}")).collect()
+    short_hash(&[b"banner", &[focus.x, focus.y], key.as_bytes()])
 }
 
 /// The derived images' key of a file with `bytes`.
 pub fn content_key(bytes: &[u8]) -> String {
+    short_hash(&[bytes])
+}
+
+/// The first [`KEY_LEN`] hex digits of the SHA-256 of the pipeline version and `parts`, in
+/// order: keys change whenever images come out differently.
+fn short_hash(parts: &[&[u8]]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(PIPELINE_VERSION);
-    hasher.update(bytes);
+    for part in parts {
+        hasher.update(part);
+    }
     hasher.finalize().iter().take(KEY_LEN / 2).map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// A key's number (its hex digits read as one), how the catalog files it; `None` for anything
+/// but [`KEY_LEN`] lowercase hex digits.
+fn key_number(key: &str) -> Option<u64> {
+    let hex = key.len() == KEY_LEN && key.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    hex.then(|| u64::from_str_radix(key, 16).ok()).flatten()
 }
 
 /// The folder of one photo's derived images in `store`.
@@ -251,4 +273,53 @@ fn placeholder_for(key: &str, bytes: &[u8], store: &Path) -> Result<String, Stri
         tracing::warn!(path = %kept.display(), %error, "cannot keep an image placeholder");
     }
     Ok(placeholder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::images::server::testing::{jpeg_with_exif, Exif};
+
+    #[test]
+    fn keys_stay_what_they_were_so_images_made_before_are_still_found() {
+        // SHA-256 of the pipeline version and the parts, first 8 bytes as hex (as made by the
+        // first release of this pipeline version).
+        assert_eq!(content_key(b"abc"), "505c7453fed6d54b");
+        assert_eq!(banner_key("0123456789abcdef", Focus::named("top").unwrap()), "5371d487101cf420");
+        assert_eq!(key_number("0123456789abcdef"), Some(0x0123_4567_89ab_cdef));
+        for not_a_key in ["0123456789ABCDEF", "+123456789abcdef", "0123456789abcde", "0123456789abcdeg"] {
+            assert_eq!(key_number(not_a_key), None, "{not_a_key}");
+        }
+    }
+
+    #[test]
+    fn every_shape_of_a_photo_is_found_by_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("images")).unwrap();
+        std::fs::write(content.join("images/photo.jpg"), jpeg_with_exif(1800, 1200, &Exif::default())).unwrap();
+        std::fs::write(
+            content.join("images/chart.svg"),
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>"#,
+        )
+        .unwrap();
+        let catalog = ImageCatalog::scan(&content, None, &dir.path().join("store"));
+        let mut keys = std::collections::HashSet::new();
+        for shape in ImageFacts::shapes() {
+            let (_, derived) = catalog.photo("images/photo.jpg", shape).expect("a photo");
+            assert_eq!(derived.shape, shape);
+            let (path, _, found) = catalog.by_key(&derived.key).expect("found by its key");
+            assert_eq!((path, found), ("images/photo.jpg", derived.clone()));
+            keys.insert(derived.key);
+        }
+        assert_eq!(keys.len(), 10, "whole and nine banners, each its own key");
+        let banner = catalog.photo("images/photo.jpg", Shape::Banner(Focus::CENTER)).unwrap().1;
+        assert_eq!(
+            (banner.widths.last(), banner.fallback),
+            (Some(&1800), Format::Jpeg),
+            "the banner of 1800 × 1200 keeps its width (945 high)"
+        );
+        assert!(catalog.photo("images/chart.svg", Shape::Whole).is_none(), "an SVG has no derived images");
+        assert!(catalog.by_key("0123456789abcdef").is_none());
+    }
 }
