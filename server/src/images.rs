@@ -3,9 +3,11 @@
 //!
 //! A background thread makes every photo's images after start-up and after each reload, one
 //! step at a time and at low priority; a request for one not made yet makes just that one.
-//! Both take the same turn (`turn.rs`), so at most one photo is decoded at once (memory stays
-//! bounded: a 50-megapixel photo is the largest accepted); requests go first, so a request
-//! waits at most for one step in progress (one decode, resize or encoding).
+//! Both take the same turn (`turn.rs`), so at most one photo is decoded at once for its derived
+//! images (memory stays bounded: a 50-megapixel photo is the largest accepted; share cards have
+//! their own one-at-a-time turn, and a load decodes each new photo once for its placeholder);
+//! requests go first, so a request waits at most for the one step in progress (a decode, a
+//! resize or an encoding).
 
 mod turn;
 

@@ -298,7 +298,7 @@ mod tests {
             assert_eq!(focus.name(), Some(name));
             let class = format!("focus-{}", name.replace(' ', "-"));
             assert_eq!(Shape::Banner(focus).placeholder_class(), format!("placeholder {class}"));
-            let rule = format!(".hero .{class} {{ object-position: {name}; }}");
+            let rule = format!(".hero .{class} {{ object-position: {name}; transform-origin: {name}; }}");
             assert!(css.contains(&rule), "style/main.css lacks {rule}");
         }
     }

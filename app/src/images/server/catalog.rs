@@ -245,6 +245,9 @@ fn short_hash(parts: &[&[u8]]) -> String {
     hasher.finalize().iter().take(KEY_LEN / 2).map(|byte| format!("{byte:02x}")).collect()
 }
 
+// A key's hex digits must fit in the number the catalog files it under.
+const _: () = assert!(KEY_LEN <= 16);
+
 /// A key's number (its hex digits read as one), how the catalog files it; `None` for anything
 /// but [`KEY_LEN`] lowercase hex digits.
 fn key_number(key: &str) -> Option<u64> {

@@ -166,9 +166,9 @@ pub fn derived_path(store: &Path, key: &str, width: u32, format: Format) -> Path
 }
 
 /// Makes the photo's derived images that are not in `store` yet; returns how many it made.
-/// `turn` is called before each step (the decode, each width's resize, each encoding) and its
-/// guard held meanwhile, so that the caller can let requests for single images go between
-/// steps: none is longer than one encoding. Each width is resized once for all its formats.
+/// `turn` is called before each step (the decode and first shrink, each width's resize, each
+/// encoding) and its guard held meanwhile, so that the caller can let requests for single
+/// images go between steps. Each width is resized once for all its formats.
 pub fn derive_missing<G>(file: &Path, derived: &Derived, store: &Path, turn: impl Fn() -> G) -> Result<usize, String> {
     let missing: Vec<(u32, Vec<Format>)> = derived
         .widths
@@ -197,6 +197,10 @@ pub fn derive_missing<G>(file: &Path, derived: &Derived, store: &Path, turn: imp
     for (width, formats) in &missing {
         let resized = {
             let _turn = turn();
+            // Requests may have made all of this width's images meanwhile.
+            if formats.iter().all(|&format| derived_path(store, &derived.key, *width, format).is_file()) {
+                continue;
+            }
             source.resized_to(*width)?
         };
         let pixels = resized.as_ref().unwrap_or(&source.pixels);
