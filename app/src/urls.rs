@@ -24,22 +24,39 @@ pub const SEARCH: &str = "/search";
 /// The search page for `query`, encoded as an HTML form encodes it (a space is `+`): the one
 /// spelling the browser's live search puts in the address bar and the page cache keeps it under.
 pub fn search_url(query: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut url = String::with_capacity(SEARCH.len() + 3 + query.len() * 3);
     url.push_str(SEARCH);
     url.push_str("?q=");
-    for byte in query.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => url.push(char::from(byte)),
-            b' ' => url.push('+'),
+    percent_encode_into(&mut url, query, Encoding::Form);
+    url
+}
+
+/// Which bytes a query value keeps as they are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// RFC 3986 unreserved characters; everything else percent-encoded (share links).
+    Component,
+    /// As an HTML form sends a value (`application/x-www-form-urlencoded`): a space is `+`.
+    Form,
+}
+
+/// Appends `text` to `out`, percent-encoded as `encoding` says. Runs for every share link of
+/// every article render: no formatting machinery per byte.
+pub fn percent_encode_into(out: &mut String, text: &str, encoding: Encoding) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in text.bytes() {
+        match (byte, encoding) {
+            (b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_', _)
+            | (b'~', Encoding::Component)
+            | (b'*', Encoding::Form) => out.push(char::from(byte)),
+            (b' ', Encoding::Form) => out.push('+'),
             _ => {
-                url.push('%');
-                url.push(char::from(HEX[usize::from(byte >> 4)]));
-                url.push(char::from(HEX[usize::from(byte & 0x0f)]));
+                out.push('%');
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 0x0f)]));
             }
         }
     }
-    url
 }
 
 /// Pages the page cache does not keep as pages: the newsletter's pages below `/newsletter/`

@@ -2,19 +2,8 @@
 
 /// Percent-encodes `text` for a URL query value: everything but RFC 3986 unreserved characters.
 pub fn encode_component(text: &str) -> String {
-    // Runs for every share link of every article render: no formatting machinery per byte.
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut encoded = String::with_capacity(text.len() * 3);
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => encoded.push(byte as char),
-            _ => {
-                encoded.push('%');
-                encoded.push(char::from(HEX[usize::from(byte >> 4)]));
-                encoded.push(char::from(HEX[usize::from(byte & 0x0f)]));
-            }
-        }
-    }
+    crate::urls::percent_encode_into(&mut encoded, text, crate::urls::Encoding::Component);
     encoded
 }
 
