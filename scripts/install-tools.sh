@@ -41,6 +41,10 @@ if [[ "${1:-}" == "--test" ]]; then
   [[ -x /usr/bin/chromium ]] || apt_missing+=(chromium)
   # The SMTP server the mail tests start on loopback.
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_missing+=(python3-aiosmtpd)
+  # An independent DKIM verifier for the signed mail the SMTP server receives.
+  /usr/bin/python3 -c 'import dkim' 2>/dev/null || apt_missing+=(python3-dkim)
+  # openssl makes the test's DKIM key.
+  command -v openssl >/dev/null || apt_missing+=(openssl)
   # The throwaway PostgreSQL cluster of the store tests (scripts/postgres.sh starts it).
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_missing+=(postgresql)
   # The W3C Nu HTML checker (npm `vnu-jar`) the end-to-end suite runs is a Java program.

@@ -180,9 +180,10 @@ async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), S
         NewsletterCommand::SendTest { to, week } => {
             let week = week_or(week.as_deref(), coming)?;
             let issue = rendered(config, week, false)?;
+            let identity = config.mail_identity()?;
             let mailer = match &config.smtp {
-                Some(smtp) => Mailer::smtp(smtp)?,
-                None => Mailer::Files(config.data_dir.join("outbox")),
+                Some(smtp) => Mailer::smtp(smtp, identity)?,
+                None => Mailer::files(config.data_dir.join("outbox"), identity),
             };
             let parts = IssueParts {
                 subject: issue.issue.subject.clone(),

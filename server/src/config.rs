@@ -2,7 +2,9 @@
 
 use crate::html_cache::CacheSettings;
 use app::newsletter::server::weekly::Schedule;
-use app::newsletter::server::{DatabaseUrl, Pace, SmtpSettings, SmtpTls, DEFAULT_CLAIM_LEASE_SECS};
+use app::newsletter::server::{
+    site_domain, DatabaseUrl, DkimSettings, MailIdentity, Pace, SmtpSettings, SmtpTls, DEFAULT_CLAIM_LEASE_SECS,
+};
 use std::path::PathBuf;
 
 /// Where things are and how the site is reached.
@@ -19,6 +21,11 @@ pub struct Config {
     pub database: DatabaseUrl,
     /// SMTP server for newsletter mail (`NV_SMTP_*`); without it mail goes to `data/outbox/`.
     pub smtp: Option<SmtpSettings>,
+    /// The sender of every mail (`NV_MAIL_FROM`, `Name <address>`; in development
+    /// `NourishVibes <newsletter@localhost>`, refused with an `https` site URL).
+    pub mail_from: String,
+    /// DKIM signing of outgoing mail (`NV_DKIM_KEY_FILE` and `NV_DKIM_SELECTOR`, both or neither).
+    pub dkim: Option<DkimSettings>,
     /// Signups allowed per client network per 10 minutes (`NV_SIGNUP_LIMIT`, 0 = off).
     pub signup_limit: usize,
     /// Show drafts and scheduled articles (`NV_SHOW_DRAFTS=true`, for development only).
@@ -78,7 +85,6 @@ impl Config {
                     username: var("NV_SMTP_USERNAME"),
                     password: var("NV_SMTP_PASSWORD"),
                     tls,
-                    from: var("NV_MAIL_FROM").unwrap_or_else(|| "NourishVibes <newsletter@localhost>".into()),
                 })
             }
         };
@@ -145,6 +151,14 @@ impl Config {
             },
         };
         let newsletter_schedule = app::newsletter::server::weekly::schedule_from_lookup(|name| var(name))?;
+        let site_url =
+            var("NV_SITE_URL").unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_string();
+        let mail_from = mail_sender(var("NV_MAIL_FROM"), &site_url)?;
+        let dkim = match (var("NV_DKIM_KEY_FILE"), var("NV_DKIM_SELECTOR")) {
+            (None, None) => None,
+            (Some(key_file), Some(selector)) => Some(DkimSettings { selector, key_file: key_file.into() }),
+            _ => return Err("set both NV_DKIM_KEY_FILE and NV_DKIM_SELECTOR to sign mail with DKIM, or neither".into()),
+        };
         Ok(Config {
             mail_pace,
             mail_claim_secs,
@@ -152,18 +166,54 @@ impl Config {
             page_cache,
             show_drafts,
             watch_content,
-            site_url: var("NV_SITE_URL")
-                .unwrap_or_else(|| format!("http://{address}"))
-                .trim_end_matches('/')
-                .to_string(),
+            site_url,
             content_dir: var("NV_CONTENT_DIR").unwrap_or_else(|| "content".into()).into(),
             data_dir,
             database,
             smtp,
+            mail_from,
+            dkim,
             signup_limit,
             trusted_proxy_hops,
         })
     }
+}
+
+impl Config {
+    /// The sender, the site's domain for message ids and the DKIM key, read once: a bad key
+    /// file stops the start instead of the first mail.
+    pub fn mail_identity(&self) -> Result<MailIdentity, String> {
+        MailIdentity::new(&self.mail_from, &self.site_url, self.dkim.as_ref())
+    }
+}
+
+/// The development sender, refused for a site served over `https` (a real deployment).
+const DEVELOPMENT_SENDER: &str = "NourishVibes <newsletter@localhost>";
+
+/// `NV_MAIL_FROM`, or the development sender. A public site (an `https` URL) must name a sender
+/// at a real domain: mail from `localhost` is refused or filed as spam by every provider.
+fn mail_sender(from: Option<String>, site_url: &str) -> Result<String, String> {
+    let public = site_url.starts_with("https://");
+    let Some(from) = from else {
+        if public {
+            return Err(format!(
+                "NV_MAIL_FROM is not set: a site at {site_url} must send its mail from an address at its own \
+                 domain, e.g. NV_MAIL_FROM=\"NourishVibes <newsletter@{}>\"",
+                site_domain(site_url)
+            ));
+        }
+        return Ok(DEVELOPMENT_SENDER.into());
+    };
+    let address = from.rsplit_once('<').map_or(from.as_str(), |(_, rest)| rest.trim_end_matches('>')).trim();
+    let domain = address.rsplit_once('@').map(|(_, domain)| domain.to_ascii_lowercase()).unwrap_or_default();
+    let local = domain == "localhost" || domain.ends_with(".localhost") || !domain.contains('.');
+    if public && local {
+        return Err(format!(
+            "NV_MAIL_FROM {from:?} is not at a public domain: a site at {site_url} must send its mail from an \
+             address at its own domain (providers refuse mail from {domain:?})"
+        ));
+    }
+    Ok(from)
 }
 
 #[cfg(test)]
@@ -220,6 +270,24 @@ mod tests {
         assert_eq!(cache.max_bytes, 64 * 1024 * 1024);
         assert!(config(&[("NV_ALLOW_CACHE_BYPASS", "yes")]).unwrap_err().contains("NV_ALLOW_CACHE_BYPASS"));
         assert!(config(&[("NV_PAGE_CACHE_MB", "lots")]).unwrap_err().contains("NV_PAGE_CACHE_MB"));
+    }
+
+    #[test]
+    fn a_public_site_needs_a_sender_at_a_real_domain() {
+        assert_eq!(config(&[]).unwrap().mail_from, "NourishVibes <newsletter@localhost>");
+        let public = ("NV_SITE_URL", "https://nourishvibes.example");
+        let error = config(&[public]).unwrap_err();
+        assert!(
+            error.contains("NV_MAIL_FROM is not set") && error.contains("newsletter@nourishvibes.example"),
+            "{error}"
+        );
+        for local in ["NV <newsletter@localhost>", "news@mail.localhost", "news@intranet"] {
+            let error = config(&[public, ("NV_MAIL_FROM", local)]).unwrap_err();
+            assert!(error.contains("not at a public domain"), "{local}: {error}");
+        }
+        let fine = config(&[public, ("NV_MAIL_FROM", "NourishVibes <news@nourishvibes.example>")]).unwrap();
+        assert_eq!(fine.mail_from, "NourishVibes <news@nourishvibes.example>");
+        assert!(config(&[("NV_DKIM_SELECTOR", "mail")]).unwrap_err().contains("NV_DKIM_KEY_FILE"));
     }
 
     #[test]

@@ -23,7 +23,8 @@ async fn healthz() -> Response {
 }
 
 /// The content is loaded (the server does not start without it) and the database takes a
-/// write transaction; 503 with the reason otherwise. A failed content reload is reported but
+/// write transaction, or, while writes have been failing, a real write; 503 with the reason
+/// otherwise. A failed content reload is reported but
 /// stays 200: the instance serves the last good content, and taking every instance out of the
 /// load balancer because the same broken file reached them all would take the site down.
 async fn readyz(State(state): State<AppState>) -> Response {
@@ -39,7 +40,24 @@ async fn readyz(State(state): State<AppState>) -> Response {
             )
         }
     };
-    let database = state.newsletter.store.database();
+    let store = &state.newsletter.store;
+    // While writes are refused (a full disk), a real write finds out whether they work again:
+    // nothing else may be writing, and taking a lock would not tell.
+    if store.writes().is_failing() {
+        let probe = tokio::time::timeout(WRITE_CHECK_TIMEOUT, store.probe_write()).await;
+        if let Some(refusal) = store.writes().refusal() {
+            let seconds = refusal.since.elapsed().as_secs();
+            let detail = match probe {
+                Ok(Err(error)) => error.to_string(),
+                _ => refusal.reason,
+            };
+            return plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("not ready: the database refuses writes (for {seconds} s): {detail}\n{reload}"),
+            );
+        }
+    }
+    let database = store.database();
     // A write transaction as a signup starts it (on SQLite, BEGIN IMMEDIATE takes the write
     // lock a signup needs; on PostgreSQL a connection from the pool); the rollback writes nothing.
     let check = tokio::time::timeout(WRITE_CHECK_TIMEOUT, async {

@@ -66,8 +66,8 @@ async fn run() -> ExitCode {
         }
     };
 
-    if let Err(error) = std::fs::create_dir_all(&config.data_dir) {
-        eprintln!("error: cannot create data dir {}: {error}", config.data_dir.display());
+    if let Err(error) = writable_data_dir(&config.data_dir) {
+        eprintln!("error: {error}");
         return ExitCode::FAILURE;
     }
     let source = ContentSource {
@@ -183,10 +183,14 @@ async fn start_newsletter(
         .await
         .map_err(|error| format!("cannot open the database ({}): {error}", config.database.describe()))?;
     tracing::info!("newsletter database: {}", config.database.describe());
+    let identity = config.mail_identity()?;
+    if let Some(dkim) = &config.dkim {
+        tracing::info!("newsletter mail is signed with DKIM (selector {})", dkim.selector);
+    }
     let mailer = match &config.smtp {
         Some(smtp) => {
             tracing::info!("newsletter mail goes through SMTP {}:{}", smtp.host, smtp.port);
-            Mailer::smtp(smtp)?
+            Mailer::smtp(smtp, identity)?
         }
         None => {
             let outbox = config.data_dir.join("outbox");
@@ -198,7 +202,7 @@ async fn start_newsletter(
             } else {
                 tracing::info!("no SMTP configured (NV_SMTP_HOST): newsletter mail is written to {}", outbox.display());
             }
-            Mailer::Files(outbox)
+            Mailer::files(outbox, identity)
         }
     };
     let store = Store::new(database, &config.site_url, None).with_claim_lease(config.mail_claim_secs);
@@ -245,6 +249,23 @@ async fn start_newsletter(
         None => tracing::info!("newsletter: automatic weekly issue off (NV_NEWSLETTER_SCHEDULE=off)"),
     }
     Ok((newsletter, tokio::spawn(worker.run())))
+}
+
+/// Creates the data dir if needed and makes sure files can be written there: the database, the
+/// content cache and the derived images live in it, and finding out at the first signup (a read-only
+/// mount, a wrong owner) would turn every signup away.
+fn writable_data_dir(dir: &std::path::Path) -> Result<(), String> {
+    let problem = |error: std::io::Error| {
+        format!(
+            "the data dir {} is not writable ({error}); the database, the content cache and derived images \
+             are kept there: mount it read-write or set NV_DATA_DIR to a writable folder",
+            dir.display()
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(problem)?;
+    let probe = dir.join(format!(".write-check-{}", std::process::id()));
+    std::fs::write(&probe, b"ok").map_err(problem)?;
+    std::fs::remove_file(&probe).map_err(problem)
 }
 
 /// Leptos options from the environment cargo-leptos sets, with defaults that let the built

@@ -5,7 +5,9 @@ mod common;
 mod smtp_sink;
 
 use app::newsletter::server::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
-use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Pace, SmtpSettings, SmtpTls, Store};
+use app::newsletter::server::{
+    open_database, DeliveryWorker, MailIdentity, Mailer, Pace, SmtpSettings, SmtpTls, Store,
+};
 use smtp_sink::Sink;
 use std::sync::Arc;
 
@@ -21,17 +23,11 @@ async fn an_address_refused_for_good_on_three_issues_is_bounced_and_skipped() {
         .await
         .unwrap();
     let store = Store::new(pool.clone(), common::SITE_URL, None);
-    let settings = SmtpSettings {
-        host: "127.0.0.1".into(),
-        port,
-        username: None,
-        password: None,
-        tls: SmtpTls::None,
-        from: "News <news@nv.test>".into(),
-    };
+    let settings = SmtpSettings { host: "127.0.0.1".into(), port, username: None, password: None, tls: SmtpTls::None };
     let worker = DeliveryWorker {
         store: store.clone(),
-        mailer: Mailer::smtp(&settings).unwrap(),
+        mailer: Mailer::smtp(&settings, MailIdentity::new("News <news@nv.test>", common::SITE_URL, None).unwrap())
+            .unwrap(),
         signal: Arc::default(),
         pace: Pace { per_second: 0.0, concurrency: 2 },
     };

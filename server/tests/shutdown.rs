@@ -92,7 +92,7 @@ fn the_deadline_ends_a_request_that_never_completes() {
 
 #[tokio::test]
 async fn stopping_the_store_commits_queued_signups_refuses_new_ones_and_ends_the_worker_between_mails() {
-    use app::newsletter::server::{open_database, DeliveryWorker, Mailer, Store};
+    use app::newsletter::server::{open_database, DeliveryWorker, MailIdentity, Mailer, Store};
     use std::sync::Arc;
 
     let data = tempfile::tempdir().unwrap();
@@ -101,7 +101,10 @@ async fn stopping_the_store_commits_queued_signups_refuses_new_ones_and_ends_the
     let signal = Arc::new(tokio::sync::Notify::new());
     let worker = DeliveryWorker {
         store: store.clone(),
-        mailer: Mailer::Files(outbox.clone()),
+        mailer: Mailer::files(
+            outbox.clone(),
+            MailIdentity::new("News <news@nourishvibes.example>", "https://nourishvibes.example", None).unwrap(),
+        ),
         signal: signal.clone(),
         pace: Default::default(),
     };

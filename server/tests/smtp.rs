@@ -4,7 +4,9 @@
 mod common;
 mod smtp_sink;
 
-use app::newsletter::server::{open_database, Clock, DeliveryWorker, Mailer, SmtpSettings, SmtpTls, Store};
+use app::newsletter::server::{
+    open_database, Clock, DeliveryWorker, MailIdentity, Mailer, SmtpSettings, SmtpTls, Store,
+};
 use smtp_sink::{free_port, Sink};
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -12,14 +14,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn mailer(port: u16) -> Mailer {
-    Mailer::smtp(&SmtpSettings {
-        host: "127.0.0.1".into(),
-        port,
-        username: None,
-        password: None,
-        tls: SmtpTls::None,
-        from: "NourishVibes <newsletter@nourishvibes.example>".into(),
-    })
+    Mailer::smtp(
+        &SmtpSettings { host: "127.0.0.1".into(), port, username: None, password: None, tls: SmtpTls::None },
+        MailIdentity::new("NourishVibes <newsletter@nourishvibes.example>", common::SITE_URL, None).unwrap(),
+    )
     .expect("valid settings")
 }
 

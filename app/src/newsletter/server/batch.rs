@@ -134,7 +134,12 @@ async fn write_batch(store: &Store, batch: Vec<Pending>) {
             }
         }
         Err(error) => {
-            tracing::error!("newsletter: a batch of {} signups failed: {error}", replies.len());
+            // While the database refuses writes, that was logged once when it started.
+            if store.writes().is_failing() {
+                tracing::debug!("newsletter: a batch of {} signups failed: {error}", replies.len());
+            } else {
+                tracing::error!("newsletter: a batch of {} signups failed: {error}", replies.len());
+            }
             for reply in replies {
                 let _ = reply.send(Err(sqlx::Error::Protocol(format!("signup batch failed: {error}"))));
             }

@@ -2,13 +2,12 @@
 //! otherwise `.eml` files under the data dir (development; the link is logged at debug level).
 
 use super::issues::IssueParts;
+use super::message::MailIdentity;
 use super::retry::{classify, Failure};
 use crate::newsletter::server::weekly::render::TOKEN;
 use crate::urls;
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -109,28 +108,25 @@ pub struct SmtpSettings {
     pub password: Option<String>,
     /// TLS mode.
     pub tls: SmtpTls,
-    /// `From:` address, e.g. `NourishVibes <newsletter@example.com>`.
-    pub from: String,
 }
 
-/// Where mail goes.
-pub enum Mailer {
+/// Where mail goes, and who it is from.
+pub struct Mailer {
+    route: Route,
+    identity: MailIdentity,
+}
+
+/// How mail leaves this server.
+enum Route {
     /// A real SMTP server.
-    Smtp {
-        /// The lettre transport.
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-        /// Sender.
-        from: Mailbox,
-    },
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
     /// No SMTP configured: each mail is written to a file in this folder and its link logged.
     Files(PathBuf),
 }
 
 impl Mailer {
     /// An SMTP mailer, or why the settings are unusable.
-    pub fn smtp(settings: &SmtpSettings) -> Result<Mailer, String> {
-        let from: Mailbox =
-            settings.from.parse().map_err(|error| format!("NV_MAIL_FROM {:?}: {error}", settings.from))?;
+    pub fn smtp(settings: &SmtpSettings, identity: MailIdentity) -> Result<Mailer, String> {
         let builder = match settings.tls {
             SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.host),
             SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host)
@@ -142,7 +138,12 @@ impl Mailer {
         if let (Some(username), Some(password)) = (&settings.username, &settings.password) {
             builder = builder.credentials(Credentials::new(username.clone(), password.clone()));
         }
-        Ok(Mailer::Smtp { transport: builder.build(), from })
+        Ok(Mailer { route: Route::Smtp(builder.build()), identity })
+    }
+
+    /// A mailer that writes each mail as an `.eml` file into `dir` (development, no SMTP).
+    pub fn files(dir: PathBuf, identity: MailIdentity) -> Mailer {
+        Mailer { route: Route::Files(dir), identity }
     }
 
     /// Delivers one mail (`parts`: the issue it carries, if any). Errors never carry the
@@ -172,25 +173,21 @@ impl Mailer {
     }
 
     async fn deliver_unredacted(&self, mail: &OutboxMail, parts: Option<&IssueParts>) -> Result<(), DeliveryError> {
-        let body = mail.body.clone().unwrap_or_default();
-        match self {
-            Mailer::Smtp { transport, from } => {
-                let message = build_message(from.clone(), mail, parts).map_err(DeliveryError::permanent)?;
-                transport.send(message).await.map(|_| ()).map_err(|error| {
-                    let code = error
-                        .status()
-                        .map(|code| code.severity as u16 * 100 + code.category as u16 * 10 + code.detail as u16);
-                    DeliveryError { failure: classify(code), message: error.to_string() }
-                })
-            }
-            Mailer::Files(dir) => {
-                let from: Mailbox = "NourishVibes <newsletter@localhost>".parse().map_err(DeliveryError::permanent)?;
-                let message = build_message(from, mail, parts).map_err(DeliveryError::permanent)?;
+        let message = self.identity.message(mail, parts).map_err(DeliveryError::permanent)?;
+        match &self.route {
+            Route::Smtp(transport) => transport.send(message).await.map(|_| ()).map_err(|error| {
+                let code = error
+                    .status()
+                    .map(|code| code.severity as u16 * 100 + code.category as u16 * 10 + code.detail as u16);
+                DeliveryError { failure: classify(code), message: error.to_string() }
+            }),
+            Route::Files(dir) => {
                 tokio::fs::create_dir_all(dir).await.map_err(DeliveryError::transient)?;
                 let path = dir.join(format!("{:06}.eml", mail.id));
                 tokio::fs::write(&path, message.formatted()).await.map_err(DeliveryError::transient)?;
                 tracing::info!("newsletter: no SMTP configured; mail {} written to {}", mail.id, path.display());
                 // The link holds a live token: only for a developer who asks for debug logs.
+                let body = mail.body.as_deref().unwrap_or_default();
                 let link =
                     body.split_whitespace().find(|word| word.contains("/newsletter/confirm?token=")).unwrap_or("");
                 tracing::debug!("newsletter: mail {} to {} confirms at {link}", mail.id, mail.recipient);
@@ -218,44 +215,6 @@ fn redact(text: &str, address: &str) -> String {
     }
     redacted.push_str(&text[rest..]);
     redacted
-}
-
-/// The message for `mail`: plain text, or for an issue `multipart/alternative` with the
-/// recipient's token filled into both parts and the site.toml sender name on the address.
-fn build_message(from: Mailbox, mail: &OutboxMail, parts: Option<&IssueParts>) -> Result<Message, String> {
-    let to: Mailbox = mail.recipient.parse().map_err(|error| format!("recipient: {error}"))?;
-    let from = match parts {
-        Some(parts) => Mailbox::new(Some(parts.sender_name.clone()), from.email),
-        None => from,
-    };
-    let builder = Message::builder()
-        .from(from)
-        .to(to)
-        .subject(mail.subject.clone())
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe"),
-            format!("<{}>", mail.list_unsubscribe),
-        ))
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-            "List-Unsubscribe=One-Click".into(),
-        ));
-    let body = mail.body.clone().unwrap_or_default();
-    let message = match parts {
-        None => builder.header(ContentType::TEXT_PLAIN).body(body),
-        Some(parts) => {
-            // The body of an issue mail is the recipient's token (64 hex digits, checked here so
-            // nothing else can be spliced into the mail).
-            if body.len() != 64 || !body.bytes().all(|byte| byte.is_ascii_hexdigit()) {
-                return Err("issue mail without a valid token".into());
-            }
-            builder.multipart(MultiPart::alternative_plain_html(
-                parts.mail_text.replace(TOKEN, &body),
-                parts.mail_html.replace(TOKEN, &body),
-            ))
-        }
-    };
-    message.map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

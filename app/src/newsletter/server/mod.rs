@@ -8,6 +8,7 @@ mod bounces;
 mod db;
 mod issues;
 mod mail;
+mod message;
 mod outbox;
 mod rate_limit;
 mod retry;
@@ -19,11 +20,13 @@ mod store;
 mod tokens;
 pub mod weekly;
 mod worker;
+pub mod write_health;
 
 pub use admin::{Erased, Status};
 pub use db::{open_database, open_postgres, open_sqlite, Database, DatabaseUrl};
 pub use issues::{IssueParts, QueueReport, StoredIssue, QUEUE_CHUNK};
 pub use mail::{Mailer, OutboxMail, SmtpSettings, SmtpTls};
+pub use message::{site_domain, DkimSettings, MailIdentity};
 pub use rate_limit::{client_key, forwarded_client, RateLimiter};
 pub use retry::{Failure, NextStep};
 pub use store::{system_clock, Clock, SignupOutcome, Store, DEFAULT_CLAIM_LEASE_SECS};
@@ -176,10 +179,11 @@ pub async fn subscribe(email_input: &str, form: &str, honeypot: &str) -> Result<
         .ok()
         .and_then(|state| state.content.static_page("privacy").map(|page| format!("privacy@{}", page.updated.iso)))
         .unwrap_or_else(|| "privacy@unknown".into());
-    let outcome = newsletter.store.signup(&address, source, &privacy_version).await.map_err(|error| {
-        tracing::error!("newsletter: signup failed: {error}");
-        NewsletterError::Unavailable
-    })?;
+    let outcome = newsletter
+        .store
+        .signup(&address, source, &privacy_version)
+        .await
+        .map_err(|error| newsletter.store.unavailable(error))?;
     if outcome == SignupOutcome::MailQueued {
         newsletter.outbox_signal.notify_one();
     }

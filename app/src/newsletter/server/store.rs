@@ -5,6 +5,7 @@ use super::batch::{SignupBatcher, SignupRequest};
 use super::db::{on_tx, Database, Dialect, Tx};
 use super::signup_rows::write_signups;
 use super::tokens::{hash_token, tokens_match};
+use super::write_health::WriteHealth;
 use crate::newsletter::api::NewsletterError;
 use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
@@ -48,6 +49,8 @@ pub struct Store {
     claim_lease_secs: i64,
     /// When this server last removed idle rows of the shared signup limit.
     limits_pruned_at: Arc<AtomicI64>,
+    /// Whether the database takes writes, as the last one found.
+    writes: WriteHealth,
 }
 
 impl Store {
@@ -61,6 +64,7 @@ impl Store {
             batcher: SignupBatcher::default(),
             claim_lease_secs: DEFAULT_CLAIM_LEASE_SECS,
             limits_pruned_at: Arc::default(),
+            writes: WriteHealth::default(),
         }
     }
 
@@ -74,6 +78,32 @@ impl Store {
     /// The database (tests look into it; health checks and shutdown use it).
     pub fn database(&self) -> &Database {
         &self.db
+    }
+
+    /// Whether the database takes writes (`/readyz`, and quieter logs while it does not).
+    pub fn writes(&self) -> &WriteHealth {
+        &self.writes
+    }
+
+    /// Writes one row and commits, to find out whether the database takes writes again while it
+    /// refuses them (`/readyz` asks; nothing else may be writing meanwhile).
+    pub async fn probe_write(&self) -> Result<(), sqlx::Error> {
+        let now = self.now();
+        let outcome = async {
+            let mut tx = self.begin().await?;
+            on_tx!(&mut tx, conn => {
+                sqlx::query(
+                    "INSERT INTO write_probe (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                )
+                .bind(now)
+                .execute(&mut **conn)
+                .await?;
+            });
+            tx.commit().await
+        }
+        .await;
+        self.writes.record(&outcome);
+        outcome
     }
 
     /// When this server last removed idle rows of the shared signup limit.
@@ -119,7 +149,7 @@ impl Store {
         match self.commit_signups(signups, now).await {
             Ok(outcomes) => Ok(outcomes.into_iter().map(Ok).collect()),
             Err(error) if signups.len() > 1 => {
-                tracing::warn!(
+                tracing::debug!(
                     "newsletter: a batch of {} signups failed ({error}); retrying one by one",
                     signups.len()
                 );
@@ -141,10 +171,15 @@ impl Store {
 
     /// `signups` written and committed in one transaction.
     async fn commit_signups(&self, signups: &[SignupRequest], now: i64) -> Result<Vec<SignupOutcome>, sqlx::Error> {
-        let mut tx = self.begin().await?;
-        let outcomes = write_signups(&mut tx, &self.site_url, signups, now).await?;
-        tx.commit().await?;
-        Ok(outcomes)
+        let outcome = async {
+            let mut tx = self.begin().await?;
+            let outcomes = write_signups(&mut tx, &self.site_url, signups, now).await?;
+            tx.commit().await?;
+            Ok(outcomes)
+        }
+        .await;
+        self.writes.record(&outcome);
+        outcome
     }
 
     /// The subscriber a live token of `purpose` belongs to, locked until the transaction ends
@@ -176,7 +211,9 @@ impl Store {
 
     /// Confirms the subscription `token` was mailed for. Repeating it is harmless.
     pub async fn confirm(&self, token: &str) -> Result<(), NewsletterError> {
-        self.confirm_inner(token).await.map_err(unavailable)?
+        let outcome = self.confirm_inner(token).await;
+        self.writes.record(&outcome);
+        outcome.map_err(|error| self.unavailable(error))?
     }
 
     async fn confirm_inner(&self, token: &str) -> Result<Result<(), NewsletterError>, sqlx::Error> {
@@ -202,7 +239,9 @@ impl Store {
     /// Unsubscribes the address `token` was mailed to, `via` the page or one-click; keeps the
     /// consent history, drops pending confirmations and unsent mail. Repeating it is harmless.
     pub async fn unsubscribe(&self, token: &str, via: &str) -> Result<(), NewsletterError> {
-        self.unsubscribe_inner(token, via).await.map_err(unavailable)?
+        let outcome = self.unsubscribe_inner(token, via).await;
+        self.writes.record(&outcome);
+        outcome.map_err(|error| self.unavailable(error))?
     }
 
     async fn unsubscribe_inner(&self, token: &str, via: &str) -> Result<Result<(), NewsletterError>, sqlx::Error> {
@@ -259,9 +298,17 @@ async fn record_event(
     Ok(())
 }
 
-fn unavailable(error: sqlx::Error) -> NewsletterError {
-    tracing::error!("newsletter: database error: {error}");
-    NewsletterError::Unavailable
+impl Store {
+    /// The reader's answer to a database error, logged; quietly while the database is known to
+    /// refuse writes (that was logged once when it started).
+    pub(super) fn unavailable(&self, error: sqlx::Error) -> NewsletterError {
+        if self.writes.is_failing() {
+            tracing::debug!("newsletter: database error: {error}");
+        } else {
+            tracing::error!("newsletter: database error: {error}");
+        }
+        NewsletterError::Unavailable
+    }
 }
 
 /// Shutdown: the signup writer and the delivery worker share one switch, kept by the batcher.

@@ -47,6 +47,9 @@ impl Default for Pace {
 /// process, which cannot wake this one) goes out within this time.
 const IDLE_POLL_SECS: i64 = 5;
 
+/// The longest wait between two tries to store a delivery's outcome.
+const MAX_RECORD_WAIT: Duration = Duration::from_secs(5);
+
 /// Default mails per second: below the caps of the common providers (Amazon SES starts at 14).
 pub const DEFAULT_RATE: f64 = 10.0;
 /// Default mails sent at once.
@@ -101,8 +104,8 @@ impl DeliveryWorker {
                 Ok(Some(due)) => Duration::from_secs(due.saturating_sub(now).clamp(1, IDLE_POLL_SECS) as u64),
                 Ok(None) => Duration::from_secs(IDLE_POLL_SECS as u64),
                 Err(error) => {
-                    tracing::error!("newsletter: reading the outbox failed: {error}");
-                    Duration::from_secs(5)
+                    self.log_store_error("reading the outbox", &error);
+                    Duration::from_secs(IDLE_POLL_SECS as u64)
                 }
             };
             tokio::select! {
@@ -134,10 +137,12 @@ impl DeliveryWorker {
         let next_slot = Mutex::new(Instant::now());
         let batch_size = self.batch_size();
         loop {
-            let batch = match self.store.claim_due_mail(batch_size).await {
+            let claimed = self.store.claim_due_mail(batch_size).await;
+            self.store.writes().record(&claimed);
+            let batch = match claimed {
                 Ok(batch) => batch,
                 Err(error) => {
-                    tracing::error!("newsletter: reading the outbox failed: {error}");
+                    self.log_store_error("claiming due mail", &error);
                     return;
                 }
             };
@@ -183,15 +188,62 @@ impl DeliveryWorker {
         }
         match self.mailer.deliver(&mail, parts).await {
             Ok(()) => {
-                until_recorded(mail.id, || self.store.mark_sent(mail.id)).await;
-                tracing::debug!("newsletter: mail {} delivered", mail.id);
+                if self.until_recorded(mail.id, || self.store.mark_sent(mail.id)).await.is_some() {
+                    tracing::debug!("newsletter: mail {} delivered", mail.id);
+                }
             }
             Err(error) => {
-                let step =
-                    until_recorded(mail.id, || self.store.mark_attempt_failed(&mail, error.failure, &error.message))
-                        .await;
-                log_failure(&mail, &error, step);
+                let recorded = self
+                    .until_recorded(mail.id, || self.store.mark_attempt_failed(&mail, error.failure, &error.message))
+                    .await;
+                if let Some(step) = recorded {
+                    log_failure(&mail, &error, step);
+                }
             }
+        }
+    }
+
+    /// Runs `record` (the outcome of a delivery) until it succeeds, waiting 100 ms after the
+    /// first failure and doubling the wait up to [`MAX_RECORD_WAIT`]: once the database takes
+    /// writes again (space freed, connection back) the outcome is stored within seconds, and
+    /// the mail is never sent twice. At shutdown it stops trying, so the server exits by its
+    /// deadline; then `None`, logged with what follows for that mail.
+    async fn until_recorded<T, F, Fut>(&self, mail_id: i64, mut record: F) -> Option<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, sqlx::Error>>,
+    {
+        let mut wait = Duration::from_millis(100);
+        loop {
+            let outcome = record().await;
+            self.store.writes().record(&outcome);
+            let error = match outcome {
+                Ok(value) => return Some(value),
+                Err(error) => error,
+            };
+            if self.store.is_stopping() {
+                tracing::error!(
+                    "newsletter: shutting down before the outcome of mail {mail_id} could be stored ({error}); \
+                     if it was delivered, the next start may send it again"
+                );
+                return None;
+            }
+            self.log_store_error(&format!("recording the outcome of mail {mail_id} (retrying in {wait:?})"), &error);
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = self.store.stopping() => {}
+            }
+            wait = (wait * 2).min(MAX_RECORD_WAIT);
+        }
+    }
+
+    /// Logs a database error of the worker: quietly while the database is known to refuse
+    /// writes (that was logged once when it started).
+    fn log_store_error(&self, doing: &str, error: &sqlx::Error) {
+        if self.store.writes().is_failing() {
+            tracing::debug!("newsletter: {doing} failed: {error}");
+        } else {
+            tracing::error!("newsletter: {doing} failed: {error}");
         }
     }
 
@@ -223,28 +275,6 @@ impl DeliveryWorker {
             }
         }
         parts
-    }
-}
-
-/// Runs `record` until it succeeds, waiting 100 ms after the first failure and doubling the
-/// wait up to 30 s, with an error logged each time.
-async fn until_recorded<T, F, Fut>(mail_id: i64, mut record: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, sqlx::Error>>,
-{
-    let mut wait = Duration::from_millis(100);
-    loop {
-        match record().await {
-            Ok(value) => return value,
-            Err(error) => {
-                tracing::error!(
-                    "newsletter: recording the outcome of mail {mail_id} failed, retrying in {wait:?}: {error}"
-                );
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(30));
-            }
-        }
     }
 }
 

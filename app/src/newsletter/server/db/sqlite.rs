@@ -2,6 +2,7 @@
 //! embedded migrations (app/migrations/sqlite).
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Connection;
 use std::path::Path;
 use std::time::Duration;
 
@@ -20,6 +21,9 @@ pub async fn open_database(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
 /// instead of failing with `SQLITE_BUSY`; `busy_timeout` covers other processes (a backup, the
 /// sqlite3 shell), and write transactions start with `BEGIN IMMEDIATE` so they never need to
 /// upgrade a read lock.
+///
+/// A connection that comes back to the pool still inside a transaction is closed, not reused
+/// (see [`left_in_a_transaction`]).
 pub async fn open_sqlite(file: &Path) -> Result<SqlitePool, sqlx::Error> {
     if let Some(folder) = file.parent().filter(|folder| !folder.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder)?;
@@ -35,10 +39,26 @@ pub async fn open_sqlite(file: &Path) -> Result<SqlitePool, sqlx::Error> {
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(10))
+        .after_release(|connection, _| {
+            Box::pin(async move {
+                // The rollback a dropped transaction queued runs before this ping answers.
+                connection.ping().await?;
+                Ok(!left_in_a_transaction(connection))
+            })
+        })
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
     Ok(pool)
+}
+
+/// Whether `connection` still counts an open transaction after its user let it go. A failed
+/// COMMIT (disk full, I/O error) can leave SQLite's transaction rolled back while sqlx still
+/// counts it open; its rollback then fails too, and every later `BEGIN` on that connection is
+/// refused ("begin_with at non-zero transaction depth") until the process restarts. Such a
+/// connection is closed instead, and the pool opens a fresh one.
+fn left_in_a_transaction(connection: &sqlx::SqliteConnection) -> bool {
+    connection.is_in_transaction()
 }
 
 #[cfg(test)]
@@ -62,6 +82,28 @@ mod tests {
         let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
         Migrator::new(first.path()).await.unwrap().run(&pool).await.unwrap();
         pool
+    }
+
+    #[tokio::test]
+    async fn a_connection_left_in_a_broken_transaction_is_replaced_not_reused() {
+        let data = tempfile::tempdir().unwrap();
+        let pool = open_database(data.path()).await.unwrap();
+        // What a failed COMMIT leaves: SQLite has no transaction any more, sqlx counts one, so
+        // the rollback on drop fails (the pool's only connection).
+        let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        sqlx::raw_sql("ROLLBACK").execute(&mut *transaction).await.unwrap();
+        drop(transaction);
+        for attempt in 0..3 {
+            let transaction = pool.begin_with("BEGIN IMMEDIATE").await;
+            let mut transaction = transaction.unwrap_or_else(|error| panic!("attempt {attempt}: {error}"));
+            sqlx::query("INSERT INTO subscribers (email, status, created_at) VALUES ($1, 'pending', 1)")
+                .bind(format!("after-{attempt}@example.com"))
+                .execute(&mut *transaction)
+                .await
+                .unwrap();
+            transaction.commit().await.unwrap();
+        }
+        assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM subscribers").await, 3);
     }
 
     #[tokio::test]
