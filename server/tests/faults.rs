@@ -1,11 +1,13 @@
 //! Faults the real server must get over by itself, injected into a running process: the data
-//! dir's disk filling up and being freed, the data dir read-only at start, PostgreSQL
-//! restarted under signup load. Nothing acknowledged may be lost, and the state shows in
+//! dir's disk filling up and being freed, the data dir read-only at start, the SMTP server down
+//! while mail is queued, PostgreSQL restarted under signup load. Nothing acknowledged may be lost, and the state shows in
 //! `/readyz` and the log. The disk and mount faults need root (tmpfs mounts); CI runs as root.
 
 mod running;
+mod smtp_sink;
 
 use running::{request, signup_request, Server};
+use smtp_sink::{free_port, recipients, Sink};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -261,4 +263,54 @@ fn a_postgresql_restart_under_signup_load_loses_nothing_and_signups_resume() {
     assert!(lost.is_empty(), "{} of {} acknowledged signups lost", lost.len(), acknowledged.len());
     let (status, body) = readyz(&server);
     assert_eq!(status, 200, "{body}");
+}
+
+#[test]
+fn mail_queued_while_the_smtp_server_is_down_goes_out_once_each_when_it_is_back() {
+    let port = free_port();
+    let server = Server::start(&[
+        ("NV_SMTP_HOST", "127.0.0.1"),
+        ("NV_SMTP_PORT", &port.to_string()),
+        ("NV_SMTP_TLS", "none"),
+        ("NV_MAIL_FROM", "News <news@nv.test>"),
+        ("NV_NEWSLETTER_SCHEDULE", "off"),
+        ("NV_MAIL_RATE", "0"),
+    ]);
+    // Two confirmed readers get the issue; three new ones get a confirmation.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let pool =
+            sqlx::SqlitePool::connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(server.database()))
+                .await
+                .unwrap();
+        sqlx::query(
+            "INSERT INTO subscribers (email, status, created_at, confirmed_at)
+             VALUES ('reader1@example.com', 'confirmed', 1, 1), ('reader2@example.com', 'confirmed', 1, 1)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+    });
+    for n in 0..3 {
+        assert_eq!(sign_up(&server, &format!("new{n}@example.com")), 200);
+    }
+    let sent = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["newsletter", "send", "--week", "2026-W19"])
+        .env("NV_DATA_DIR", server.data.path())
+        .env("NV_CONTENT_DIR", Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"))
+        .env("NV_SITE_URL", format!("http://{}", server.addr))
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+    // The first attempts fail (nobody listens); the server is back a while later.
+    std::thread::sleep(Duration::from_secs(8));
+    assert!(server.log().contains("delivery of mail"), "no attempt failed while it was down:\n{}", server.log());
+    let sink = Sink::start_on(port);
+    let back = Instant::now();
+    let messages = sink.wait_for_recipients(5, Duration::from_secs(100));
+    eprintln!("all 5 readers had their mail {:?} after the SMTP server was back", back.elapsed());
+    let counts = recipients(&messages);
+    assert_eq!(messages.len(), 5, "one mail each, none twice: {counts:?}");
+    assert!(counts.values().all(|count| *count == 1), "{counts:?}");
 }
