@@ -320,6 +320,8 @@ def build(parts, notes):
         res["newsletter"] = parts["newsletter"]
     if "postgres" in parts:
         res["postgres"] = parts["postgres"]
+    if "faults" in parts:
+        res["faults"] = parts["faults"]
     if "photo" in parts:
         res["photo"] = dict(parts["photo"], busy=parts.get("wrk.photo.busy"), idle=parts.get("wrk.photo.idle"),
                             busy_made=parts.get("photo.busy"))
@@ -448,6 +450,33 @@ def rows_for(res):
     rows += newsletter_rows(res.get("newsletter"))
     rows += postgres_rows(res.get("postgres"))
     rows += photo_rows(res.get("photo"))
+    rows += fault_rows(res.get("faults"))
+    return rows
+
+
+def fault_rows(f):
+    """Rows of the faults section: recovery without a restart, nothing lost, nothing twice."""
+    if not f:
+        return []
+    rows = []
+    add = lambda figure, value, target="", ok=None: rows.append((figure, value, target, ok))  # noqa: E731
+    d = f.get("disk_full") or {}
+    if "lost" in d:
+        add("Full disk (tmpfs data dir, 8 signup loops): signups refused while full, `/readyz` then",
+            f"{fmt(d['refused_while_full'])} refused (503) · /readyz {d['readyz_while_full']}", "503", d["readyz_while_full"] == 503)
+        add("Full disk: first signup stored after space is freed (no restart)", f"{d['recovered_s_after_space_freed']} s", "≤ 10 s",
+            d["recovered_s_after_space_freed"] is not None and d["recovered_s_after_space_freed"] <= 10)
+        add("Full disk: acknowledged signups lost", f"{fmt(d['lost'])} of {fmt(d['acknowledged'])}", "0", d["lost"] == 0)
+    p = f.get("postgres_restart") or {}
+    if "lost" in p:
+        add(f"PostgreSQL stopped under signup load, down {p['down_s']} s: first signup stored after it is back",
+            f"{p['recovered_s_after_back']} s", "≤ 10 s", p["recovered_s_after_back"] is not None and p["recovered_s_after_back"] <= 10)
+        add("PostgreSQL restart: acknowledged signups lost", f"{fmt(p['lost'])} of {fmt(p['acknowledged'])}", "0", p["lost"] == 0)
+    m = f.get("smtp_down") or {}
+    if "delivered_twice" in m:
+        add("SMTP server down while 5 mails are queued: every reader has mail after it is back",
+            f"{m['all_delivered_s_after_back']} s ({m['readers_with_mail']} of {m['mails']}; first retry after {m['first_retry_after_s']} s)")
+        add("SMTP down: mails delivered twice", fmt(m["delivered_twice"]), "0", m["delivered_twice"] == 0)
     return rows
 
 

@@ -127,8 +127,16 @@ fn a_full_disk_refuses_signups_then_they_resume_by_themselves_when_space_is_free
         std::thread::sleep(Duration::from_millis(100));
     }
     eprintln!("signups resumed {:?} after space was freed", freed.elapsed());
-    let (status, body) = readyz(&server);
-    assert_eq!(status, 200, "{body}");
+    // Ready again once writes have gone through for a few quiet seconds (no flapping).
+    loop {
+        let (status, body) = readyz(&server);
+        if status == 200 {
+            break;
+        }
+        assert!(freed.elapsed() < Duration::from_secs(15), "still not ready: {body}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    eprintln!("ready again {:?} after space was freed", freed.elapsed());
     for n in 0..5 {
         let email = format!("later-{n}@example.com");
         assert_eq!(sign_up(&server, &email), 200);

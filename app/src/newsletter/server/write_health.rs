@@ -5,14 +5,21 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The database's write state, shared by everything that writes through one store.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct WriteHealth {
     /// Fast path for the common case: no lock taken while writes succeed.
     failing: Arc<AtomicBool>,
     since: Arc<Mutex<Option<Refusal>>>,
+    quiet: Duration,
+}
+
+impl Default for WriteHealth {
+    fn default() -> WriteHealth {
+        WriteHealth::with_quiet(QUIET)
+    }
 }
 
 /// Writes are being refused: since when and why.
@@ -20,14 +27,26 @@ pub struct WriteHealth {
 pub struct Refusal {
     /// When the first refused write of this spell failed.
     pub since: Instant,
+    /// When the latest one failed.
+    pub last: Instant,
     /// The database's words for the first failure (no address or token: sqlx errors name
     /// neither).
     pub reason: String,
 }
 
+/// How long writes must go without a fault before the spell counts as over. On a full disk
+/// some small writes still succeed (SQLite reuses the space its write-ahead log already has)
+/// between refused ones; without this the state, `/readyz` and the log would flap.
+pub const QUIET: Duration = Duration::from_secs(5);
+
 impl WriteHealth {
+    /// A state whose spells end after `quiet` without a fault (tests use a short one).
+    pub fn with_quiet(quiet: Duration) -> WriteHealth {
+        WriteHealth { failing: Arc::default(), since: Arc::default(), quiet }
+    }
+
     /// Records the outcome of a write: a storage fault starts (or continues) a refusal, a success
-    /// ends one. Errors that are about the data, not the database (a constraint, a missing row),
+    /// [`QUIET`] after the last fault ends one. Errors that are about the data, not the database (a constraint, a missing row),
     /// change nothing.
     pub fn record<T>(&self, outcome: &Result<T, sqlx::Error>) {
         match outcome {
@@ -52,14 +71,18 @@ impl WriteHealth {
 
     fn failed(&self, error: &sqlx::Error) {
         let mut since = self.since.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if since.is_none() {
-            let reason = error.to_string();
-            tracing::error!(
-                reason = %reason,
-                "newsletter: the database refuses writes; signups answer 503 and mail waits until it takes them again"
-            );
-            *since = Some(Refusal { since: Instant::now(), reason });
-            self.failing.store(true, Ordering::Release);
+        let now = Instant::now();
+        match since.as_mut() {
+            Some(refusal) => refusal.last = now,
+            None => {
+                let reason = error.to_string();
+                tracing::error!(
+                    reason = %reason,
+                    "newsletter: the database refuses writes; signups answer 503 and mail waits until it takes them again"
+                );
+                *since = Some(Refusal { since: now, last: now, reason });
+                self.failing.store(true, Ordering::Release);
+            }
         }
     }
 
@@ -68,6 +91,9 @@ impl WriteHealth {
             return;
         }
         let mut since = self.since.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if since.as_ref().is_some_and(|refusal| refusal.last.elapsed() < self.quiet) {
+            return;
+        }
         if let Some(refusal) = since.take() {
             let lasted = refusal.since.elapsed().as_secs_f64();
             tracing::info!(
@@ -104,8 +130,16 @@ mod tests {
     }
 
     #[test]
-    fn a_fault_starts_a_refusal_that_the_next_success_ends() {
+    fn a_success_right_after_a_fault_does_not_end_the_refusal() {
         let health = WriteHealth::default();
+        health.record::<()>(&Err(io_error()));
+        health.record(&Ok(()));
+        assert!(health.refusal().is_some(), "a write that squeezed through ended the refusal");
+    }
+
+    #[test]
+    fn a_fault_starts_a_refusal_that_the_next_success_ends() {
+        let health = WriteHealth::with_quiet(Duration::ZERO);
         assert!(health.refusal().is_none());
         health.record::<()>(&Err(io_error()));
         let refusal = health.refusal().expect("refusing");
