@@ -153,6 +153,33 @@ fn a_full_disk_refuses_signups_then_they_resume_by_themselves_when_space_is_free
 }
 
 #[test]
+fn shutdown_keeps_its_deadline_while_the_disk_is_full() {
+    let Some(disk) = Mount::tmpfs("size=24m") else { return };
+    let data = disk.path().to_str().unwrap().to_string();
+    // One mail every 4 s: the later confirmations are still queued when the disk fills.
+    let mut server =
+        Server::start(&[("NV_DATA_DIR", data.as_str()), ("NV_SHUTDOWN_TIMEOUT_SECS", "5"), ("NV_MAIL_RATE", "0.25")]);
+    for n in 0..3 {
+        assert_eq!(sign_up(&server, &format!("queued-{n}@example.com")), 200);
+    }
+    fill(disk.path());
+    for n in 0..5 {
+        sign_up(&server, &format!("refused-{n}@example.com"));
+    }
+    std::thread::sleep(Duration::from_secs(5));
+    let asked = Instant::now();
+    server.terminate();
+    let status =
+        server.wait_exit(Duration::from_secs(15)).unwrap_or_else(|| panic!("still running:\n{}", server.log()));
+    eprintln!("exited {:?} after SIGTERM", asked.elapsed());
+    assert!(status.success(), "{status}");
+    let log = server.log();
+    assert!(log.contains("shutdown complete") && !log.contains("did not stop within the deadline"), "{log}");
+    // The worker was stuck recording a mail's outcome (the old code retried that forever).
+    assert!(log.contains("shutting down before the outcome of mail"), "{log}");
+}
+
+#[test]
 fn a_read_only_data_dir_stops_the_start_with_its_path() {
     let Some(disk) = Mount::tmpfs("ro,size=1m") else { return };
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
