@@ -7,7 +7,7 @@ use app::content::server::dates::unix_now;
 use app::content::server::store::ContentStore;
 use app::newsletter::server::weekly::render::one_click_url;
 use app::newsletter::server::weekly::{prepare, IsoWeek, RenderedIssue, WeeklySettings};
-use app::newsletter::server::{Database, IssueParts, Mailer, Store};
+use app::newsletter::server::{sqlite_backup, Database, DatabaseUrl, IssueParts, Mailer, Store};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +35,27 @@ pub enum Command {
     /// Photos' derived images: make them now, or write a sample photo to try them with.
     #[command(subcommand)]
     Images(ImagesCommand),
+    /// The database: back it up while the site runs, or restore a backup.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// `server db …`
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Writes a consistent copy of the SQLite database to FILE while the server runs and writes
+    /// (VACUUM INTO), checks it (PRAGMA integrity_check) and only then gives it its name. FILE
+    /// must not exist. For PostgreSQL it prints the pg_dump command to use instead.
+    Backup {
+        /// Where to write the copy, e.g. /var/backups/nourishvibes-2026-12-06.sqlite3.
+        file: PathBuf,
+    },
+    /// Replaces the SQLite database with a checked copy of the backup FILE. Refused while a
+    /// server uses the database: stop it first. The replaced database is kept beside it.
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
+    },
 }
 
 /// `server images …`
@@ -115,6 +136,7 @@ pub async fn run(command: Command, config: &Config) -> ExitCode {
         Command::Newsletter(command) => newsletter(command, config).await,
         Command::Subscriber(command) => subscriber(command, config).await,
         Command::Images(command) => images(command, config),
+        Command::Db(command) => database(command, config).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -123,6 +145,49 @@ pub async fn run(command: Command, config: &Config) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// What to say instead of a SQLite backup or restore on PostgreSQL: its own tools do it.
+fn postgres_instead(url: &str) -> String {
+    let shown = DatabaseUrl::Postgres(url.to_string()).describe();
+    format!(
+        "the database is PostgreSQL ({shown}): back it up with its own tools, e.g.\n  \
+         pg_dump --format=custom --file=nourishvibes.dump \"$NV_DATABASE_URL\"\n\
+         and restore into an empty database with\n  \
+         pg_restore --clean --if-exists --no-owner --dbname=\"$NV_DATABASE_URL\" nourishvibes.dump"
+    )
+}
+
+async fn database(command: DbCommand, config: &Config) -> Result<(), String> {
+    let file = match &config.database {
+        DatabaseUrl::Sqlite(file) => file,
+        DatabaseUrl::Postgres(url) => return Err(postgres_instead(url)),
+    };
+    match command {
+        DbCommand::Backup { file: target } => {
+            let report = sqlite_backup::backup(file, &target).await?;
+            println!(
+                "backed up {} to {}: {} subscriber(s), {} bytes, integrity ok, in {} ms",
+                file.display(),
+                target.display(),
+                report.subscribers,
+                report.bytes,
+                report.took.as_millis()
+            );
+        }
+        DbCommand::Restore { file: backup } => {
+            let (subscribers, kept) = sqlite_backup::restore(file, &backup).await?;
+            if let Some(kept) = kept {
+                println!("the database it replaced is kept as {}", kept.display());
+            }
+            println!(
+                "restored {} from {}: {subscribers} subscriber(s), integrity ok",
+                file.display(),
+                backup.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 fn settings(config: &Config) -> WeeklySettings {

@@ -4,8 +4,9 @@
 use app::content::server::live::{CacheFile, ContentSource, LiveContent};
 use app::content::server::store::ContentStore;
 use app::newsletter::server::scheduler::Scheduler;
+use app::newsletter::server::sqlite_backup::ServerLock;
 use app::newsletter::server::weekly::WeeklySettings;
-use app::newsletter::server::{Database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
+use app::newsletter::server::{Database, DatabaseUrl, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use leptos::prelude::{get_configuration, LeptosOptions};
 use server::config::Config;
 use server::serve::ServeSettings;
@@ -106,6 +107,17 @@ async fn run() -> ExitCode {
         }
     };
     let production = leptos_options.env == leptos::config::Env::PROD;
+    // Held while the server runs: `server db restore` refuses to replace the file under it.
+    let _database_lock = match &config.database {
+        DatabaseUrl::Sqlite(file) => match ServerLock::acquire(file) {
+            Ok(lock) => Some(lock),
+            Err(held) => {
+                eprintln!("error: {held}: SQLite serves one server at a time (several servers share PostgreSQL)");
+                return ExitCode::FAILURE;
+            }
+        },
+        DatabaseUrl::Postgres(_) => None,
+    };
     let (newsletter, worker) = match start_newsletter(&config, production, &live).await {
         Ok(started) => started,
         Err(error) => {

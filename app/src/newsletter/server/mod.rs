@@ -23,7 +23,7 @@ mod worker;
 pub mod write_health;
 
 pub use admin::{Erased, Status};
-pub use db::{open_database, open_postgres, open_sqlite, Database, DatabaseUrl};
+pub use db::{open_database, open_postgres, open_sqlite, sqlite_backup, Database, DatabaseUrl};
 pub use issues::{IssueParts, QueueReport, StoredIssue, QUEUE_CHUNK};
 pub use mail::{Mailer, OutboxMail, SmtpSettings, SmtpTls};
 pub use message::{site_domain, DkimSettings, MailIdentity};

@@ -11,6 +11,7 @@
 
 mod postgres;
 mod sqlite;
+pub mod sqlite_backup;
 
 pub use postgres::open_postgres;
 pub use sqlite::{open_database, open_sqlite, SQLITE_FILE};
