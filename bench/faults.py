@@ -10,6 +10,9 @@
 3. smtp_down: nobody listens on the SMTP port while 3 confirmations and an issue to 2 readers
    are queued; the SMTP server (aiosmtpd's Mailbox) comes up 8 s later: seconds until every
    reader has mail, mails delivered twice.
+4. backup: `server db backup` of a 100,000-subscriber SQLite database while 16 signup loops
+   run: its time, signups acknowledged while it ran, and signups acknowledged before it started
+   that are missing from the copy.
 
     bench/faults.py SERVER_BIN SITE_DIR CONTENT_DIR WORK_DIR PORT SMTP_PORT PG_PORT
 """
@@ -123,12 +126,13 @@ def disk_full():
         load = Load("disk")
         time.sleep(2)
         filler = os.path.join(mount, "filler")
-        with open(filler, "wb") as file:
-            try:
-                while True:
-                    file.write(b"\0" * 65536)
-            except OSError:
-                pass
+        with open(filler, "wb", buffering=0) as file:
+            for block in (65536, 512):
+                try:
+                    while True:
+                        file.write(b"\0" * block)
+                except OSError:
+                    pass
         with load.lock:
             refused_before = load.refused
         time.sleep(3)
@@ -219,4 +223,35 @@ def smtp_down():
         server.wait(30)
 
 
-print(json.dumps({"disk_full": disk_full(), "postgres_restart": postgres_restart(), "smtp_down": smtp_down()}))
+def backup_under_load(subscribers=100_000):
+    data = tempfile.mkdtemp(dir=work, prefix="data-faults-backup.")
+    server = start_server(data, {})
+    database = sqlite3.connect(os.path.join(data, "nourishvibes.sqlite3"), timeout=30)
+    database.executemany("INSERT INTO subscribers (email, status, created_at, confirmed_at) VALUES (?, 'confirmed', 1, 1)",
+                         ((f"reader{n}@example.com",) for n in range(subscribers)))
+    database.commit()
+    database.close()
+    load = Load("backup", loops=16)
+    time.sleep(2)
+    target = os.path.join(work, f"backup-{os.getpid()}.sqlite3")
+    started = time.time()
+    made = subprocess.run([server_bin, "db", "backup", target], capture_output=True, text=True,
+                          env={**os.environ, "NV_DATA_DIR": data, "NV_CONTENT_DIR": content, "RUST_LOG": "warn"})
+    finished = time.time()
+    time.sleep(1)
+    load.finish()
+    server.terminate()
+    server.wait(30)
+    if made.returncode != 0:
+        return {"failed": made.stderr.strip()[:200]}
+    copy = sqlite3.connect(target)
+    stored = {row[0] for row in copy.execute("SELECT email FROM subscribers")}
+    before = [address for at, address in load.acknowledged if at < started]
+    during = sum(1 for at, _ in load.acknowledged if started <= at <= finished)
+    os.remove(target)
+    return {"subscribers": subscribers, "backup_s": round(finished - started, 2), "acknowledged_during": during,
+            "acknowledged_before": len(before), "lost": sum(1 for address in before if address not in stored),
+            "integrity": copy.execute("PRAGMA integrity_check").fetchone()[0]}
+
+
+print(json.dumps({"backup": backup_under_load(), "disk_full": disk_full(), "postgres_restart": postgres_restart(), "smtp_down": smtp_down()}))

@@ -472,6 +472,12 @@ def fault_rows(f):
         add(f"PostgreSQL stopped under signup load, down {p['down_s']} s: first signup stored after it is back",
             f"{p['recovered_s_after_back']} s", "≤ 10 s", p["recovered_s_after_back"] is not None and p["recovered_s_after_back"] <= 10)
         add("PostgreSQL restart: acknowledged signups lost", f"{fmt(p['lost'])} of {fmt(p['acknowledged'])}", "0", p["lost"] == 0)
+    b = f.get("backup") or {}
+    if "lost" in b:
+        add(f"`server db backup` of {fmt(b['subscribers'])} subscribers under 16 signup loops",
+            f"{b['backup_s']} s · {fmt(b['acknowledged_during'])} signups acknowledged meanwhile · integrity {b['integrity']}")
+        add("Backup: signups acknowledged before it started, missing from it", f"{fmt(b['lost'])} of {fmt(b['acknowledged_before'])}",
+            "0", b["lost"] == 0)
     m = f.get("smtp_down") or {}
     if "delivered_twice" in m:
         add("SMTP server down while 5 mails are queued: every reader has mail after it is back",

@@ -12,13 +12,17 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// NourishVibes: without a command, runs the site (settings from NV_* variables, see README).
+/// NourishVibes: without a command, runs the site. Every setting below is a flag or an
+/// environment variable (a flag wins); `server config` shows the values in effect.
 #[derive(Parser, Debug)]
 #[command(name = "server", version)]
 pub struct Cli {
     /// What to do instead of running the site.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The settings (also read by every command).
+    #[command(flatten)]
+    pub settings: crate::settings::Settings,
 }
 
 /// The subcommands.
@@ -26,6 +30,9 @@ pub struct Cli {
 pub enum Command {
     /// Checks the content folder (articles, tips, pages, newsletter notes) and exits.
     Check,
+    /// Prints every setting in effect, where each came from (default, environment, flag) and
+    /// whether it is valid; secrets are masked. Exits 2 if a setting is invalid.
+    Config,
     /// The weekly newsletter: preview, test, send, status.
     #[command(subcommand)]
     Newsletter(NewsletterCommand),
@@ -132,7 +139,7 @@ pub enum SubscriberCommand {
 /// Runs a newsletter or subscriber command.
 pub async fn run(command: Command, config: &Config) -> ExitCode {
     let result = match command {
-        Command::Check => Err("`check` is run by main".to_string()),
+        Command::Check | Command::Config => Err("`check` and `config` are run by main".to_string()),
         Command::Newsletter(command) => newsletter(command, config).await,
         Command::Subscriber(command) => subscriber(command, config).await,
         Command::Images(command) => images(command, config),

@@ -51,9 +51,10 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads the `NV_*` variables; `address` is the bound address. Refuses values it cannot use.
-    pub fn from_env(address: &str) -> Result<Config, String> {
-        Config::from_lookup(address, |name| std::env::var(name).ok())
+    /// The typed settings from those read at start; `address` is the bound address. Every
+    /// value it cannot use is reported.
+    pub fn from_settings(read: &crate::settings::ReadSettings, address: &str) -> Result<Config, Vec<String>> {
+        read.build(|lookup| Config::from_lookup(address, lookup))
     }
 
     /// Like [`Config::from_env`], reading variables through `lookup`.

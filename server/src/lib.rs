@@ -16,6 +16,7 @@ pub mod reload;
 pub mod render;
 pub mod security_headers;
 pub mod serve;
+pub mod settings;
 pub mod share_image;
 
 use app::content::server::live::LiveContent;

@@ -8,8 +8,10 @@ use app::newsletter::server::sqlite_backup::ServerLock;
 use app::newsletter::server::weekly::WeeklySettings;
 use app::newsletter::server::{Database, DatabaseUrl, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use leptos::prelude::{get_configuration, LeptosOptions};
+use server::commands::{Cli, Command};
 use server::config::Config;
 use server::serve::ServeSettings;
+use server::settings::ReadSettings;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -29,43 +31,51 @@ fn main() -> ExitCode {
 
 #[tokio::main]
 async fn run() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,server=info,app=info".into()),
-        )
-        .init();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    let read = ReadSettings::from_matches(&matches);
+    let mut problems = Vec::new();
+    let filter = read.given("RUST_LOG").unwrap_or_else(|| "info".into());
+    match tracing_subscriber::EnvFilter::try_new(&filter) {
+        Ok(filter) => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        Err(error) => {
+            problems.push(format!("RUST_LOG {filter:?} is not a log filter such as info or warn,app=debug: {error}"));
+            tracing_subscriber::fmt().with_env_filter("info").init();
+        }
+    }
+    let leptos_options = leptos_options(&read).map_err(|error| problems.push(error)).ok();
+    let address =
+        leptos_options.as_ref().map_or_else(|| "127.0.0.1:3000".into(), |options| options.site_addr.to_string());
+    let config = Config::from_settings(&read, &address).map_err(|errors| problems.extend(errors)).ok();
+    let open_files = server::serve::raise_open_files_limit();
+    let settings = read
+        .build(|lookup| ServeSettings::from_lookup(lookup, open_files))
+        .map_err(|errors| problems.extend(errors))
+        .ok();
 
-    let cli = <server::commands::Cli as clap::Parser>::parse();
+    if let Some(Command::Config) = cli.command {
+        print!("{}", server::settings::report(&read, &problems));
+        return if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) };
+    }
+    let (Some(config), Some(settings), Some(leptos_options), true) =
+        (config, settings, leptos_options, problems.is_empty())
+    else {
+        eprintln!("error: the server cannot start with these settings (server --help lists them all):");
+        for problem in &problems {
+            eprintln!("  {problem}");
+        }
+        return ExitCode::from(2);
+    };
     if let Some(command) = cli.command {
-        let config = match Config::from_env("127.0.0.1:3000") {
-            Ok(config) => config,
-            Err(error) => {
-                eprintln!("error: {error}");
-                return ExitCode::FAILURE;
-            }
-        };
         return match command {
-            server::commands::Command::Check => check(&config),
+            Command::Check => check(&config),
             other => server::commands::run(other, &config).await,
         };
     }
-
-    let leptos_options = match leptos_options() {
-        Ok(options) => options,
-        Err(error) => {
-            eprintln!("error: Leptos configuration: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
     let address = leptos_options.site_addr;
-    let config = match Config::from_env(&address.to_string()) {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
 
     if let Err(error) = writable_data_dir(&config.data_dir) {
         eprintln!("error: {error}");
@@ -98,14 +108,6 @@ async fn run() -> ExitCode {
     // The load peaks far above what the store keeps: give the difference back (server/src/memory.rs).
     server::memory::release_freed();
 
-    let open_files = server::serve::raise_open_files_limit();
-    let settings = match ServeSettings::from_lookup(|name| std::env::var(name).ok(), open_files) {
-        Ok(settings) => settings,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
     let production = leptos_options.env == leptos::config::Env::PROD;
     // Held while the server runs: `server db restore` refuses to replace the file under it.
     let _database_lock = match &config.database {
@@ -280,13 +282,26 @@ fn writable_data_dir(dir: &std::path::Path) -> Result<(), String> {
     std::fs::remove_file(&probe).map_err(problem)
 }
 
-/// Leptos options from the environment cargo-leptos sets, with defaults that let the built
-/// binary run from the repository root without it.
-fn leptos_options() -> Result<LeptosOptions, String> {
-    let mut options = get_configuration(None).map_err(|error| error.to_string())?.leptos_options;
-    if std::env::var_os("LEPTOS_SITE_ROOT").is_none() {
-        options.site_root = "target/site".into();
-    }
+/// Leptos options: what cargo-leptos sets for its own use (output name, package dir, reload
+/// port), with the address, site root and environment from the settings.
+fn leptos_options(read: &ReadSettings) -> Result<LeptosOptions, String> {
+    let address = read.given("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+    let address = address
+        .parse()
+        .map_err(|_| format!("LEPTOS_SITE_ADDR must be an address and port such as 127.0.0.1:3000, not {address:?}"))?;
+    let mut options = get_configuration(None).map_err(|error| format!("Leptos configuration: {error}"))?.leptos_options;
+    options.site_addr = address;
+    options.site_root = read.given("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()).into();
+    options.env = match read.given("LEPTOS_ENV").as_deref().map(str::to_ascii_uppercase).as_deref() {
+        None | Some("DEV") | Some("DEVELOPMENT") => leptos::config::Env::DEV,
+        Some("PROD") | Some("PRODUCTION") => leptos::config::Env::PROD,
+        Some(_) => {
+            return Err(format!(
+                "LEPTOS_ENV must be DEV or PROD, not {:?}",
+                read.given("LEPTOS_ENV").unwrap_or_default()
+            ))
+        }
+    };
     Ok(options)
 }
 
