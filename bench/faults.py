@@ -50,6 +50,9 @@ def start_server(data, extra):
         if process.poll() is not None:
             raise SystemExit(f"the server exited at start (see {work}/faults-server.log)")
         if get("/healthz")[0] == 200:
+            time.sleep(0.2)
+            if process.poll() is not None:
+                raise SystemExit(f"another server answers on port {port} (see {work}/faults-server.log)")
             return process
         time.sleep(0.05)
     raise SystemExit("the server did not start")

@@ -45,6 +45,8 @@ if [[ "${1:-}" == "--test" ]]; then
   /usr/bin/python3 -c 'import dkim' 2>/dev/null || apt_missing+=(python3-dkim)
   # openssl makes the test's DKIM key.
   command -v openssl >/dev/null || apt_missing+=(openssl)
+  # promtool checks the metrics exposition (Debian's prometheus package brings it).
+  command -v promtool >/dev/null || apt_missing+=(prometheus)
   # The throwaway PostgreSQL cluster of the store tests (scripts/postgres.sh starts it).
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_missing+=(postgresql)
   # The W3C Nu HTML checker (npm `vnu-jar`) the end-to-end suite runs is a Java program.

@@ -12,12 +12,14 @@ pub mod html_cache;
 pub mod images;
 pub mod memory;
 pub mod newsletter;
+pub mod observe;
 pub mod reload;
 pub mod render;
 pub mod security_headers;
 pub mod serve;
 pub mod settings;
 pub mod share_image;
+pub mod telemetry;
 
 use app::content::server::live::LiveContent;
 use app::newsletter::server::Newsletter;
@@ -72,7 +74,7 @@ pub fn build_app(state: AppState, content_dir: &std::path::Path) -> Site {
 }
 
 /// The whole application, as [`build_app`] makes it.
-pub type Site = SecurityHeaders<CachedPages<Router>>;
+pub type Site = observe::Observe<SecurityHeaders<CachedPages<Router>>>;
 
 /// [`build_app`] with the page cache given.
 pub fn build_app_with_cache(state: AppState, content_dir: &std::path::Path, cache: Arc<HtmlCache>) -> Site {
@@ -106,10 +108,12 @@ pub fn build_app_with_cache(state: AppState, content_dir: &std::path::Path, cach
         .layer(axum::middleware::from_fn_with_state(site_origin, cross_site::refuse_cross_site))
         // Whatever is not cached already compressed is compressed cheaply per response.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        // Outermost in the router: the route pattern and the outcome, for the log and the metrics.
+        .layer(axum::middleware::from_fn(observe::label_route))
         .with_state(state);
     let security_headers = SecurityHeadersLayer::new(&security);
     cache.add_to_every_copy(security_headers.sets());
-    tower::Layer::layer(&security_headers, CachedPages::new(cache, router))
+    observe::Observe::new(tower::Layer::layer(&security_headers, CachedPages::new(cache, router)))
 }
 
 /// The security headers for the site's URL and the inline scripts its pages carry.

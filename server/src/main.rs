@@ -38,14 +38,17 @@ async fn run() -> ExitCode {
     };
     let read = ReadSettings::from_matches(&matches);
     let mut problems = Vec::new();
-    let filter = read.given("RUST_LOG").unwrap_or_else(|| "info".into());
-    match tracing_subscriber::EnvFilter::try_new(&filter) {
-        Ok(filter) => tracing_subscriber::fmt().with_env_filter(filter).init(),
-        Err(error) => {
-            problems.push(format!("RUST_LOG {filter:?} is not a log filter such as info or warn,app=debug: {error}"));
-            tracing_subscriber::fmt().with_env_filter("info").init();
-        }
+    if let Err(problem) = server::telemetry::init_logs(read.given("RUST_LOG"), read.given("NV_LOG_FORMAT")) {
+        problems.push(problem);
     }
+    let metrics_addr = match read.given("NV_METRICS_ADDR").map(|addr| (addr.parse::<std::net::SocketAddr>(), addr)) {
+        None => None,
+        Some((Ok(addr), _)) => Some(addr),
+        Some((Err(_), addr)) => {
+            problems.push(format!("NV_METRICS_ADDR must be an address and port such as 127.0.0.1:9464, not {addr:?}"));
+            None
+        }
+    };
     let leptos_options = leptos_options(&read).map_err(|error| problems.push(error)).ok();
     let address =
         leptos_options.as_ref().map_or_else(|| "127.0.0.1:3000".into(), |options| options.site_addr.to_string());
@@ -69,6 +72,14 @@ async fn run() -> ExitCode {
         }
         return ExitCode::from(2);
     };
+    if let (Some(addr), None) = (metrics_addr, &cli.command) {
+        // Before anything records: a handle taken earlier would count into nothing.
+        if let Err(error) = server::telemetry::install_metrics(addr) {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+        tracing::info!("metrics on http://{addr}/metrics");
+    }
     if let Some(command) = cli.command {
         return match command {
             Command::Check => check(&config),
@@ -131,6 +142,9 @@ async fn run() -> ExitCode {
     // Served without an outer router: cache hits are answered before any routing.
     let cache = Arc::new(server::html_cache::HtmlCache::new(config.page_cache));
     let app = server::build_app_with_cache(state, &config.content_dir, cache.clone());
+    if metrics_addr.is_some() {
+        tokio::spawn(server::telemetry::poll_levels(newsletter.store.clone(), live.clone(), cache.clone()));
+    }
     // Photos' derived images, made beside serving (a request makes any it needs first).
     server::images::DerivedImages::new(&live).spawn_background();
     let reloader = server::reload::Reloader::new(live, cache);

@@ -59,12 +59,19 @@ impl Reloader {
     pub async fn reload(&self) {
         let reloader = self.clone();
         match tokio::task::spawn_blocking(move || reloader.reload_blocking()).await {
-            Ok(Ok(reloaded)) => tracing::info!(
-                articles = reloaded.articles,
-                took_ms = reloaded.took.as_millis() as u64,
-                "content reloaded"
-            ),
+            Ok(Ok(reloaded)) => {
+                metrics::counter!("nv_content_reloads_total", "outcome" => "ok").increment(1);
+                metrics::gauge!("nv_content_last_reload_duration_seconds").set(reloaded.took.as_secs_f64());
+                metrics::gauge!("nv_content_last_reload_failed").set(0.0);
+                tracing::info!(
+                    articles = reloaded.articles,
+                    took_ms = reloaded.took.as_millis() as u64,
+                    "content reloaded"
+                )
+            }
             Ok(Err(errors)) => {
+                metrics::counter!("nv_content_reloads_total", "outcome" => "failed").increment(1);
+                metrics::gauge!("nv_content_last_reload_failed").set(1.0);
                 tracing::error!("content reload FAILED; the last good content is still served.\n{errors}")
             }
             Err(error) => tracing::error!("content reload panicked; the last good content is still served: {error}"),

@@ -159,6 +159,7 @@ where
         let Ok(permit) = permits.clone().try_acquire_owned() else {
             // At the cap: closing the newcomer at once tells it to retry, and costs nothing here.
             drop(stream);
+            metrics::counter!("nv_connections_refused_total").increment(1);
             refused.warn(|suppressed| {
                 tracing::warn!(
                     "{} connections open: refused one ({suppressed} more since the last warning)",
@@ -173,7 +174,13 @@ where
         }
         let connection =
             Connection { http: http.clone(), settings: settings.clone(), stopping: stopping.clone(), _permit: permit };
-        tokio::spawn(connection.run(stream, peer, app.clone()));
+        let open = metrics::gauge!("nv_connections_open");
+        open.increment(1.0);
+        let app = app.clone();
+        tokio::spawn(async move {
+            connection.run(stream, peer, app).await;
+            open.decrement(1.0);
+        });
     }
     let deadline = Instant::now() + settings.shutdown_timeout;
     drop(listener);

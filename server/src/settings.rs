@@ -43,8 +43,16 @@ pub struct Settings {
     #[arg(long, env = "NV_ALLOW_CACHE_BYPASS", default_value = "false", global = true, help_heading = "Site")]
     pub allow_cache_bypass: Option<String>,
     /// Log filter, e.g. info or warn,app=debug.
-    #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true, help_heading = "Site")]
+    #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true, help_heading = "Operations")]
     pub log: Option<String>,
+    /// Log lines as text (colours only on a terminal) or json (one object per line, for log
+    /// shippers).
+    #[arg(long, env = "NV_LOG_FORMAT", default_value = "text", global = true, help_heading = "Operations")]
+    pub log_format: Option<String>,
+    /// Address for the Prometheus metrics listener (e.g. 127.0.0.1:9464), apart from the site;
+    /// unset: no metrics.
+    #[arg(long, env = "NV_METRICS_ADDR", value_name = "ADDR", global = true, help_heading = "Operations")]
+    pub metrics_addr: Option<String>,
 
     /// The newsletter's database: unset or sqlite:// for the SQLite file in the data dir,
     /// sqlite:///path for another file, postgres://user:password@host/name for several servers.

@@ -12,6 +12,15 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+/// The page cache's hit and miss counters, looked up once (after the metrics are installed:
+/// the first request comes after that).
+fn cache_counters() -> &'static (metrics::Counter, metrics::Counter) {
+    static COUNTERS: std::sync::OnceLock<(metrics::Counter, metrics::Counter)> = std::sync::OnceLock::new();
+    COUNTERS.get_or_init(|| {
+        (metrics::counter!("nv_page_cache_hits_total"), metrics::counter!("nv_page_cache_misses_total"))
+    })
+}
+
 /// The answer to a request for another spelling of a page.
 fn redirect_to(location: &HeaderValue) -> Response {
     let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
@@ -58,13 +67,26 @@ where
         } else {
             match lookup(&request, self.cache.settings.allow_bypass) {
                 Lookup::Normalise(location) => Some(redirect_to(&location)),
-                lookup => lookup.key().and_then(|(key, _)| self.cache.respond(utc_day(), key, request.headers())),
+                lookup => lookup.key().and_then(|(key, _)| {
+                    let hit = self.cache.respond(utc_day(), key, request.headers());
+                    let (hits, misses) = cache_counters();
+                    if hit.is_some() {
+                        hits.increment(1)
+                    } else {
+                        misses.increment(1)
+                    }
+                    hit
+                }),
             }
         };
         match hit {
             Some(response) => CachedPagesFuture::Hit(Some(response)),
-            // Boxed: a miss renders a page, next to which one allocation is nothing.
-            None => CachedPagesFuture::Miss(Box::pin(self.inner.call(request))),
+            // Boxed: a miss renders a page, next to which one allocation is nothing. Only a miss
+            // gets a span: on a hit it would cost more than the answer.
+            None => {
+                let span = crate::observe::request_span(&request);
+                CachedPagesFuture::Miss(Box::pin(tracing::Instrument::instrument(self.inner.call(request), span)))
+            }
         }
     }
 }
@@ -73,8 +95,8 @@ where
 pub enum CachedPagesFuture<F> {
     /// The cached response, taken when polled.
     Hit(Option<Response>),
-    /// The inner service at work.
-    Miss(Pin<Box<F>>),
+    /// The inner service at work, in the request's span.
+    Miss(Pin<Box<tracing::instrument::Instrumented<F>>>),
 }
 
 impl<F> Future for CachedPagesFuture<F>

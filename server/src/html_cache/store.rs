@@ -169,6 +169,7 @@ impl CacheInner {
             after.remove(entry.cost, entry.kind);
             going.push(key.clone());
         }
+        metrics::counter!("nv_page_cache_evictions_total").increment(going.len() as u64);
         for key in going {
             if let Some(entry) = self.entries.remove(&key) {
                 self.counts.remove(entry.cost, entry.kind);

@@ -56,6 +56,22 @@ impl Store {
         })
     }
 
+    /// The outbox's levels for the metrics, cheap enough to read every few seconds (partial
+    /// index only): mail waiting, the oldest's age in seconds, and how much of it belongs to the
+    /// latest weekly issue.
+    pub async fn outbox_levels(&self) -> Result<(i64, Option<i64>, i64), sqlx::Error> {
+        on_pool!(self.database(), pool => {
+            let (waiting, oldest, issue): (i64, Option<i64>, i64) = sqlx::query_as(
+                "SELECT COUNT(*), MIN(created_at),
+                        COALESCE(SUM(CASE WHEN issue_id = (SELECT MAX(id) FROM newsletter_issues) THEN 1 ELSE 0 END), 0)
+                 FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+            )
+            .fetch_one(pool)
+            .await?;
+            Ok((waiting, oldest.map(|at| self.now() - at), issue))
+        })
+    }
+
     /// Everything stored about the normalised `email`, as JSON; `None` if nothing is.
     pub async fn export(&self, email: &str) -> Result<Option<Value>, sqlx::Error> {
         type Row = (i64, String, String, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);

@@ -157,8 +157,23 @@ fn client_address(newsletter: &Newsletter) -> Option<IpAddr> {
     forwarded_client(&parts.headers, peer, newsletter.trusted_proxy_hops)
 }
 
-/// Signs an address up: validation, honeypot, rate limit, then one write transaction.
+/// Signs an address up: validation, honeypot, rate limit, then one write transaction. Each
+/// outcome is counted (`nv_signups_total`, by outcome and reason).
 pub async fn subscribe(email_input: &str, form: &str, honeypot: &str) -> Result<(), NewsletterError> {
+    let outcome = subscribe_counted(email_input, form, honeypot).await;
+    let (outcome_label, reason) = match &outcome {
+        Ok(reason) => ("accepted", *reason),
+        Err(NewsletterError::RateLimited) => ("refused", "rate_limited"),
+        Err(NewsletterError::Unavailable) => ("refused", "unavailable"),
+        Err(NewsletterError::Malformed) => ("refused", "malformed"),
+        Err(_) => ("refused", "invalid_address"),
+    };
+    metrics::counter!("nv_signups_total", "outcome" => outcome_label, "reason" => reason).increment(1);
+    outcome.map(|_| ())
+}
+
+/// [`subscribe`], saying why an accepted signup stored nothing (`honeypot`) or what it stored.
+async fn subscribe_counted(email_input: &str, form: &str, honeypot: &str) -> Result<&'static str, NewsletterError> {
     let source =
         SIGNUP_FORMS.iter().find(|(id, _)| *id == form).map(|(_, source)| *source).ok_or(NewsletterError::Malformed)?;
     let newsletter = newsletter()?;
@@ -169,7 +184,7 @@ pub async fn subscribe(email_input: &str, form: &str, honeypot: &str) -> Result<
     if !honeypot.is_empty() {
         // Bots get the same answer as people, and nothing is stored or sent.
         tracing::info!("newsletter: honeypot filled, signup ignored");
-        return Ok(());
+        return Ok("honeypot");
     }
     let client = client_address(&newsletter);
     if !newsletter.allow_signup(client).await {
@@ -177,7 +192,9 @@ pub async fn subscribe(email_input: &str, form: &str, honeypot: &str) -> Result<
     }
     let privacy_version = app_state()
         .ok()
-        .and_then(|state| state.content.static_page("privacy").map(|page| format!("privacy@{}", page.updated.iso)))
+        .and_then(|state| {
+            state.current().content.static_page("privacy").map(|page| format!("privacy@{}", page.updated.iso))
+        })
         .unwrap_or_else(|| "privacy@unknown".into());
     let outcome = newsletter
         .store
@@ -187,7 +204,7 @@ pub async fn subscribe(email_input: &str, form: &str, honeypot: &str) -> Result<
     if outcome == SignupOutcome::MailQueued {
         newsletter.outbox_signal.notify_one();
     }
-    Ok(())
+    Ok("stored")
 }
 
 /// Confirms the subscription a confirmation token was sent for.

@@ -151,7 +151,9 @@ impl DeliveryWorker {
             }
             let parts = self.issue_parts(&batch).await;
             let claimed: Vec<i64> = batch.iter().map(|mail| mail.id).collect();
-            futures::stream::iter(batch)
+            let span = tracing::info_span!("outbox_batch", mails = batch.len());
+            let started = std::time::Instant::now();
+            let sending = futures::stream::iter(batch)
                 .for_each_concurrent(self.pace.concurrency.max(1), |mail| {
                     let parts = mail.issue_id.and_then(|id| parts.get(&id).cloned());
                     let next_slot = &next_slot;
@@ -166,8 +168,9 @@ impl DeliveryWorker {
                         }
                         self.deliver_one(mail, parts.as_deref()).await;
                     }
-                })
-                .await;
+                });
+            tracing::Instrument::instrument(sending, span.clone()).await;
+            span.in_scope(|| tracing::debug!(took_ms = started.elapsed().as_millis() as u64, "outbox batch done"));
             if self.store.is_stopping() {
                 // What was claimed but not sent goes back to the queue for the next worker.
                 if let Err(error) = self.store.release_claims(&claimed).await {
@@ -188,15 +191,24 @@ impl DeliveryWorker {
         }
         match self.mailer.deliver(&mail, parts).await {
             Ok(()) => {
+                metrics::counter!("nv_mails_sent_total").increment(1);
                 if self.until_recorded(mail.id, || self.store.mark_sent(mail.id)).await.is_some() {
                     tracing::debug!("newsletter: mail {} delivered", mail.id);
                 }
             }
             Err(error) => {
+                let kind = match error.failure {
+                    Failure::Transient => "transient",
+                    Failure::Permanent => "permanent",
+                };
+                metrics::counter!("nv_mails_failed_total", "kind" => kind).increment(1);
                 let recorded = self
                     .until_recorded(mail.id, || self.store.mark_attempt_failed(&mail, error.failure, &error.message))
                     .await;
                 if let Some(step) = recorded {
+                    if step == NextStep::GiveUp {
+                        metrics::counter!("nv_mails_given_up_total").increment(1);
+                    }
                     log_failure(&mail, &error, step);
                 }
             }
