@@ -145,15 +145,19 @@ def disk_full():
         os.remove(filler)
         freed = time.time()
         recovered = load.first_after(freed, 30)
-        time.sleep(1)
+        ready = None
+        while time.time() - freed < 30:
+            if get("/readyz")[0] == 200:
+                ready = round(time.time() - freed, 2)
+                break
+            time.sleep(0.1)
         acknowledged = load.finish()
-        readyz_after = get("/readyz")[0]
         server.terminate()
         server.wait(30)
         database = sqlite3.connect(os.path.join(mount, "nourishvibes.sqlite3"))
         stored = {row[0] for row in database.execute("SELECT email FROM subscribers")}
         return {"refused_while_full": refused, "readyz_while_full": readyz_full, "readyz_reason": body.strip()[:80],
-                "recovered_s_after_space_freed": recovered, "readyz_after": readyz_after,
+                "recovered_s_after_space_freed": recovered, "ready_s_after_space_freed": ready,
                 "acknowledged": len(acknowledged), "lost": sum(1 for address in acknowledged if address not in stored)}
     finally:
         subprocess.run(["umount", "-l", mount])

@@ -322,6 +322,8 @@ def build(parts, notes):
         res["postgres"] = parts["postgres"]
     if "faults" in parts:
         res["faults"] = parts["faults"]
+    if "observability" in parts:
+        res["observability"] = parts["observability"]
     if "photo" in parts:
         res["photo"] = dict(parts["photo"], busy=parts.get("wrk.photo.busy"), idle=parts.get("wrk.photo.idle"),
                             busy_made=parts.get("photo.busy"))
@@ -451,6 +453,7 @@ def rows_for(res):
     rows += postgres_rows(res.get("postgres"))
     rows += photo_rows(res.get("photo"))
     rows += fault_rows(res.get("faults"))
+    rows += observability_rows(res.get("observability"))
     return rows
 
 
@@ -466,6 +469,8 @@ def fault_rows(f):
             f"{fmt(d['refused_while_full'])} refused (503) · /readyz {d['readyz_while_full']}", "503", d["readyz_while_full"] == 503)
         add("Full disk: first signup stored after space is freed (no restart)", f"{d['recovered_s_after_space_freed']} s", "≤ 10 s",
             d["recovered_s_after_space_freed"] is not None and d["recovered_s_after_space_freed"] <= 10)
+        add("Full disk: `/readyz` 200 again after space is freed (5 quiet seconds)", f"{d.get('ready_s_after_space_freed')} s", "≤ 10 s",
+            d.get("ready_s_after_space_freed") is not None and d["ready_s_after_space_freed"] <= 10)
         add("Full disk: acknowledged signups lost", f"{fmt(d['lost'])} of {fmt(d['acknowledged'])}", "0", d["lost"] == 0)
     p = f.get("postgres_restart") or {}
     if "lost" in p:
@@ -484,6 +489,15 @@ def fault_rows(f):
             f"{m['all_delivered_s_after_back']} s ({m['readers_with_mail']} of {m['mails']}; first retry after {m['first_retry_after_s']} s)")
         add("SMTP down: mails delivered twice", fmt(m["delivered_twice"]), "0", m["delivered_twice"] == 0)
     return rows
+
+
+def observability_rows(o):
+    """Rows of the observability section: the cached hot path with logs and metrics on vs off."""
+    if not o:
+        return []
+    return [(f"Cached article `{o['path']}` with JSON logs and metrics on vs off (median of {o['rounds']} alternating rounds, 64 conn)",
+             f"{fmt(o['on_rps'])} vs {fmt(o['off_rps'])} req/s (×{o['ratio']:.3f}) · p99 {o['on_p99_ms']} vs {o['off_p99_ms']} ms",
+             "≥ 0.97", o["ratio"] >= 0.97)]
 
 
 def postgres_rows(p):

@@ -93,7 +93,8 @@ impl DerivedImages {
                 let generation = images.live.current().generation();
                 if done_generation != Some(generation) {
                     let started = Instant::now();
-                    let (photos, made) = images.derive_all();
+                    let span = tracing::info_span!("derived_images", generation);
+                    let (photos, made) = span.in_scope(|| images.derive_all());
                     if made > 0 {
                         tracing::info!(
                             photos,

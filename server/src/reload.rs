@@ -58,7 +58,9 @@ impl Reloader {
     /// problem on its own line, as `server check` prints them.
     pub async fn reload(&self) {
         let reloader = self.clone();
-        match tokio::task::spawn_blocking(move || reloader.reload_blocking()).await {
+        let span = tracing::info_span!("content_reload");
+        let reloading = tokio::task::spawn_blocking(move || reloader.reload_blocking());
+        match tracing::Instrument::instrument(reloading, span).await {
             Ok(Ok(reloaded)) => {
                 metrics::counter!("nv_content_reloads_total", "outcome" => "ok").increment(1);
                 metrics::gauge!("nv_content_last_reload_duration_seconds").set(reloaded.took.as_secs_f64());

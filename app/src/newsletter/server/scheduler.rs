@@ -67,9 +67,18 @@ impl Scheduler {
         if self.store.issue_queued(week).await? {
             return Ok(());
         }
-        match send_week(&self.store, &self.settings, &self.content.current(), week).await {
+        let span = tracing::info_span!("newsletter_issue", week = %week);
+        let started = std::time::Instant::now();
+        let content = self.content.current();
+        let sent = send_week(&self.store, &self.settings, &content, week);
+        match tracing::Instrument::instrument(sent, span).await {
             Ok(report) => {
-                tracing::info!("newsletter {week}: queued to {} subscriber(s)", report.queued);
+                tracing::info!(
+                    queued = report.queued,
+                    took_ms = started.elapsed().as_millis() as u64,
+                    "newsletter {week}: queued to {} subscriber(s)",
+                    report.queued
+                );
                 self.signal.notify_one();
                 Ok(())
             }

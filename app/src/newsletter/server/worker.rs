@@ -153,22 +153,21 @@ impl DeliveryWorker {
             let claimed: Vec<i64> = batch.iter().map(|mail| mail.id).collect();
             let span = tracing::info_span!("outbox_batch", mails = batch.len());
             let started = std::time::Instant::now();
-            let sending = futures::stream::iter(batch)
-                .for_each_concurrent(self.pace.concurrency.max(1), |mail| {
-                    let parts = mail.issue_id.and_then(|id| parts.get(&id).cloned());
-                    let next_slot = &next_slot;
-                    async move {
-                        // At shutdown the mail in hand is finished (sent and marked), the rest waits.
-                        if self.store.is_stopping() {
-                            return;
-                        }
-                        self.wait_turn(next_slot).await;
-                        if !self.store.still_queued(mail.id).await.unwrap_or(true) {
-                            return;
-                        }
-                        self.deliver_one(mail, parts.as_deref()).await;
+            let sending = futures::stream::iter(batch).for_each_concurrent(self.pace.concurrency.max(1), |mail| {
+                let parts = mail.issue_id.and_then(|id| parts.get(&id).cloned());
+                let next_slot = &next_slot;
+                async move {
+                    // At shutdown the mail in hand is finished (sent and marked), the rest waits.
+                    if self.store.is_stopping() {
+                        return;
                     }
-                });
+                    self.wait_turn(next_slot).await;
+                    if !self.store.still_queued(mail.id).await.unwrap_or(true) {
+                        return;
+                    }
+                    self.deliver_one(mail, parts.as_deref()).await;
+                }
+            });
             tracing::Instrument::instrument(sending, span.clone()).await;
             span.in_scope(|| tracing::debug!(took_ms = started.elapsed().as_millis() as u64, "outbox batch done"));
             if self.store.is_stopping() {
