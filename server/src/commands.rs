@@ -10,7 +10,6 @@ use app::newsletter::server::weekly::{prepare, IsoWeek, RenderedIssue, WeeklySet
 use app::newsletter::server::{sqlite_backup, Database, DatabaseUrl, IssueParts, Mailer, Store};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// NourishVibes: without a command, runs the site. Every setting below is a flag or an
 /// environment variable (a flag wins); `server config` shows the values in effect.
@@ -136,21 +135,15 @@ pub enum SubscriberCommand {
     },
 }
 
-/// Runs a newsletter or subscriber command.
-pub async fn run(command: Command, config: &Config) -> ExitCode {
-    let result = match command {
+/// Runs a newsletter, subscriber, images or database command; what went wrong, for `main` to
+/// report (exit 1).
+pub async fn run(command: Command, config: &Config) -> Result<(), String> {
+    match command {
         Command::Check | Command::Config => Err("`check` and `config` are run by main".to_string()),
         Command::Newsletter(command) => newsletter(command, config).await,
         Command::Subscriber(command) => subscriber(command, config).await,
         Command::Images(command) => images(command, config),
         Command::Db(command) => database(command, config).await,
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
     }
 }
 

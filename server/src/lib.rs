@@ -19,6 +19,7 @@ pub mod security_headers;
 pub mod serve;
 pub mod settings;
 pub mod share_image;
+pub mod startup;
 pub mod telemetry;
 
 use app::content::server::live::LiveContent;
