@@ -36,10 +36,10 @@ fn each_command_has_help_and_errors_name_the_problem() {
     assert!(!ok && text.contains("--to"), "{text}");
 }
 
-/// The variables named in the first column of the README's Configuration table.
-fn readme_settings() -> std::collections::BTreeSet<String> {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
-    let section = readme.split("## Configuration").nth(1).expect("a Configuration section");
+/// The variables named in the first column of docs/operations.md's Configuration table.
+fn documented_settings() -> std::collections::BTreeSet<String> {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/operations.md")).unwrap();
+    let section = docs.split("## Configuration").nth(1).expect("a Configuration section");
     let section = section.split("\n## ").next().unwrap_or_default();
     section
         .lines()
@@ -52,14 +52,14 @@ fn readme_settings() -> std::collections::BTreeSet<String> {
 }
 
 #[test]
-fn help_lists_every_setting_and_the_readme_table_the_same_ones() {
+fn help_lists_every_setting_and_the_documented_table_the_same_ones() {
     let (ok, help) = run(&["--help"]);
     assert!(ok, "{help}");
     let in_help: std::collections::BTreeSet<String> =
         help.split("[env: ").skip(1).filter_map(|rest| rest.split(['=', ']']).next().map(str::to_string)).collect();
     assert!(in_help.contains("NV_SITE_URL") && in_help.contains("NV_SMTP_PASSWORD"), "{help}");
     assert!(in_help.len() >= 30, "{in_help:?}");
-    assert_eq!(readme_settings(), in_help, "README's Configuration table and `server --help` disagree");
+    assert_eq!(documented_settings(), in_help, "docs/operations.md's Configuration table and `server --help` disagree");
 }
 
 #[test]

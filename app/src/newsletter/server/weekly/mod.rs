@@ -42,7 +42,7 @@ impl IssueError {
     }
 }
 
-/// The newsletter's settings (`NV_NEWSLETTER_*`, see the README) and where its content is.
+/// The newsletter's settings (`NV_NEWSLETTER_*`, see docs/operations.md) and where its content is.
 #[derive(Clone, Debug)]
 pub struct WeeklySettings {
     /// The content folder (notes under `newsletter/`, `[mail]` in site.toml).
