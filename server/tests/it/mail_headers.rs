@@ -3,8 +3,8 @@
 //! only, and a DKIM signature that an independent verifier (Debian's python3-dkim) accepts
 //! against the public key as its DNS record would publish it.
 
-mod common;
-mod smtp_sink;
+use crate::common;
+use crate::smtp_sink;
 
 use app::newsletter::server::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
 use app::newsletter::server::{

@@ -3,9 +3,9 @@
 //! server; a server killed with mail claimed leaves it to the other; the signup limit counts
 //! across servers. Needs the cluster scripts/test.sh starts (`NV_TEST_POSTGRES_URL`).
 
-mod engines;
-mod running;
-mod smtp_sink;
+use crate::engines;
+use crate::running;
+use crate::smtp_sink;
 
 use app::newsletter::server::open_postgres;
 use running::{request, signup_request, Server};

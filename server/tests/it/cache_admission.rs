@@ -5,7 +5,7 @@
 //! go; the bypass header is ignored unless the server allows it; and the content reads are not
 //! server functions any more.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};

@@ -3,8 +3,8 @@
 //! while mail is queued, PostgreSQL restarted under signup load. Nothing acknowledged may be lost, and the state shows in
 //! `/readyz` and the log. The disk and mount faults need root (tmpfs mounts); CI runs as root.
 
-mod running;
-mod smtp_sink;
+use crate::running;
+use crate::smtp_sink;
 
 use running::{request, signup_request, Server};
 use smtp_sink::{free_port, recipients, Sink};

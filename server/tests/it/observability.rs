@@ -2,7 +2,7 @@
 //! (checked by Debian's `promtool check metrics`), request ids on responses and log lines, JSON
 //! logs, and no address or token in any log line even at debug level.
 
-mod running;
+use crate::running;
 
 use running::{request, signup_request, Server};
 use std::io::Write;

@@ -121,7 +121,7 @@ pub fn free_port() -> u16 {
 
 /// `PYTHONPATH` with server/tests (for smtp_picky.py) in front of whatever was set.
 fn python_path() -> std::ffi::OsString {
-    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
     let inherited = std::env::var_os("PYTHONPATH")
         .map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
         .unwrap_or_default();

@@ -3,7 +3,8 @@
 //! confirmation, unsubscribe, the consent history, the outbox and its claims, the weekly send,
 //! export and erase. The same calls must give the same results on both.
 
-mod engines;
+use crate::engines;
+use crate::on_both_engines;
 
 use app::content::server::store::ContentStore;
 use app::newsletter::api::NewsletterError;

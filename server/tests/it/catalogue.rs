@@ -2,7 +2,7 @@
 //! feeds (read back with feed-rs), the sitemap (read back with roxmltree), robots.txt, and
 //! drafts kept out of all of them.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

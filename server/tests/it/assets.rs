@@ -1,7 +1,7 @@
 //! The built assets under `/pkg` in production: versioned URLs in the page, a year of caching
 //! for the current version, the build's brotli copy sent as it is.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -1,6 +1,6 @@
 //! Router-level tests: the real axum app, called with `oneshot`, on the real content folder.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

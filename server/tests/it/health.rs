@@ -1,7 +1,7 @@
 //! `/healthz` and `/readyz`: plain answers for load balancers, never stored by the page cache,
 //! and `/readyz` says why the server is not ready.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -1,7 +1,7 @@
 //! Photos as readers get them, through the real router: an editor's camera JPEG (sideways, with
 //! GPS and a serial number in its EXIF) as the reference article's hero.
 
-mod common;
+use crate::common;
 
 use app::images::server::probe::decode;
 use app::images::server::testing::{avif_size, carries_metadata, jpeg_with_exif, Exif};

@@ -1,7 +1,7 @@
 //! Router-level tests of the newsletter: signups, double opt-in, unsubscribe, abuse and bad input,
 //! through the real router and a real SQLite file.
 
-mod common;
+use crate::common;
 
 use app::newsletter::api::{NewsletterError, ERROR_HEADER, SIGNUP_ACCEPTED};
 use axum::body::Body;

@@ -2,8 +2,8 @@
 //! (aiosmtpd) on loopback, and a database of 1,000 confirmed, 50 pending and 50 unsubscribed
 //! subscribers.
 
-mod running;
-mod smtp_sink;
+use crate::running;
+use crate::smtp_sink;
 
 use running::{request, Server};
 use smtp_sink::{recipients, Sink};

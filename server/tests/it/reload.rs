@@ -2,7 +2,7 @@
 //! development watcher do): the new content is served everywhere at once, nothing cached from
 //! the old survives, and a broken file keeps the old content and says what is wrong.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

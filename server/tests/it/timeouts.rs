@@ -2,7 +2,7 @@
 //! timeout while normal requests keep being answered, and the connection cap refuses the excess
 //! without stopping the server. Short settings; margins are generous, as CI machines are slow.
 
-mod running;
+use crate::running;
 
 use running::{open_sockets, request, signup_request, subscribers_named, time_to_close, Server};
 use std::io::{Read, Write};

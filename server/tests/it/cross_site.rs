@@ -2,7 +2,7 @@
 //! forms (refused with 403, nothing stored) and pick where the no-JavaScript form redirects to
 //! (always a page of this site).
 
-mod common;
+use crate::common;
 
 use app::newsletter::api::{NewsletterError, ERROR_HEADER, SIGNUP_ACCEPTED};
 use axum::body::Body;

@@ -2,7 +2,7 @@
 //! a backup taken under signup load restores, into a fresh data dir, every signup acknowledged
 //! before it started; a restore is refused while a server uses the database.
 
-mod running;
+use crate::running;
 
 use running::{request, signup_request, Server};
 use std::path::Path;

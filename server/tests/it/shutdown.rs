@@ -2,7 +2,7 @@
 //! flight is answered, acknowledged signups are in the database after the exit, and the exit
 //! comes by the deadline even when a client never finishes its request.
 
-mod running;
+use crate::running;
 
 use running::{open_sockets, request, signup_request, subscribers_named, time_to_close, Server};
 use std::io::{Read, Write};

@@ -1,8 +1,8 @@
 //! Bounces against a real SMTP server (aiosmtpd with server/tests/smtp_picky.py, which refuses
 //! `refused*` addresses for good with 550): an address refused on three issues gets no fourth.
 
-mod common;
-mod smtp_sink;
+use crate::common;
+use crate::smtp_sink;
 
 use app::newsletter::server::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
 use app::newsletter::server::{

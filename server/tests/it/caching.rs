@@ -3,7 +3,7 @@
 //! Admission (only canonical URLs of real pages are kept), eviction and the bypass switch are
 //! in `cache_admission.rs`.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

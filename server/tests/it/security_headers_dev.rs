@@ -2,7 +2,7 @@
 //! the policy allows it by hash and lets it reach the reload WebSocket. In a file of its own
 //! because it sets an environment variable for its whole process.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request};

@@ -1,8 +1,8 @@
 //! Mail delivery against a real SMTP server on loopback (Debian's python3-aiosmtpd, started here),
 //! reading the delivered message back from its Maildir.
 
-mod common;
-mod smtp_sink;
+use crate::common;
+use crate::smtp_sink;
 
 use app::newsletter::server::{
     open_database, Clock, DeliveryWorker, MailIdentity, Mailer, SmtpSettings, SmtpTls, Store,

@@ -1,6 +1,6 @@
 //! The web archive of sent issues, through the real router.
 
-mod common;
+use crate::common;
 
 use app::newsletter::server::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
 use axum::body::Body;

@@ -3,7 +3,7 @@
 //! exactly the inline scripts the pages carry, HSTS only over https, and pages the HTML checker
 //! accepts as far as the markup Leptos writes goes (the Nu checker itself runs in end2end/).
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
