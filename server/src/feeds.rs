@@ -10,7 +10,7 @@
 use crate::html_cache::CachedPage;
 use app::content::api::ArticleCard;
 use app::content::server::dates::Date;
-use app::state::AppState;
+use app::state::{AppState, RequestState};
 use app::urls;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -80,7 +80,7 @@ impl FeedCache {
 
 /// What a day's documents are built from: the day and the content generation (a reload
 /// changes what is public as a new day can).
-fn epoch(state: &AppState, today: Date) -> String {
+fn epoch(state: &RequestState, today: Date) -> String {
     format!("{} #{}", today.iso(), state.content.generation())
 }
 
@@ -213,7 +213,7 @@ fn add_issues(xml: &mut String, site: &str, issues: &[(String, i64)]) {
 }
 
 /// The sitemap: home, every public article, and each topic and author page with an article.
-fn sitemap_xml(state: &AppState, today: Date) -> String {
+fn sitemap_xml(state: &RequestState, today: Date) -> String {
     let site = &state.config.site_url;
     let cards: Vec<&ArticleCard> = state.content.visible_cards(today).collect();
     let newest = |filter: &dyn Fn(&ArticleCard) -> bool| {

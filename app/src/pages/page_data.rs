@@ -29,9 +29,9 @@ impl std::error::Error for PageDataError {}
 
 /// The server state of the render in progress.
 #[cfg(feature = "ssr")]
-pub fn render_state() -> Result<crate::state::AppState, PageDataError> {
-    leptos::prelude::use_context::<crate::state::AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the Leptos context");
+pub fn render_state() -> Result<crate::state::RequestState, PageDataError> {
+    leptos::prelude::use_context::<crate::state::RequestState>().ok_or_else(|| {
+        tracing::error!("RequestState missing from the Leptos context");
         PageDataError::NoState
     })
 }

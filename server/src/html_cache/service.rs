@@ -58,7 +58,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request) -> Self::Future {
+    fn call(&mut self, mut request: Request) -> Self::Future {
         // A request with a body goes the long way, so the body limit answers it as before.
         let has_body = request.headers().contains_key(header::CONTENT_LENGTH)
             || request.headers().contains_key(header::TRANSFER_ENCODING);
@@ -84,7 +84,7 @@ where
             // Boxed: a miss renders a page, next to which one allocation is nothing. Only a miss
             // gets a span: on a hit it would cost more than the answer.
             None => {
-                let span = crate::observe::request_span(&request);
+                let span = crate::observe::request_span(&mut request);
                 CachedPagesFuture::Miss(Box::pin(tracing::Instrument::instrument(self.inner.call(request), span)))
             }
         }

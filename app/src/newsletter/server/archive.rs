@@ -2,7 +2,7 @@
 
 use crate::newsletter::archive::{IssuePage, IssueSummary};
 use crate::newsletter::server::weekly::{prepare, IsoWeek, IssueError};
-use crate::state::AppState;
+use crate::state::RequestState;
 use leptos::prelude::ServerFnError;
 
 /// Every sent issue, newest first, after the previewed coming one.
@@ -35,7 +35,7 @@ pub async fn list_issues() -> Result<Vec<IssueSummary>, ServerFnError> {
 }
 
 /// The coming week's issue, if this server previews it (development) and it is not skipped.
-pub fn preview(state: &AppState) -> Option<IssuePage> {
+pub fn preview(state: &RequestState) -> Option<IssuePage> {
     let settings = state.newsletter.preview.as_ref()?;
     let now = crate::content::server::dates::unix_now();
     let week = settings.send_time.coming_week(now);

@@ -147,7 +147,7 @@ impl FormRequest {
 
 /// The newsletter service of this server.
 fn newsletter() -> Result<Arc<Newsletter>, NewsletterError> {
-    app_state().map(|state| state.newsletter).map_err(|_| NewsletterError::Unavailable)
+    app_state().map(|state| state.newsletter.clone()).map_err(|_| NewsletterError::Unavailable)
 }
 
 /// The address the request came from, as the rate limiter sees it.
