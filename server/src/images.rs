@@ -73,11 +73,15 @@ impl DerivedImages {
         let (photos, store) = (content.photos_in_use(), content.images().store().to_path_buf());
         drop(content);
         let mut made = 0;
+        // Photos this pass has still to look at (their images made or found): 0 once done.
+        let pending = metrics::gauge!("nv_derived_images_pending_photos");
+        pending.set(photos.len() as f64);
         for (file, derived) in &photos {
             match derive_missing(file, derived, &store, || TURN.take(Asker::Background)) {
                 Ok(count) => made += count,
                 Err(reason) => tracing::warn!(file = %file.display(), %reason, "cannot make derived images"),
             }
+            pending.decrement(1.0);
         }
         (photos.len(), made)
     }

@@ -97,6 +97,11 @@ fn describe() {
         "nv_database_writes_refused",
         "1 while the database refuses writes (a full disk, a lost connection)"
     );
+    describe_gauge!("nv_signups_waiting", "Signups waiting for the database writer");
+    describe_gauge!(
+        "nv_derived_images_pending_photos",
+        "Photos whose derived images the background pass has still to make"
+    );
     describe_gauge!("nv_connections_open", "Client connections open");
     describe_counter!("nv_connections_refused_total", "Connections closed at once because the cap was reached");
     describe_gauge!("nv_build_info", "Version and commit of the running server");
@@ -119,6 +124,9 @@ pub async fn poll_levels(store: Store, live: Arc<LiveContent>, cache: Arc<crate:
         };
         metrics::gauge!("nv_database_connections", "state" => "in_use").set(size.saturating_sub(idle as u32) as f64);
         metrics::gauge!("nv_database_connections", "state" => "idle").set(idle as f64);
+        // sqlx counts no callers waiting for a connection; signups waiting for the one writer are
+        // what readers feel.
+        metrics::gauge!("nv_signups_waiting").set(store.signups_waiting() as f64);
         match store.outbox_levels().await {
             Ok((waiting, oldest, issue)) => {
                 metrics::gauge!("nv_outbox_mails").set(waiting as f64);

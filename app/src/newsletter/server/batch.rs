@@ -75,6 +75,11 @@ impl SignupBatcher {
         outcome.await.map_err(|_| writer_gone())?
     }
 
+    /// Signups waiting for the writer (the database's pressure, as readers feel it).
+    pub fn waiting(&self) -> usize {
+        self.queue.get().map_or(0, |queue| queue.max_capacity() - queue.capacity())
+    }
+
     /// Refuses further signups and returns once every signup queued so far is committed.
     pub async fn stop(&self) {
         self.stopped.send_replace(true);

@@ -319,6 +319,11 @@ impl Store {
         self.batcher.stop().await;
     }
 
+    /// Signups waiting for the database writer (the metrics read it).
+    pub fn signups_waiting(&self) -> usize {
+        self.batcher.waiting()
+    }
+
     /// Whether [`Store::stop`] was called.
     pub fn is_stopping(&self) -> bool {
         self.batcher.is_stopped()
