@@ -71,7 +71,8 @@ fn live_reload_script(options: &LeptosOptions) -> Option<String> {
 /// The asset URLs the server chose at start-up (versioned in production).
 #[cfg(feature = "ssr")]
 fn page_assets(options: &LeptosOptions) -> layout::AssetUrls {
-    use_context::<state::AppState>()
+    state::app_state()
+        .ok()
         .map(|state| (*state.assets).clone())
         .unwrap_or_else(|| layout::AssetUrls::plain(&options.site_pkg_dir, &options.output_name))
 }

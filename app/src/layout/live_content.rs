@@ -16,7 +16,7 @@ struct Problem {
 /// The content revision the page is rendered from, when the content is watched.
 #[cfg(feature = "ssr")]
 fn watched_revision() -> Option<u64> {
-    let state = use_context::<crate::state::AppState>()?;
+    let state = crate::state::app_state().ok()?;
     state.live.is_watched().then(|| state.live.revision())
 }
 
@@ -28,7 +28,7 @@ fn watched_revision() -> Option<u64> {
 /// The problems of the last reload, when the content is watched and it failed.
 #[cfg(feature = "ssr")]
 fn problems() -> Vec<Problem> {
-    let Some(state) = use_context::<crate::state::AppState>().filter(|state| state.live.is_watched()) else {
+    let Some(state) = crate::state::app_state().ok().filter(|state| state.live.is_watched()) else {
         return Vec::new();
     };
     let dir = state.live.source().dir.clone();
