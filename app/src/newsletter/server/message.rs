@@ -119,19 +119,13 @@ fn list_id(sender_name: &str, domain: &str) -> String {
 /// The host of `site_url` (`https://nourishvibes.example:8443/x` → `nourishvibes.example`),
 /// `localhost` when there is none.
 pub fn site_domain(site_url: &str) -> String {
-    let rest = site_url.split_once("://").map_or(site_url, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    let host = match host.strip_prefix('[') {
-        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
-        None => host.split(':').next().unwrap_or_default(),
-    };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host.is_empty() || !host.bytes().all(|byte| byte.is_ascii_alphanumeric() || b".-".contains(&byte)) {
-        "localhost".into()
-    } else {
-        host
-    }
+    // Parsed as the cross-site check parses the same setting (`url`, already a dependency).
+    let host = url::Url::parse(site_url).ok().and_then(|url| url.host_str().map(str::to_ascii_lowercase));
+    // An IPv6 literal (`[::1]`) cannot stand right of the `@` in a Message-ID.
+    host.filter(|host| {
+        !host.is_empty() && host.bytes().all(|byte| byte.is_ascii_alphanumeric() || b".-".contains(&byte))
+    })
+    .unwrap_or_else(|| "localhost".into())
 }
 
 /// Signs as `domain` with the key and selector of `settings`: relaxed canonicalisation (survives
