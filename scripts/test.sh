@@ -7,16 +7,17 @@ scripts/install-tools.sh --test
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "server-only crates stay out of the WASM build"
+step "server-only crates stay out of the WASM build; no import cycles between files"
 scripts/check-wasm-deps.sh
+scripts/check-cycles.py
 
 step "formatting (rustfmt.toml) and lints, server and browser builds, warnings are errors"
 cargo fmt --check
-cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+cargo clippy --workspace --exclude frontend --features app/ssr --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-step "unit tests (app, server-side features)"
-cargo nextest run -p app --features ssr
+step "unit tests (the domain crates and app, server-side features)"
+cargo nextest run --workspace --exclude frontend --exclude server --features app/ssr
 
 step "a throwaway PostgreSQL cluster on loopback (the newsletter store on both databases)"
 # scripts/postgres.sh installs Debian's PostgreSQL where it is missing. Stopped on exit.

@@ -13,7 +13,7 @@ pub mod pages;
 pub mod share;
 #[cfg(feature = "ssr")]
 pub mod state;
-pub mod urls;
+pub use nv_model::urls;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};

@@ -1,12 +1,12 @@
 //! Server state built once (`server::build_state`, for the server and its tests alike) and handed
 //! to every render and server function.
 
-use crate::content::server::live::LiveContent;
-use crate::content::server::store::ContentStore;
 use crate::layout::AssetUrls;
-use crate::newsletter::server::Newsletter;
 use axum::extract::FromRef;
 use leptos::prelude::*;
+use nv_content::live::LiveContent;
+use nv_content::store::ContentStore;
+use nv_newsletter::Newsletter;
 use std::sync::Arc;
 
 /// Settings read from the environment at start-up.

@@ -3,12 +3,12 @@
 //! only uses short transactions, so it is safe beside one. Exit codes: 0 done, 1 failed, 2 usage.
 
 use crate::config::Config;
-use app::content::server::dates::unix_now;
-use app::content::server::store::ContentStore;
-use app::newsletter::server::weekly::render::one_click_url;
-use app::newsletter::server::weekly::{prepare, IsoWeek, RenderedIssue, WeeklySettings};
-use app::newsletter::server::{sqlite_backup, Database, DatabaseUrl, IssueParts, Mailer, Store};
 use clap::{Parser, Subcommand};
+use nv_content::dates::unix_now;
+use nv_content::store::ContentStore;
+use nv_newsletter::weekly::render::one_click_url;
+use nv_newsletter::weekly::{prepare, IsoWeek, RenderedIssue, WeeklySettings};
+use nv_newsletter::{sqlite_backup, Database, DatabaseUrl, IssueParts, Mailer, Store};
 use std::path::PathBuf;
 
 /// NourishVibes: without a command, runs the site. Every setting below is a flag or an
@@ -235,7 +235,7 @@ async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), S
             let token = "0".repeat(64);
             for (extension, text) in [("html", &issue.mail_html), ("txt", &issue.mail_text)] {
                 let path = out.join(format!("newsletter-{week}.{extension}"));
-                let text = text.replace(app::newsletter::server::weekly::render::TOKEN, &token);
+                let text = text.replace(nv_newsletter::weekly::render::TOKEN, &token);
                 std::fs::write(&path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
                 println!("{}", path.display());
             }
@@ -271,10 +271,10 @@ async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), S
             Ok(())
         }
         NewsletterCommand::Send { week } => {
-            let week = week_or(week.as_deref(), IsoWeek::containing(app::content::server::dates::Date::today_utc()))?;
+            let week = week_or(week.as_deref(), IsoWeek::containing(nv_content::dates::Date::today_utc()))?;
             let content = load_content(config)?;
             let store = store(config).await?;
-            let report = app::newsletter::server::scheduler::send_week(&store, &settings(config), &content, week)
+            let report = nv_newsletter::scheduler::send_week(&store, &settings(config), &content, week)
                 .await
                 .map_err(|error| error.to_string())?;
             if report.already_sent {
@@ -352,11 +352,11 @@ fn images(command: ImagesCommand, config: &Config) -> Result<(), String> {
             let photos = content.photos_in_use();
             for (file, derived) in &photos {
                 let one = std::time::Instant::now();
-                let made = app::images::server::derive::derive_missing(file, derived, store, || ())
+                let made = nv_images::derive::derive_missing(file, derived, store, || ())
                     .map_err(|reason| format!("{}: {reason}", file.display()))?;
                 let shape = match derived.shape {
-                    app::images::Shape::Whole => "whole",
-                    app::images::Shape::Banner(_) => "banner",
+                    nv_model::images::Shape::Whole => "whole",
+                    nv_model::images::Shape::Banner(_) => "banner",
                 };
                 println!("{} ({shape}): {made} images made in {} ms", file.display(), one.elapsed().as_millis());
             }
@@ -367,8 +367,8 @@ fn images(command: ImagesCommand, config: &Config) -> Result<(), String> {
             if !(16..=8000).contains(&width) || !(16..=8000).contains(&height) {
                 return Err("--width and --height must be between 16 and 8000".to_string());
             }
-            let exif = app::images::server::testing::Exif { orientation: 1, gps: true };
-            let jpeg = app::images::server::testing::jpeg_with_exif(width, height, &exif);
+            let exif = nv_images::testing::Exif { orientation: 1, gps: true };
+            let jpeg = nv_images::testing::jpeg_with_exif(width, height, &exif);
             std::fs::write(&file, jpeg).map_err(|error| format!("cannot write {}: {error}", file.display()))?;
             println!("{}", file.display());
             Ok(())

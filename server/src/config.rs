@@ -1,8 +1,8 @@
 //! Settings from the environment, with defaults that run the site from a fresh clone.
 
 use crate::html_cache::CacheSettings;
-use app::newsletter::server::weekly::Schedule;
-use app::newsletter::server::{
+use nv_newsletter::weekly::Schedule;
+use nv_newsletter::{
     site_domain, DatabaseUrl, DkimSettings, MailIdentity, Pace, SmtpSettings, SmtpTls, DEFAULT_CLAIM_LEASE_SECS,
 };
 use std::path::PathBuf;
@@ -151,7 +151,7 @@ impl Config {
                 _ => return Err(format!("NV_MAIL_CLAIM_SECS must be seconds from 5 to 86400, not {secs:?}")),
             },
         };
-        let newsletter_schedule = app::newsletter::server::weekly::schedule_from_lookup(|name| var(name))?;
+        let newsletter_schedule = nv_newsletter::weekly::schedule_from_lookup(|name| var(name))?;
         let site_url =
             var("NV_SITE_URL").unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_string();
         let mail_from = mail_sender(var("NV_MAIL_FROM"), &site_url)?;

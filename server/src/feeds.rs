@@ -8,15 +8,15 @@
 //! the page cache, which answers later requests for it before routing, as it does articles.
 
 use crate::html_cache::CachedPage;
-use app::content::api::ArticleCard;
-use app::content::server::dates::Date;
 use app::state::{AppState, RequestState};
-use app::urls;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
+use nv_content::dates::Date;
+use nv_model::content::ArticleCard;
+use nv_model::urls;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -92,7 +92,7 @@ fn respond(document: &Arc<CachedPage>, request_headers: &HeaderMap) -> Response 
 
 /// Escapes text for XML element content and attribute values (the one escaper of the
 /// server's markup: `&#39;` for quotes is XML and HTML alike).
-pub use app::newsletter::server::weekly::render::escape as xml_escape;
+pub use nv_model::escape::escape as xml_escape;
 
 /// An Atom feed of `cards` (newest first) titled `title`, at `self_path`, linking to `page_path`.
 /// Every value written into it is escaped, the site URL and the content's keys too.
@@ -233,7 +233,7 @@ fn sitemap_xml(state: &RequestState, today: Date) -> String {
             entries.push((urls::author_path(&author.id), Some(lastmod)));
         }
     }
-    for slug in app::content::api::STATIC_PAGES {
+    for slug in nv_model::content::STATIC_PAGES {
         if let Some(page) = state.content.static_page(slug) {
             entries.push((urls::static_page_path(slug), Some(page.updated.iso.clone())));
         }
@@ -267,7 +267,7 @@ pub async fn robots(State(state): State<AppState>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::content::api::{DateView, HeroImage};
+    use nv_model::content::{DateView, HeroImage};
 
     /// Every character XML gives a meaning to.
     const NASTY: &str = "Fish & <chips> \"quoted\" 'too'";

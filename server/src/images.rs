@@ -11,12 +11,12 @@
 
 mod turn;
 
-use app::content::server::live::LiveContent;
-use app::images::server::derive::{derive_missing, derived_path, write_atomically, Source};
-use app::images::{parse_derived_name, Format};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use nv_content::live::LiveContent;
+use nv_images::derive::{derive_missing, derived_path, write_atomically, Source};
+use nv_model::images::{parse_derived_name, Format};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use turn::{Asker, Turn};

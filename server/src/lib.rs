@@ -22,8 +22,6 @@ pub mod share_image;
 pub mod startup;
 pub mod telemetry;
 
-use app::content::server::live::LiveContent;
-use app::newsletter::server::Newsletter;
 use app::state::AppState;
 use app::App;
 use axum::routing::get;
@@ -31,6 +29,8 @@ use axum::Router;
 use html_cache::{CachedPages, HtmlCache};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::generate_route_list_with_exclusions_and_ssg_and_context;
+use nv_content::live::LiveContent;
+use nv_newsletter::Newsletter;
 use security_headers::{SecurityHeaders, SecurityHeadersLayer, SecurityPolicy};
 use std::sync::Arc;
 use tower_http::compression::{CompressionLayer, CompressionLevel};

@@ -1,9 +1,9 @@
 //! `server` runs the site; its subcommands (`server --help`) check content and run the newsletter.
 #![recursion_limit = "512"]
 
-use app::content::server::live::{CacheFile, ContentSource, LiveContent};
-use app::newsletter::server::sqlite_backup::ServerLock;
-use app::newsletter::server::DatabaseUrl;
+use nv_content::live::{CacheFile, ContentSource, LiveContent};
+use nv_newsletter::sqlite_backup::ServerLock;
+use nv_newsletter::DatabaseUrl;
 use server::commands::{Cli, Command};
 use server::config::Config;
 use server::serve::ServeSettings;

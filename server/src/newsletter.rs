@@ -21,7 +21,7 @@ pub async fn one_click(State(state): State<AppState>, Query(query): Query<TokenQ
             return (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "You have been unsubscribed.\n")
                 .into_response()
         }
-        Err(error) => error,
+        Err(error) => app::newsletter::api::NewsletterError::from(error),
     };
     let status = StatusCode::from_u16(text.status()).unwrap_or(StatusCode::BAD_REQUEST);
     (status, [(header::CACHE_CONTROL, "no-store")], format!("{text}\n")).into_response()

@@ -5,8 +5,6 @@
 //! index lives inside the content store, so they follow the swap on their own.
 
 use crate::html_cache::HtmlCache;
-use app::content::server::error::ContentErrors;
-use app::content::server::live::{LiveContent, Reloaded};
 use app::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -14,6 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use notify::{EventKind, RecursiveMode, Watcher};
+use nv_content::error::ContentErrors;
+use nv_content::live::{LiveContent, Reloaded};
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! settings, and nothing else reads the environment.
 
 use clap::parser::ValueSource;
-use clap::{ArgMatches, Args, CommandFactory};
+use clap::{ArgMatches, Args};
 use std::collections::BTreeMap;
 
 /// The settings, as flags (`--site-url`) or variables (`NV_SITE_URL`); a flag wins.
@@ -158,6 +158,12 @@ pub struct Setting {
     pub secret: bool,
 }
 
+/// A command line of the settings alone: the flags and variables every command of `server`
+/// takes (its `Cli` flattens [`Settings`] in as global flags).
+fn settings_command() -> clap::Command {
+    Settings::augment_args(clap::Command::new("server"))
+}
+
 /// The settings as read from flags and the environment, by variable name.
 #[derive(Clone, Debug, Default)]
 pub struct ReadSettings {
@@ -167,7 +173,7 @@ pub struct ReadSettings {
 impl ReadSettings {
     /// Reads every setting of the command line's [`Settings`] from `matches`.
     pub fn from_matches(matches: &ArgMatches) -> ReadSettings {
-        let command = crate::commands::Cli::command();
+        let command = settings_command();
         let mut settings = BTreeMap::new();
         for arg in command.get_arguments() {
             let Some(variable) = arg.get_env().and_then(|name| name.to_str()).map(str::to_string) else { continue };
@@ -188,14 +194,14 @@ impl ReadSettings {
     /// Settings from `pairs` of variable and value, the rest at their defaults (tests).
     pub fn from_pairs(pairs: &[(&str, &str)]) -> ReadSettings {
         let args = pairs.iter().flat_map(|(variable, value)| {
-            let flag = crate::commands::Cli::command()
+            let flag = settings_command()
                 .get_arguments()
                 .find(|arg| arg.get_env().is_some_and(|env| env == *variable))
                 .and_then(|arg| arg.get_long().map(str::to_string))
                 .unwrap_or_else(|| panic!("{variable} is not a setting"));
             [format!("--{flag}={value}")]
         });
-        let matches = crate::commands::Cli::command()
+        let matches = settings_command()
             .ignore_errors(false)
             .try_get_matches_from(std::iter::once("server".to_string()).chain(args))
             .unwrap_or_else(|error| panic!("{error}"));

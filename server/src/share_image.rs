@@ -8,18 +8,19 @@
 //! (a core taken from the requests arriving then, or at the lowest priority still 350 MB more
 //! resident memory), for images only link-preview crawlers ask for, once per shared article.
 
-use app::content::server::dates::Date;
-use app::content::server::live::LiveContent;
-use app::images::server::derive::{fallback_at_least, jpeg_from_rgba};
-use app::images::{share_image_extension, Derived};
-use app::newsletter::server::weekly::render::escape;
-use app::urls::share_image_path;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use nv_content::dates::Date;
+use nv_content::live::LiveContent;
+use nv_images::derive::{fallback_at_least, jpeg_from_rgba};
+use nv_model::content::share_image_extension;
+use nv_model::escape::escape;
+use nv_model::images::Derived;
+use nv_model::urls::share_image_path;
 use resvg::{tiny_skia, usvg};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;

@@ -4,12 +4,12 @@
 
 use crate::config::Config;
 use crate::settings::ReadSettings;
-use app::content::server::live::LiveContent;
-use app::content::server::store::ContentStore;
-use app::newsletter::server::scheduler::Scheduler;
-use app::newsletter::server::weekly::WeeklySettings;
-use app::newsletter::server::{Database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use leptos::prelude::{get_configuration, LeptosOptions};
+use nv_content::live::LiveContent;
+use nv_content::store::ContentStore;
+use nv_newsletter::scheduler::Scheduler;
+use nv_newsletter::weekly::WeeklySettings;
+use nv_newsletter::{Database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use std::future::Future;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -119,7 +119,7 @@ pub async fn start_newsletter(
                 },
                 schedule,
                 signal: newsletter.outbox_signal.clone(),
-                clock: app::newsletter::server::system_clock(),
+                clock: nv_newsletter::system_clock(),
             };
             tokio::spawn(scheduler.run());
         }
@@ -176,10 +176,10 @@ pub fn check(config: &Config) -> ExitCode {
                 eprintln!("warning: {warning}");
             }
             // Newsletter notes (content/newsletter/) and [mail] in site.toml, as LiveContent loads them.
-            let notes = match app::newsletter::server::weekly::notes::check(&config.content_dir, &content) {
+            let notes = match nv_newsletter::weekly::notes::check(&config.content_dir, &content) {
                 Ok(notes) => notes,
                 Err(errors) => {
-                    eprintln!("{}", app::content::server::error::ContentErrors(errors));
+                    eprintln!("{}", nv_content::error::ContentErrors(errors));
                     return ExitCode::FAILURE;
                 }
             };

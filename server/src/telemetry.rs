@@ -3,9 +3,9 @@
 //! Events are counted where they happen (`metrics::counter!`); levels that live elsewhere (the
 //! outbox, the database pool, the page cache's size) are read every [`POLL`] by one task.
 
-use app::content::server::live::LiveContent;
-use app::newsletter::server::{Database, Store};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
+use nv_content::live::LiveContent;
+use nv_newsletter::{Database, Store};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -67,7 +67,7 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         .then(|| disclosures.iter().find(|block| block.id == "affiliate-disclosure").cloned())
         .flatten();
 
-    let share_image_type = match crate::images::share_image_extension(&hero) {
+    let share_image_type = match crate::content::api::share_image_extension(&hero) {
         "jpg" => "image/jpeg",
         _ => "image/png",
     };

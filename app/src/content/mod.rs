@@ -1,7 +1,5 @@
-//! Articles, authors, tips and site-wide texts: the page data both builds share (`api`, `lists`)
-//! and, on the server only, the loader that reads and checks `content/` (`server`).
+//! Articles, authors, tips and site-wide texts as pages read them during a server render (the
+//! types are in `nv_model`, the loading and checking in `nv-content`).
 
 pub mod api;
 pub mod lists;
-#[cfg(feature = "ssr")]
-pub mod server;

@@ -6,6 +6,7 @@ mod cta;
 pub mod email;
 mod form;
 mod pages;
+mod rules;
 #[cfg(feature = "ssr")]
 pub mod server;
 mod submit;

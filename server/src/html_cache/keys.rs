@@ -9,10 +9,10 @@
 
 use super::store::Kind;
 use super::BYPASS_HEADER;
-use app::content::api::MAX_QUERY_CHARS;
-use app::urls;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, Uri};
+use nv_model::content::MAX_QUERY_CHARS;
+use nv_model::urls;
 use std::borrow::Cow;
 
 /// What the cache makes of a request.
@@ -173,7 +173,7 @@ fn search_lookup(uri: &Uri) -> Lookup<'_> {
     if normal_query(&normal) != normal {
         return Lookup::Pass;
     }
-    let url = app::urls::search_url(&normal);
+    let url = nv_model::urls::search_url(&normal);
     if only_q && typed == normal {
         // Another spelling of the same URL (`%20` for `+`): the page reads the decoded value,
         // so it is the same page.
@@ -357,7 +357,7 @@ mod tests {
     fn the_search_urls_pages_link_to_are_the_keys_search_is_kept_under() {
         for query in ["magnesium", "vitamin d", "café & tea+", "a~b/c?d=e#f", "omega-3 *"] {
             let form: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
-            assert_eq!(app::urls::search_url(query), format!("/search?q={form}"), "{query}");
+            assert_eq!(nv_model::urls::search_url(query), format!("/search?q={form}"), "{query}");
         }
     }
 

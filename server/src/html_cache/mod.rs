@@ -42,5 +42,5 @@ const PAGE_CACHE_CONTROL: &str = "public, max-age=300, stale-while-revalidate=86
 /// Days since 1970-01-01 in UTC: the daily tip changes with it, so it is part of the cache key.
 /// An integer from the clock, no date formatting: this runs on every request.
 fn utc_day() -> i64 {
-    app::content::server::dates::unix_now().div_euclid(86_400)
+    nv_content::dates::unix_now().div_euclid(86_400)
 }

@@ -3,12 +3,12 @@
 
 use crate::common;
 
-use app::images::server::probe::decode;
-use app::images::server::testing::{avif_size, carries_metadata, jpeg_with_exif, Exif};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use nv_images::probe::decode;
+use nv_images::testing::{avif_size, carries_metadata, jpeg_with_exif, Exif};
 use server::html_cache::HtmlCache;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -6,8 +6,8 @@
 use crate::common;
 use crate::smtp_sink;
 
-use app::newsletter::server::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
-use app::newsletter::server::{
+use nv_newsletter::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
+use nv_newsletter::{
     open_database, DeliveryWorker, DkimSettings, MailIdentity, Mailer, Pace, SmtpSettings, SmtpTls, Store,
 };
 use smtp_sink::Sink;
@@ -110,7 +110,7 @@ async fn the_weekly_issue_is_list_mail_signed_with_dkim_that_an_independent_veri
         .await
         .unwrap();
     let store = Store::new(pool, common::SITE_URL, None);
-    let content = app::content::server::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
+    let content = nv_content::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
     let weekly = WeeklySettings {
         content_dir: common::content_dir(),
         site_url: common::SITE_URL.into(),

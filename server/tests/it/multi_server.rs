@@ -7,7 +7,7 @@ use crate::engines;
 use crate::running;
 use crate::smtp_sink;
 
-use app::newsletter::server::open_postgres;
+use nv_newsletter::open_postgres;
 use running::{request, signup_request, Server};
 use smtp_sink::{recipients, Sink};
 use std::path::Path;
@@ -48,7 +48,7 @@ fn start(url: &str, sink: &Sink, extra: &[(&str, &str)]) -> Server {
     let mut env = sink.env();
     env.push(("NV_DATABASE_URL".into(), url.into()));
     // Each server logs the mail it delivered, so the test sees that both took part.
-    env.push(("RUST_LOG".into(), "info,app::newsletter::server::worker=debug".into()));
+    env.push(("RUST_LOG".into(), "info,nv_newsletter::worker=debug".into()));
     env.extend(extra.iter().map(|(key, value)| (key.to_string(), value.to_string())));
     let env: Vec<(&str, &str)> = env.iter().map(|(key, value)| (key.as_str(), value.as_str())).collect();
     Server::start(&env)
@@ -61,7 +61,7 @@ fn delivered_by(server: &Server) -> usize {
 
 /// A schedule that was due a minute ago (UTC): a server started now catches the issue up at once.
 fn due_a_minute_ago() -> String {
-    let due = app::content::server::dates::unix_now() - 60;
+    let due = nv_content::dates::unix_now() - 60;
     let weekday =
         ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((due.div_euclid(86_400) + 3).rem_euclid(7)) as usize];
     format!("{weekday} {:02}:{:02}", due.rem_euclid(86_400) / 3600, due.rem_euclid(3600) / 60)

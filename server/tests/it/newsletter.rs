@@ -352,7 +352,7 @@ async fn concurrent_signups_all_succeed() {
 
 #[tokio::test]
 async fn confirmation_links_expire_after_48_hours() {
-    use app::newsletter::server::{open_database, Store};
+    use nv_newsletter::{open_database, Store};
     use std::sync::atomic::{AtomicI64, Ordering};
     use std::sync::Arc;
 
@@ -372,7 +372,7 @@ async fn confirmation_links_expire_after_48_hours() {
     now.fetch_add(47 * 3600, Ordering::SeqCst);
     assert_eq!(store.confirm(&early).await, Ok(()));
     now.fetch_add(2 * 3600, Ordering::SeqCst);
-    assert_eq!(store.confirm(&late).await, Err(NewsletterError::InvalidLink));
+    assert_eq!(store.confirm(&late).await, Err(nv_newsletter::StoreError::InvalidLink));
     assert_eq!(status_of(store.database().sqlite().unwrap(), "late@example.com").await.as_deref(), Some("pending"));
     // An hour after the first mail, signing up again sends a fresh link.
     store.signup("late@example.com", "footer", "privacy@2026-02-15").await.unwrap();

@@ -2,10 +2,10 @@
 
 use crate::common;
 
-use app::newsletter::server::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use nv_newsletter::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
 use tower::ServiceExt;
 
 async fn get(app: &axum::Router, path: &str) -> (StatusCode, String) {
@@ -23,7 +23,7 @@ async fn sent_issues_are_listed_and_shown_as_site_pages() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("No issue has been sent yet."), "{page}");
 
-    let content = app::content::server::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
+    let content = nv_content::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
     let settings = WeeklySettings {
         content_dir: common::content_dir(),
         site_url: common::SITE_URL.into(),
@@ -70,7 +70,7 @@ async fn with_drafts_shown_the_coming_issue_is_previewed_and_in_production_it_is
     };
     let (state, _) = common::state_with_preview(options, &common::content_dir(), data.path(), settings).await;
     let app = server::build_router(state, &common::content_dir());
-    let now = app::content::server::dates::unix_now();
+    let now = nv_content::dates::unix_now();
     let coming = Schedule::default().coming_week(now).slug();
 
     let (status, list) = get(&app, "/newsletter/issues").await;

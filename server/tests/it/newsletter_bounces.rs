@@ -4,10 +4,8 @@
 use crate::common;
 use crate::smtp_sink;
 
-use app::newsletter::server::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
-use app::newsletter::server::{
-    open_database, DeliveryWorker, MailIdentity, Mailer, Pace, SmtpSettings, SmtpTls, Store,
-};
+use nv_newsletter::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
+use nv_newsletter::{open_database, DeliveryWorker, MailIdentity, Mailer, Pace, SmtpSettings, SmtpTls, Store};
 use smtp_sink::Sink;
 use std::sync::Arc;
 
@@ -31,7 +29,7 @@ async fn an_address_refused_for_good_on_three_issues_is_bounced_and_skipped() {
         signal: Arc::default(),
         pace: Pace { per_second: 0.0, concurrency: 2 },
     };
-    let content = app::content::server::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
+    let content = nv_content::store::ContentStore::load(&common::content_dir(), common::SITE_URL).unwrap();
     let weekly = WeeklySettings {
         content_dir: common::content_dir(),
         site_url: common::SITE_URL.into(),

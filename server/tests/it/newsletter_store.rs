@@ -6,14 +6,11 @@
 use crate::engines;
 use crate::on_both_engines;
 
-use app::content::server::store::ContentStore;
-use app::newsletter::api::NewsletterError;
-use app::newsletter::server::scheduler::send_week;
-use app::newsletter::server::weekly::{IsoWeek, Schedule, WeeklySettings};
-use app::newsletter::server::{
-    open_postgres, Clock, Database, Failure, NextStep, OutboxMail, RateLimiter, SignupOutcome, Store,
-};
 use engines::{fresh, Engine, Fresh};
+use nv_content::store::ContentStore;
+use nv_newsletter::scheduler::send_week;
+use nv_newsletter::weekly::{IsoWeek, Schedule, WeeklySettings};
+use nv_newsletter::{open_postgres, Clock, Database, Failure, NextStep, OutboxMail, RateLimiter, SignupOutcome, Store};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -114,9 +111,9 @@ async fn signup_confirm_and_unsubscribe_keep_the_whole_consent_history(engine: E
     let unsubscribe = token_after(&body, "/newsletter/unsubscribe?token=");
     assert_eq!(export(&store, "ann@example.com").await["status"], "pending");
 
-    assert!(matches!(store.confirm(&"0".repeat(64)).await, Err(NewsletterError::InvalidLink)));
+    assert!(matches!(store.confirm(&"0".repeat(64)).await, Err(nv_newsletter::StoreError::InvalidLink)));
     assert!(
-        matches!(store.confirm(&unsubscribe).await, Err(NewsletterError::InvalidLink)),
+        matches!(store.confirm(&unsubscribe).await, Err(nv_newsletter::StoreError::InvalidLink)),
         "an unsubscribe token confirms nothing"
     );
     store.confirm(&confirm).await.unwrap();
@@ -139,7 +136,7 @@ async fn signup_confirm_and_unsubscribe_keep_the_whole_consent_history(engine: E
     let purposes: Vec<&str> =
         exported["tokens"].as_array().unwrap().iter().map(|token| token["purpose"].as_str().unwrap()).collect();
     assert_eq!(purposes, ["unsubscribe"]);
-    assert!(matches!(store.confirm(&confirm).await, Err(NewsletterError::InvalidLink)));
+    assert!(matches!(store.confirm(&confirm).await, Err(nv_newsletter::StoreError::InvalidLink)));
 }
 
 async fn repeated_signups_mail_at_most_once_an_hour_and_never_a_confirmed_reader(engine: Engine) {

@@ -171,13 +171,13 @@ fn kill_9_mid_delivery_and_a_restart_miss_no_one() {
 #[test]
 fn an_issue_due_a_minute_ago_goes_out_when_the_server_starts_and_reads_in_the_browser() {
     // The schedule: a minute before now (UTC), so the issue is late and caught up at start.
-    let due = app::content::server::dates::unix_now() - 60;
+    let due = nv_content::dates::unix_now() - 60;
     let weekday =
         ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((due.div_euclid(86_400) + 3).rem_euclid(7)) as usize];
     let schedule = format!("{weekday} {:02}:{:02}", due.rem_euclid(86_400) / 3600, due.rem_euclid(3600) / 60);
     let data = tempfile::tempdir().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(async { app::newsletter::server::open_database(data.path()).await.unwrap().close().await });
+    runtime.block_on(async { nv_newsletter::open_database(data.path()).await.unwrap().close().await });
     add_subscribers(&data.path().join("nourishvibes.sqlite3"));
 
     let sink = Sink::start();

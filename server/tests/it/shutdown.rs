@@ -92,7 +92,7 @@ fn the_deadline_ends_a_request_that_never_completes() {
 
 #[tokio::test]
 async fn stopping_the_store_commits_queued_signups_refuses_new_ones_and_ends_the_worker_between_mails() {
-    use app::newsletter::server::{open_database, DeliveryWorker, MailIdentity, Mailer, Store};
+    use nv_newsletter::{open_database, DeliveryWorker, MailIdentity, Mailer, Store};
     use std::sync::Arc;
 
     let data = tempfile::tempdir().unwrap();

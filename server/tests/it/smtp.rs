@@ -4,9 +4,7 @@
 use crate::common;
 use crate::smtp_sink;
 
-use app::newsletter::server::{
-    open_database, Clock, DeliveryWorker, MailIdentity, Mailer, SmtpSettings, SmtpTls, Store,
-};
+use nv_newsletter::{open_database, Clock, DeliveryWorker, MailIdentity, Mailer, SmtpSettings, SmtpTls, Store};
 use smtp_sink::{free_port, Sink};
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};

@@ -1,9 +1,9 @@
 //! The archive pages' reads: sent issues from the store, and in development the coming one.
 
-use crate::newsletter::archive::{IssuePage, IssueSummary};
-use crate::newsletter::server::weekly::{prepare, IsoWeek, IssueError};
 use crate::state::RequestState;
 use leptos::prelude::ServerFnError;
+use nv_model::newsletter::{IssuePage, IssueSummary};
+use nv_newsletter::weekly::{prepare, IsoWeek, IssueError};
 
 /// Every sent issue, newest first, after the previewed coming one.
 pub async fn list_issues() -> Result<Vec<IssueSummary>, ServerFnError> {
@@ -37,7 +37,7 @@ pub async fn list_issues() -> Result<Vec<IssueSummary>, ServerFnError> {
 /// The coming week's issue, if this server previews it (development) and it is not skipped.
 pub fn preview(state: &RequestState) -> Option<IssuePage> {
     let settings = state.newsletter.preview.as_ref()?;
-    let now = crate::content::server::dates::unix_now();
+    let now = nv_content::dates::unix_now();
     let week = settings.send_time.coming_week(now);
     match prepare(settings, &state.content, week, true) {
         Ok(rendered) => Some(IssuePage {

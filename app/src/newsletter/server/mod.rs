@@ -1,98 +1,19 @@
-//! The server side of the newsletter: storage, tokens, rate limiting, mail delivery, the weekly
-//! issue and the archive's reads. Compiled only with the `ssr` feature.
+//! The newsletter's server functions' side on the server: reading the request (form or
+//! JavaScript, client address, return page), answering with the right status or redirect, and
+//! calling the newsletter service (`nv-newsletter`) from the request's state.
 
-mod admin;
 pub mod archive;
-mod batch;
-mod bounces;
-mod db;
-mod issues;
-mod mail;
-mod message;
-mod outbox;
-mod rate_limit;
-mod retry;
-pub mod return_to;
-pub mod scheduler;
-mod shared_limit;
-mod signup_rows;
-mod store;
-mod tokens;
-pub mod weekly;
-mod worker;
-pub mod write_health;
 
-pub use admin::{Erased, Status};
-pub use db::{open_database, open_postgres, open_sqlite, sqlite_backup, Database, DatabaseUrl};
-pub use issues::{IssueParts, QueueReport, StoredIssue, QUEUE_CHUNK};
-pub use mail::{Mailer, OutboxMail, SmtpSettings, SmtpTls};
-pub use message::{site_domain, DkimSettings, MailIdentity};
-pub use rate_limit::{client_key, forwarded_client, RateLimiter};
-pub use retry::{Failure, NextStep};
-pub use store::{system_clock, Clock, SignupOutcome, Store, DEFAULT_CLAIM_LEASE_SECS};
-pub use tokens::{hash_token, new_token, tokens_match};
-pub use worker::{DeliveryWorker, Pace};
-
-use super::api::{NewsletterError, SIGNUP_FORMS};
 use super::email;
+use super::rules::{respond_with_error, NewsletterError, SIGNUP_FORMS};
 use crate::state::app_state;
 use axum::extract::ConnectInfo;
 use http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
+use nv_newsletter::{forwarded_client, return_to, Newsletter, SignupOutcome};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use tokio::sync::Notify;
-
-/// The newsletter service, built once at start-up and shared by every request.
-pub struct Newsletter {
-    /// Subscribers, tokens, consent records and the mail outbox.
-    pub store: Store,
-    /// Signups per client network: counted here with SQLite, its limit and window applied in
-    /// the shared database with PostgreSQL (see [`Newsletter::allow_signup`]).
-    pub limiter: RateLimiter,
-    /// Woken whenever mail is queued, so delivery starts at once.
-    pub outbox_signal: Arc<Notify>,
-    /// How many reverse proxies of our own stand in front of the server: the client address is
-    /// read that many entries from the right of `X-Forwarded-For` (0: the peer address).
-    pub trusted_proxy_hops: usize,
-    /// Development only (drafts shown): the archive previews the coming week's issue, composed
-    /// with these settings. `None` in production.
-    pub preview: Option<crate::newsletter::server::weekly::WeeklySettings>,
-}
-
-impl Newsletter {
-    /// Counts a signup attempt from `client` and says whether it is allowed: in the shared
-    /// database with PostgreSQL (the limit holds across servers), in memory with SQLite. If
-    /// the shared count fails, this server's own count decides (and the error is logged).
-    pub async fn allow_signup(&self, client: Option<IpAddr>) -> bool {
-        if self.limiter.limit() == 0 {
-            return true;
-        }
-        match self.store.allow_signup_shared(&self.limiter, client).await {
-            Ok(Some(allowed)) => allowed,
-            Ok(None) => self.limiter.allow(client),
-            Err(error) => {
-                tracing::error!(
-                    "newsletter: the shared signup limit could not be counted, this server's count decides: {error}"
-                );
-                self.limiter.allow(client)
-            }
-        }
-    }
-}
-
-/// Sets the status of the error response being built (also for errors the function body never
-/// sees), and names the error in `X-Newsletter-Error` (see [`ERROR_HEADER`](super::api::ERROR_HEADER)).
-pub fn respond_with_error(error: &NewsletterError) {
-    let Some(options) = use_context::<ResponseOptions>() else { return };
-    if let Ok(code) = StatusCode::from_u16(error.status()) {
-        options.set_status(code);
-    }
-    if let Ok(value) = HeaderValue::from_str(&error.code()) {
-        options.insert_header(header::HeaderName::from_static(super::api::ERROR_HEADER), value);
-    }
-}
 
 /// How the current form request came in: from the hydrated page (JSON back) or as a plain HTML
 /// form post without JavaScript (answered with a redirect to a page that shows the result).
@@ -200,7 +121,7 @@ async fn subscribe_counted(email_input: &str, form: &str, honeypot: &str) -> Res
         .store
         .signup(&address, source, &privacy_version)
         .await
-        .map_err(|error| newsletter.store.unavailable(error))?;
+        .map_err(|error| NewsletterError::from(newsletter.store.unavailable(error)))?;
     if outcome == SignupOutcome::MailQueued {
         newsletter.outbox_signal.notify_one();
     }
@@ -210,11 +131,11 @@ async fn subscribe_counted(email_input: &str, form: &str, honeypot: &str) -> Res
 /// Confirms the subscription a confirmation token was sent for.
 pub async fn confirm(token: &str) -> Result<(), NewsletterError> {
     let newsletter = newsletter()?;
-    newsletter.store.confirm(token).await
+    Ok(newsletter.store.confirm(token).await?)
 }
 
 /// Unsubscribes the address an unsubscribe token was sent to.
 pub async fn unsubscribe(token: &str, via: &str) -> Result<(), NewsletterError> {
     let newsletter = newsletter()?;
-    newsletter.store.unsubscribe(token, via).await
+    Ok(newsletter.store.unsubscribe(token, via).await?)
 }

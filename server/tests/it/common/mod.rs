@@ -2,13 +2,13 @@
 //! fresh SQLite database per test.
 #![allow(dead_code)]
 
-use app::content::server::live::{ContentSource, LiveContent};
+use nv_content::live::{ContentSource, LiveContent};
 
-use app::newsletter::server::weekly::WeeklySettings;
-use app::newsletter::server::{open_database, Newsletter, RateLimiter, Store};
 use app::state::AppState;
 use axum::extract::connect_info::MockConnectInfo;
 use leptos::prelude::LeptosOptions;
+use nv_newsletter::weekly::WeeklySettings;
+use nv_newsletter::{open_database, Newsletter, RateLimiter, Store};
 use server::html_cache::HtmlCache;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! without it; `scripts/test.sh` runs them with `--run-ignored all`.
 #![allow(dead_code)]
 
-use app::newsletter::server::{open_database, open_postgres, Database};
+use nv_newsletter::{open_database, open_postgres, Database};
 use sqlx::Connection;
 
 /// The note on tests that need the PostgreSQL cluster.

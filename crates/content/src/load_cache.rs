@@ -1,0 +1,235 @@
+//! The content cache: every article as the last start-up loaded it, in one file in the data
+//! dir, so that a restart parses, renders and grounds only the articles whose files changed
+//! since (a 10,000-article catalogue: seconds of work at every start otherwise).
+//!
+//! An entry is used only when everything its result depends on is the same: the file's bytes
+//! (fingerprint), the shared files and site URL (see [`super::reuse`]), and the code that turns
+//! content into pages (`NV_CONTENT_CODE`, made by app/build.rs from `src/content` and
+//! Cargo.lock). The checks that look past an article's own file run again for every article.
+//! A missing, stale, truncated or unreadable cache is simply not used; deleting it is always safe.
+
+use super::error::ContentError;
+use super::reuse::fingerprint;
+use super::search::{CachedDoc, SearchDoc};
+use super::stored::StoredPage;
+use nv_model::content::ArticlePage;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+/// Starts the file, with the version of this layout.
+const MAGIC: &[u8; 8] = b"NVCACHE1";
+
+/// The code fingerprint of this build (see app/build.rs).
+const CODE: &str = env!("NV_CONTENT_CODE");
+
+/// The file's index: what it was written by and for, and where each article is.
+#[derive(Serialize, Deserialize)]
+struct Index {
+    code: String,
+    shared: u64,
+    /// Path, fingerprint of the file's bytes, where its entry lies (offset past the index,
+    /// length) and the fingerprint of the entry's bytes (a damaged entry is not used).
+    entries: Vec<(PathBuf, u64, u64, u64, u64)>,
+}
+
+/// An entry's fixed-layout part; the compressed body and paragraph texts follow it raw.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    page: &'a ArticlePage,
+    json_ld_len: u32,
+    affiliate: bool,
+    medical: bool,
+    draft: bool,
+    warnings: Vec<(&'a str, &'a str)>,
+    doc: CachedDoc,
+}
+
+/// [`EntryRef`], read back.
+#[derive(Deserialize)]
+struct Entry {
+    page: ArticlePage,
+    json_ld_len: u32,
+    affiliate: bool,
+    medical: bool,
+    draft: bool,
+    warnings: Vec<(String, String)>,
+    doc: CachedDoc,
+}
+
+/// An article as an entry of the cache.
+pub(super) struct Blob(Vec<u8>);
+
+/// One article, as loading it gave it.
+pub(super) struct CachedArticle {
+    pub page: StoredPage,
+    pub draft: bool,
+    pub search_doc: SearchDoc,
+    pub warnings: Vec<ContentError>,
+}
+
+impl Blob {
+    /// The entry for an article: its page, draft flag, warnings and search entry.
+    pub fn encode(page: &StoredPage, draft: bool, warnings: &[ContentError], search_doc: &SearchDoc) -> Option<Blob> {
+        let (meta, body, json_ld_len, affiliate, medical) = page.cache_parts();
+        let (doc, paragraph_text) = search_doc.cache_parts();
+        let warnings = warnings.iter().map(|warning| (warning.field.as_str(), warning.reason.as_str())).collect();
+        let head = postcard::to_stdvec(&EntryRef { page: meta, json_ld_len, affiliate, medical, draft, warnings, doc })
+            .ok()?;
+        let mut bytes = Vec::with_capacity(8 + head.len() + body.len() + paragraph_text.len());
+        bytes.extend_from_slice(&(head.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&head);
+        bytes.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(body);
+        bytes.extend_from_slice(paragraph_text);
+        Some(Blob(bytes))
+    }
+
+    /// The article this entry holds, for the file at `path`; `None` if the entry does not read.
+    pub fn decode(&self, path: &Path) -> Option<CachedArticle> {
+        let (head, rest) = split_sized(&self.0)?;
+        let (body, paragraph_text) = split_sized(rest)?;
+        let entry: Entry = postcard::from_bytes(head).ok()?;
+        Some(CachedArticle {
+            page: StoredPage::from_cache(entry.page, body.into(), entry.json_ld_len, entry.affiliate, entry.medical),
+            draft: entry.draft,
+            search_doc: SearchDoc::from_cache(entry.doc, paragraph_text.into())?,
+            warnings: entry
+                .warnings
+                .into_iter()
+                .map(|(field, reason)| ContentError::new(path, field, reason))
+                .collect(),
+        })
+    }
+}
+
+/// The bytes after a little-endian `u32` length, split at that length.
+fn split_sized(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (size, rest) = bytes.split_first_chunk::<4>()?;
+    let size = u32::from_le_bytes(*size) as usize;
+    (size <= rest.len()).then(|| rest.split_at(size))
+}
+
+/// A cache file opened for reading.
+pub struct LoadCache {
+    file: File,
+    /// Where the entries start.
+    base: u64,
+    entries: HashMap<PathBuf, (u64, u64, u64, u64)>,
+}
+
+impl LoadCache {
+    /// The cache at `path`, if it exists and was written by this code for the shared files
+    /// with fingerprint `shared`.
+    pub(super) fn open(path: &Path, shared: u64) -> Option<LoadCache> {
+        let file = File::open(path).ok()?;
+        let mut head = [0u8; 16];
+        file.read_exact_at(&mut head, 0).ok()?;
+        let (magic, size) = head.split_at(8);
+        if magic != MAGIC {
+            return None;
+        }
+        let size = u64::from_le_bytes(size.try_into().ok()?);
+        let mut index = vec![0u8; usize::try_from(size).ok().filter(|&size| size < 1 << 30)?];
+        file.read_exact_at(&mut index, 16).ok()?;
+        let index: Index = postcard::from_bytes(&index).ok()?;
+        if index.code != CODE || index.shared != shared {
+            return None;
+        }
+        let entries = index
+            .entries
+            .into_iter()
+            .map(|(path, bytes, offset, len, sum)| (path, (bytes, offset, len, sum)))
+            .collect();
+        Some(LoadCache { file, base: 16 + size, entries })
+    }
+
+    /// The entry of the file at `path`, and where it lies, if the file's bytes still have
+    /// fingerprint `bytes`.
+    pub(super) fn blob(&self, path: &Path, bytes: u64) -> Option<(Blob, Placed)> {
+        let &(file_bytes, offset, len, sum) = self.entries.get(path)?;
+        if file_bytes != bytes {
+            return None;
+        }
+        let placed = Placed { offset, len, sum };
+        let blob = self.read(placed).ok()?;
+        (fingerprint(&blob.0) == sum).then_some((blob, placed))
+    }
+
+    fn read(&self, placed: Placed) -> std::io::Result<Blob> {
+        let mut blob = vec![0u8; usize::try_from(placed.len).map_err(std::io::Error::other)?];
+        self.file.read_exact_at(&mut blob, self.base + placed.offset)?;
+        Ok(Blob(blob))
+    }
+
+    /// How many articles it holds.
+    pub(super) fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+/// Where an entry lies in a cache file, and the fingerprint of its bytes.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Placed {
+    offset: u64,
+    len: u64,
+    sum: u64,
+}
+
+/// An entry of a cache to write.
+pub(super) enum NewEntry {
+    /// Made by this load.
+    Made(Blob),
+    /// Taken over from the cache this load started from, where it lies here (copied from that
+    /// file when the new one is written, not kept in memory meanwhile).
+    Kept(Placed),
+}
+
+/// A cache to write: every article of a successful load, with what it was loaded from.
+pub struct NewCache {
+    shared: u64,
+    entries: Vec<(PathBuf, u64, NewEntry)>,
+    /// The cache the load started from, which [`NewEntry::Kept`] entries are copied from.
+    from: Option<LoadCache>,
+}
+
+impl NewCache {
+    pub(super) fn new(shared: u64, entries: Vec<(PathBuf, u64, NewEntry)>, from: Option<LoadCache>) -> NewCache {
+        NewCache { shared, entries, from }
+    }
+
+    /// Writes it to `path`, whole or not at all (a temporary file renamed over the old one).
+    pub fn write(self, path: &Path) -> std::io::Result<()> {
+        let mut offset = 0;
+        let mut index = Vec::with_capacity(self.entries.len());
+        for (file, bytes, entry) in &self.entries {
+            let (len, sum) = match entry {
+                NewEntry::Made(blob) => (blob.0.len() as u64, fingerprint(&blob.0)),
+                NewEntry::Kept(placed) => (placed.len, placed.sum),
+            };
+            index.push((file.clone(), *bytes, offset, len, sum));
+            offset += len;
+        }
+        let index = postcard::to_stdvec(&Index { code: CODE.to_string(), shared: self.shared, entries: index })
+            .map_err(std::io::Error::other)?;
+        let temporary = path.with_extension("tmp");
+        let mut out = BufWriter::new(File::create(&temporary)?);
+        out.write_all(MAGIC)?;
+        out.write_all(&(index.len() as u64).to_le_bytes())?;
+        out.write_all(&index)?;
+        for (_, _, entry) in self.entries {
+            match entry {
+                NewEntry::Made(blob) => out.write_all(&blob.0)?,
+                NewEntry::Kept(placed) => {
+                    let from = self.from.as_ref().ok_or_else(|| std::io::Error::other("no cache to copy from"))?;
+                    out.write_all(&from.read(placed)?.0)?;
+                }
+            }
+        }
+        out.into_inner().map_err(|error| error.into_error())?.sync_all()?;
+        std::fs::rename(&temporary, path)
+    }
+}
