@@ -16,9 +16,6 @@ cargo fmt --check
 cargo clippy --workspace --exclude frontend --features app/ssr --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-step "unit tests (the domain crates and app, server-side features)"
-cargo nextest run --workspace --exclude frontend --exclude server --features app/ssr
-
 step "a throwaway PostgreSQL cluster on loopback (the newsletter store on both databases)"
 # scripts/postgres.sh installs Debian's PostgreSQL where it is missing. Stopped on exit.
 PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/nv-test-postgres.XXXXXX")"
@@ -28,10 +25,11 @@ NV_TEST_POSTGRES_URL="$(scripts/postgres.sh start "$PG_DIR" "${NV_TEST_POSTGRES_
 export NV_TEST_POSTGRES_URL
 echo "PostgreSQL at $NV_TEST_POSTGRES_URL"
 
-step "router-level and command tests (server), the store on SQLite and PostgreSQL, several servers on one PostgreSQL"
-# One process per test (see .config/nextest.toml): no shared Leptos runtime between tests.
+step "every Rust test in one build: unit tests of each crate, router-level and command tests (server), the store on SQLite and PostgreSQL, several servers on one PostgreSQL"
+# One build for every crate (the same features throughout, so each dependency compiles once);
+# one process per test (see .config/nextest.toml): no shared Leptos runtime between tests.
 # The PostgreSQL tests are #[ignore]d where no cluster is set up; here they run.
-cargo nextest run -p server --run-ignored all
+cargo nextest run --workspace --exclude frontend --features app/ssr --run-ignored all
 stop_postgres
 trap - EXIT
 

@@ -1,5 +1,5 @@
 //! Opening the PostgreSQL database (`NV_DATABASE_URL=postgres://…`): a pool per server and the
-//! embedded migrations (app/migrations/postgres), applied by whichever server starts first.
+//! embedded migrations (crates/newsletter/migrations/postgres), applied by whichever server starts first.
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;

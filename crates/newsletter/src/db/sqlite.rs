@@ -1,5 +1,5 @@
 //! Opening the SQLite database: a file (by default under the data dir), WAL, busy timeout,
-//! embedded migrations (app/migrations/sqlite).
+//! embedded migrations (crates/newsletter/migrations/sqlite).
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Connection;
