@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
-    const SOURCES: [&str; 3] = ["src", "../images/src", "../model/src"];
+    const SOURCES: [&str; 4] = ["src", "../images/src", "../model/src", "../search/src"];
     const LOCK: &str = "../../Cargo.lock";
     let mut files = Vec::new();
     for dir in SOURCES {

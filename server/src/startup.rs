@@ -88,6 +88,7 @@ pub async fn start_newsletter(
         limiter: RateLimiter::new(config.signup_limit, std::time::Duration::from_secs(600)),
         outbox_signal: Arc::default(),
         trusted_proxy_hops: config.trusted_proxy_hops,
+        search_misses: Arc::default(),
         preview: config.show_drafts.then(|| WeeklySettings {
             content_dir: config.content_dir.clone(),
             site_url: config.site_url.clone(),

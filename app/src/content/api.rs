@@ -6,19 +6,33 @@ use crate::pages::PageDataError;
 pub use nv_model::content::*;
 
 /// Searches titles, descriptions, summaries and bodies for `q` (cut to [`MAX_QUERY_CHARS`]);
-/// at most 20 results.
-pub fn search_articles(q: &str) -> Result<SearchResults, PageDataError> {
+/// at most 20 results. `exact`: search exactly what was typed, no typo corrected. A query that
+/// finds nothing is counted for the editors (`server search misses`), and its page is not kept
+/// in the page cache, so that every such search is counted.
+pub fn search_articles(q: &str, exact: bool) -> Result<SearchResults, PageDataError> {
     #[cfg(feature = "ssr")]
     {
         let state = crate::pages::render_state()?;
         let query: String = q.trim().chars().take(MAX_QUERY_CHARS).collect();
         let query = query.trim_end().to_string();
-        let hits = state.content.search(&query, nv_content::dates::Date::today_utc(), 20);
-        Ok(SearchResults { query, hits })
+        let found = state.content.search(&query, nv_content::dates::Date::today_utc(), 20, !exact);
+        let nothing = found.hits.is_empty() && !query.is_empty();
+        if nothing {
+            state.newsletter.search_misses.record(&query, nv_content::dates::unix_now());
+            crate::pages::set_response_header(http::header::CACHE_CONTROL, "no-store");
+        }
+        Ok(SearchResults {
+            query,
+            hits: found.hits,
+            exact,
+            corrected: found.corrected,
+            suggestion: found.suggestion,
+            topics: if nothing { state.content.categories().to_vec() } else { Vec::new() },
+        })
     }
     #[cfg(not(feature = "ssr"))]
     {
-        let _ = q;
+        let _ = (q, exact);
         Err(PageDataError::NotOnServer)
     }
 }

@@ -14,6 +14,8 @@ pub use listing::{AuthorRoute, TopicRoute};
 pub use not_found::{LoadFailed, NotFound};
 #[cfg(feature = "ssr")]
 pub use page_data::render_state;
+#[cfg(feature = "ssr")]
+pub use page_data::set_response_header;
 pub use page_data::PageDataError;
 pub use search::SearchPage;
 pub use static_page::StaticPageRoute;

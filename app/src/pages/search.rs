@@ -1,7 +1,7 @@
 //! `/search?q=…`: server-side full-text search. A plain GET form without JavaScript; once its
 //! island is hydrated, results follow the reader's typing (debounced) without a page load.
 
-use crate::content::api::{search_articles, SearchHit, SearchResults, MAX_QUERY_CHARS};
+use crate::content::api::{search_articles, CategoryView, SearchHit, SearchResults, MAX_QUERY_CHARS};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -20,10 +20,12 @@ const UNAVAILABLE: &str = "Search is unavailable right now. Please try again in 
 pub fn SearchPage() -> impl IntoView {
     // Echoed in the title, the field and the heading: bounded, so a URL cannot make the page
     // carry (or the cache keep) a query of any length.
-    let q: String =
-        use_query_map().read_untracked().get("q").unwrap_or_default().chars().take(MAX_QUERY_CHARS).collect();
+    let query = use_query_map().read_untracked().clone();
+    let q: String = query.get("q").unwrap_or_default().chars().take(MAX_QUERY_CHARS).collect();
+    // "Search instead for …": exactly what was typed, no typo corrected.
+    let exact = query.get("exact").is_some_and(|value| value == "1");
     let title = if q.trim().is_empty() { "Search".to_string() } else { format!("Search: {}", q.trim()) };
-    let results = search_articles(&q);
+    let results = search_articles(&q, exact);
     view! {
         <Title text=title/>
         <Meta name="robots" content="noindex"/>
@@ -160,7 +162,7 @@ mod browser {
 
 #[component]
 fn Results(results: SearchResults) -> impl IntoView {
-    let SearchResults { query, hits } = results;
+    let SearchResults { query, hits, corrected, suggestion, topics, .. } = results;
     if query.is_empty() {
         return view! {
             <p class="search-hint">
@@ -171,22 +173,55 @@ fn Results(results: SearchResults) -> impl IntoView {
         .into_any();
     }
     if hits.is_empty() {
-        return view! {
-            <p class="search-hint">
-                "No articles match “" {query} "”. Try fewer or more general words (\"protein\" rather than \"protein powder dose\"), or browse the topics on the "
-                <a href="/">"home page"</a> "."
-            </p>
-        }
-        .into_any();
+        return view! { <NothingFound query suggestion topics/> }.into_any();
     }
     let count = hits.len();
+    let shown = corrected.clone().unwrap_or_else(|| query.clone());
     view! {
-        <p class="search-count">{count} {if count == 1 { " article matches " } else { " articles match " }} "“" {query} "”"</p>
+        {corrected.map(|corrected| view! { <Corrected typed=query.clone() corrected/> })}
+        <p class="search-count">{count} {if count == 1 { " article matches " } else { " articles match " }} "“" {shown} "”"</p>
         <ol class="search-list">
             {hits.into_iter().map(|hit| view! { <Hit hit/> }).collect_view()}
         </ol>
     }
     .into_any()
+}
+
+/// "Showing results for **magnesium**", and the way back to exactly what was typed, as the big
+/// search engines say it.
+#[component]
+fn Corrected(typed: String, corrected: String) -> impl IntoView {
+    view! {
+        <p class="search-correction">
+            "Showing results for " <strong>{corrected}</strong> ". "
+            <a href=crate::urls::exact_search_url(&typed)>"Search instead for “" {typed.clone()} "”"</a>
+        </p>
+    }
+}
+
+/// A query that found nothing: said plainly, with a corrected query to try when there is one,
+/// and the topics to browse.
+#[component]
+fn NothingFound(query: String, suggestion: Option<String>, topics: Vec<CategoryView>) -> impl IntoView {
+    view! {
+        <p class="search-hint">"No articles match “" {query} "”."</p>
+        {suggestion.map(|suggestion| {
+            view! {
+                <p class="search-suggestion">
+                    "Did you mean " <a href=crate::urls::search_url(&suggestion)>{suggestion.clone()}</a> "?"
+                </p>
+            }
+        })}
+        <p class="search-hint">
+            "Try fewer or more general words (\"protein\" rather than \"protein powder dose\"), or browse a topic:"
+        </p>
+        <ul class="search-topics">
+            {topics
+                .into_iter()
+                .map(|topic| view! { <li><a href=crate::urls::topic_path(&topic.key)>{topic.name}</a></li> })
+                .collect_view()}
+        </ul>
+    }
 }
 
 #[component]

@@ -102,3 +102,22 @@ pub(super) fn markdown_files(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<
     }
     files
 }
+
+/// The editors' search synonyms at `path` (`content/search/synonyms.toml`); none when the file
+/// does not exist. Each mistake is an error with its line.
+pub(super) fn read_synonyms(path: &Path, errors: &mut Vec<ContentError>) -> nv_search::Synonyms {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return nv_search::Synonyms::default(),
+        Err(error) => {
+            errors.push(ContentError::new(path, "file", format!("cannot be read: {error}")));
+            return nv_search::Synonyms::default();
+        }
+    };
+    nv_search::Synonyms::parse(&text).unwrap_or_else(|found| {
+        errors.extend(
+            found.into_iter().map(|error| ContentError::new(path, format!("line {}", error.line), error.reason)),
+        );
+        nv_search::Synonyms::default()
+    })
+}

@@ -208,6 +208,33 @@ pub(crate) fn with_stem<R>(stemmer: &Stemmer, word: &str, f: impl FnOnce(&str, b
 
 /// How often each stemmed word occurs in `text`, stop words left out.
 pub(crate) fn term_counts(stemmer: &Stemmer, text: &str) -> FastMap<String, f64> {
+    count_terms(stemmer, text, |_, _| {})
+}
+
+/// [`term_counts`], also keeping in `surfaces` a word readers write for each stem: the stem
+/// itself when it occurs as a word (kept as `""`), else the shortest word seen for it
+/// ("caffeine" for `caffein`). Search shows readers words, and corrects their typos towards
+/// them. Looked at once per distinct stem of `text`, not per word.
+pub(crate) fn term_counts_noting(
+    stemmer: &Stemmer,
+    text: &str,
+    surfaces: &mut FastMap<String, String>,
+) -> FastMap<String, f64> {
+    count_terms(stemmer, text, |stem, word| {
+        let word = if stem == word { "" } else { word };
+        match surfaces.get_mut(stem) {
+            Some(kept) if word.len() < kept.len() => *kept = word.to_string(),
+            Some(_) => {}
+            None => {
+                surfaces.insert(stem.to_string(), word.to_string());
+            }
+        }
+    })
+}
+
+/// The counting of [`term_counts`], calling `first` with the stem and word the first time a
+/// stem occurs in `text`.
+fn count_terms(stemmer: &Stemmer, text: &str, mut first: impl FnMut(&str, &str)) -> FastMap<String, f64> {
     let mut counts: FastMap<String, f64> = FastMap::default();
     let lower = text.to_lowercase().replace(['’', '\''], "");
     for word in lower.split(|c: char| !c.is_alphanumeric()) {
@@ -221,6 +248,7 @@ pub(crate) fn term_counts(stemmer: &Stemmer, text: &str) -> FastMap<String, f64>
             match counts.get_mut(stem) {
                 Some(count) => *count += 1.0,
                 None => {
+                    first(stem, word);
                     counts.insert(stem.to_string(), 1.0);
                 }
             }

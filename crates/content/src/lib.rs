@@ -23,6 +23,8 @@ mod related;
 mod reload_tests;
 mod reuse;
 pub mod search;
+#[cfg(test)]
+mod search_tests;
 pub mod seo;
 mod site_checks;
 pub mod store;

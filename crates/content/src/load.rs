@@ -3,7 +3,7 @@
 //! index), reusing whatever an earlier load already made from unchanged files.
 
 use super::error::{ContentError, ContentErrors};
-use super::files::{load_static_pages, markdown_files, read_toml};
+use super::files::{load_static_pages, markdown_files, read_synonyms, read_toml};
 use super::front_matter::{AuthorsFile, CategoriesFile, SiteFile, TipsFile};
 use super::load_article::{author_view, card_of, load_article, Known};
 use super::load_cache::{Blob, CachedArticle, LoadCache, NewCache, NewEntry, Placed};
@@ -20,6 +20,9 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The editors' search synonyms, in the content folder.
+pub const SYNONYMS_FILE: &str = "search/synonyms.toml";
 
 impl ContentStore {
     /// Loads and checks everything under `dir`; on any problem returns all of them.
@@ -58,6 +61,7 @@ impl ContentStore {
         let site: Option<SiteFile> = read_toml(&dir.join("site.toml"), &mut errors);
         let tips_file: Option<TipsFile> = read_toml(&dir.join("tips.toml"), &mut errors);
         let categories: CategoriesFile = read_toml(&dir.join("categories.toml"), &mut errors).unwrap_or_default();
+        let synonyms = read_synonyms(&dir.join(SYNONYMS_FILE), &mut errors);
         let authors = authors.unwrap_or_default();
         if let Some(site) = &site {
             check_site(&dir.join("site.toml"), site, &mut errors);
@@ -166,12 +170,13 @@ impl ContentStore {
             }
         }
         let search = match &reuse {
-            Reuse::Earlier(earlier) => SearchIndex::rebuild(&earlier.store.search, search_docs),
+            Reuse::Earlier(earlier) => SearchIndex::rebuild(&earlier.store.search, search_docs, &synonyms),
             _ => SearchIndex::new(
                 search_docs
                     .into_iter()
                     .filter_map(|doc| if let IndexedDoc::New(doc) = doc { Some(doc) } else { None })
                     .collect(),
+                &synonyms,
             ),
         };
         // Rewritten only when it would change: an article loaded anew, or one gone.

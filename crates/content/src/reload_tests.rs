@@ -44,7 +44,7 @@ fn assert_same_site(a: &ContentStore, b: &ContentStore) {
     }
     assert_eq!(a.warnings(), b.warnings());
     for query in ["magnesium", "zebrafish", "sleep quality", "vitamin k2 calcium", "fibre", "extra"] {
-        assert_eq!(a.search(query, today, 20), b.search(query, today, 20), "search {query:?}");
+        assert_eq!(a.search(query, today, 20, true), b.search(query, today, 20, true), "search {query:?}");
     }
 }
 
@@ -77,10 +77,11 @@ fn a_reload_after_edits_gives_the_store_a_fresh_load_gives() {
 
     assert_same_site(&reloaded, &fresh);
     let today = Date::today_utc();
-    let found: Vec<String> = reloaded.search("zebrafish", today, 10).into_iter().map(|hit| hit.card.slug).collect();
+    let found: Vec<String> =
+        reloaded.search("zebrafish", today, 10, true).hits.into_iter().map(|hit| hit.card.slug).collect();
     assert_eq!(found, ["vitamin-d3-k2"], "the edited article is indexed anew");
     assert!(reloaded.article_meta("magnesium-extra").is_none(), "the deleted article is gone");
-    assert!(reloaded.search("extra", today, 10).iter().all(|hit| hit.card.slug != "magnesium-extra"));
+    assert!(reloaded.search("extra", today, 10, true).hits.iter().all(|hit| hit.card.slug != "magnesium-extra"));
     assert!(reloaded.article_meta("magnesium-added").is_some());
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -127,7 +128,7 @@ fn a_start_from_the_content_cache_gives_the_store_a_fresh_load_gives() {
     new_cache.expect("an article changed").write(&cache).unwrap();
     assert_same_site(&edited, &ContentStore::load(&dir, SITE_URL).unwrap());
     let found: Vec<String> =
-        edited.search("zebrafish", Date::today_utc(), 10).into_iter().map(|hit| hit.card.slug).collect();
+        edited.search("zebrafish", Date::today_utc(), 10, true).hits.into_iter().map(|hit| hit.card.slug).collect();
     assert_eq!(found, ["vitamin-d3-k2"]);
 
     // A shared file edited: no entry is trusted.

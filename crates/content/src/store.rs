@@ -51,7 +51,7 @@ impl ContentStore {
             show_unpublished: false,
             categories: Vec::new(),
             authors: Vec::new(),
-            search: Arc::new(SearchIndex::new(Vec::new())),
+            search: Arc::new(SearchIndex::new(Vec::new(), &nv_search::Synonyms::default())),
             tips: Vec::new(),
             community: CommunityBlock::default(),
             static_pages: HashMap::new(),
@@ -174,9 +174,10 @@ impl ContentStore {
     }
 
     /// Articles visible on `today` that match `query`, best first.
-    pub fn search(&self, query: &str, today: Date, limit: usize) -> Vec<nv_model::content::SearchHit> {
+    /// `correct` lets typos be corrected (not when the reader asked for exactly what they typed).
+    pub fn search(&self, query: &str, today: Date, limit: usize, correct: bool) -> super::search::Found {
         let cards: Vec<&ArticleCard> = self.visible_cards(today).collect();
-        self.search.search(query, &cards, limit)
+        self.search.search(query, &cards, limit, correct)
     }
 
     /// The topics, in `categories.toml` order.

@@ -265,6 +265,14 @@ pub struct SearchResults {
     pub query: String,
     /// Best first.
     pub hits: Vec<SearchHit>,
+    /// The reader asked for exactly what they typed: no typo was corrected.
+    pub exact: bool,
+    /// The query with its typos corrected, when the hits come from correcting it.
+    pub corrected: Option<String>,
+    /// Nothing found for exactly what was typed: the corrected query, if a correction exists.
+    pub suggestion: Option<String>,
+    /// Nothing found: the topics to browse instead.
+    pub topics: Vec<CategoryView>,
 }
 
 /// Longest search query, in characters, that the search page searches and shows (in its title,

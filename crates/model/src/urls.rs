@@ -33,6 +33,13 @@ pub fn search_url(query: &str) -> String {
     url
 }
 
+/// The search page for exactly `query`, with no typo corrected ("Search instead for …").
+pub fn exact_search_url(query: &str) -> String {
+    let mut url = search_url(query);
+    url.push_str("&exact=1");
+    url
+}
+
 /// Which bytes a query value keeps as they are.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {

@@ -14,6 +14,7 @@ mod rate_limit;
 mod retry;
 pub mod return_to;
 pub mod scheduler;
+pub mod search_misses;
 mod shared_limit;
 mod signup_rows;
 mod store;
@@ -49,6 +50,9 @@ pub struct Newsletter {
     /// How many reverse proxies of our own stand in front of the server: the client address is
     /// read that many entries from the right of `X-Forwarded-For` (0: the peer address).
     pub trusted_proxy_hops: usize,
+    /// Searches that found nothing, counted here and written to the database every minute
+    /// (see [`search_misses`]).
+    pub search_misses: Arc<search_misses::MissCounter>,
     /// Development only (drafts shown): the archive previews the coming week's issue, composed
     /// with these settings. `None` in production.
     pub preview: Option<weekly::WeeklySettings>,

@@ -136,82 +136,56 @@ fn redirect(location: &str) -> Lookup<'static> {
     HeaderValue::from_str(location).map_or(Lookup::Pass, Lookup::Normalise)
 }
 
-/// [`lookup`] for `/search`: one entry per query in normal form, bounded in length; other
-/// spellings, and other parameters, are redirected to it. `?result=…&form=…` after a signup
-/// without JavaScript is per reader: rendered, never stored.
+/// [`lookup`] for `/search`: one entry per query exactly as typed (cut to the length the page
+/// shows) and per `exact=1` (search without correcting typos); the address bar keeps what the
+/// reader typed, so nothing is redirected. Other parameters are ignored by the page, and so by
+/// the key: `?x=1`, `?x=2`, … share the one entry. `?result=…&form=…` after a signup without
+/// JavaScript is per reader: rendered, never stored.
 fn search_lookup(uri: &Uri) -> Lookup<'_> {
     let Some(query) = uri.query() else {
         // No query renders exactly what an empty `q` does.
         return Lookup::Search(Cow::Borrowed("/search?q="));
     };
-    // What the redirect sends and what most searches look like: no decoding, no allocation.
-    if query.strip_prefix("q=").is_some_and(is_normal_and_plain) {
+    // What most searches look like: no decoding, no allocation.
+    if query.strip_prefix("q=").is_some_and(is_plain) {
         return uri
             .path_and_query()
             .map_or(Lookup::Pass, |path_and_query| Lookup::Search(Cow::Borrowed(path_and_query.as_str())));
     }
     let mut typed = None;
-    let mut pairs = 0;
+    let mut exact = false;
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-        pairs += 1;
         match &*name {
             // The router reads the last of repeated values.
             "q" => typed = Some(value),
+            "exact" => exact = value == EXACT,
             "result" | "form" => return Lookup::Pass,
             _ => {}
         }
     }
-    let only_q = pairs == 1 && typed.is_some();
     let typed = typed.unwrap_or_default();
     // Leptos percent-decodes query values a second time: a `%` left after the first decoding
     // would not be shown as the key says, so such queries are rendered each time.
     if typed.contains('%') {
         return Lookup::Pass;
     }
-    let normal = bounded(normal_query(&typed));
-    // A normal form that is not its own normal form would redirect forever.
-    if normal_query(&normal) != normal {
-        return Lookup::Pass;
+    let shown: String = typed.chars().take(MAX_QUERY_CHARS).collect();
+    let mut key = urls::search_url(&shown);
+    if exact {
+        key.push_str("&exact=");
+        key.push_str(EXACT);
     }
-    let url = nv_model::urls::search_url(&normal);
-    if only_q && typed == normal {
-        // Another spelling of the same URL (`%20` for `+`): the page reads the decoded value,
-        // so it is the same page.
-        return Lookup::Search(Cow::Owned(url));
-    }
-    redirect(&url)
+    Lookup::Search(Cow::Owned(key))
 }
 
-/// A search query in normal form: words separated by one space, lower case, no space around.
-fn normal_query(query: &str) -> String {
-    let mut normal = String::with_capacity(query.len());
-    for word in query.split_whitespace() {
-        if !normal.is_empty() {
-            normal.push(' ');
-        }
-        normal.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    normal
-}
+/// The value of `exact` that asks for exactly what was typed (see [`urls::exact_search_url`]).
+const EXACT: &str = "1";
 
-/// `normal` cut to the length the search page shows and searches ([`MAX_QUERY_CHARS`]).
-fn bounded(normal: String) -> String {
-    match normal.char_indices().nth(MAX_QUERY_CHARS) {
-        Some((end, _)) => normal[..end].trim_end().to_string(),
-        None => normal,
-    }
-}
-
-/// Whether a raw `q` value is a query in normal form exactly as `byte_serialize` writes it:
-/// lower-case letters, digits and `-._*`, words joined by single `+`.
-fn is_normal_and_plain(value: &str) -> bool {
+/// Whether a raw `q` value reads the same decoded and encoded again (`byte_serialize`): letters,
+/// digits and `-._*`, spaces as `+`; at most as long as the page shows.
+fn is_plain(value: &str) -> bool {
     value.len() <= MAX_QUERY_CHARS
-        && !value.starts_with('+')
-        && !value.ends_with('+')
-        && !value.contains("++")
-        && value.bytes().all(|byte| {
-            byte.is_ascii_lowercase() || byte.is_ascii_digit() || matches!(byte, b'+' | b'-' | b'.' | b'_' | b'*')
-        })
+        && value.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'-' | b'.' | b'_' | b'*'))
 }
 
 #[cfg(test)]
@@ -308,13 +282,24 @@ mod tests {
     }
 
     #[test]
-    fn searches_are_keyed_by_their_query_in_normal_form() {
+    fn searches_are_keyed_by_their_query_as_typed() {
         assert_eq!(key("/search?q=fiber").as_deref(), Some("/search?q=fiber"));
         assert_eq!(lookup_of("/search?q=fiber").key().map(|(_, kind)| kind), Some(Kind::Search));
         assert_eq!(key("/search?q=vitamin+d").as_deref(), Some("/search?q=vitamin+d"));
         // Another spelling of the same URL: the same page, no redirect.
         assert_eq!(key("/search?q=vitamin%20d").as_deref(), Some("/search?q=vitamin+d"));
         assert_eq!(key("/search?q=caf%C3%A9").as_deref(), Some("/search?q=caf%C3%A9"));
+        // What the reader typed stays as typed: capitals and spaces are theirs.
+        assert_eq!(key("/search?q=K2").as_deref(), Some("/search?q=K2"));
+        assert_eq!(key("/search?q=LDL").as_deref(), Some("/search?q=LDL"));
+        assert_eq!(key("/search?q=+magnesium+").as_deref(), Some("/search?q=+magnesium+"));
+        // Exactly what was typed is a page of its own; other parameters are not.
+        assert_eq!(key("/search?q=magnesum&exact=1").as_deref(), Some("/search?q=magnesum&exact=1"));
+        assert_eq!(key("/search?exact=1&q=magnesum").as_deref(), Some("/search?q=magnesum&exact=1"));
+        assert_eq!(key("/search?q=fiber&page=2").as_deref(), Some("/search?q=fiber"));
+        assert_eq!(key("/search?q=a&q=b").as_deref(), Some("/search?q=b"), "the router reads the last");
+        let long = "a".repeat(MAX_QUERY_CHARS + 20);
+        assert_eq!(key(&format!("/search?q=x&q={long}")), Some(format!("/search?q={}", &long[..MAX_QUERY_CHARS])));
         // No query and an empty one render the same page.
         assert_eq!(key("/search").as_deref(), Some("/search?q="));
         assert_eq!(key("/search?q=").as_deref(), Some("/search?q="));
@@ -322,34 +307,9 @@ mod tests {
         assert_eq!(lookup_of("/search?result=ok&form=footer"), Lookup::Pass);
         assert_eq!(lookup_of("/search?q=100%2525"), Lookup::Pass, "decoded twice by the router");
         assert_eq!(key("/search/other"), None);
-    }
-
-    #[test]
-    fn other_forms_of_a_query_are_redirected_to_the_normal_one() {
-        assert_eq!(location("/search?q=Magnesium").as_deref(), Some("/search?q=magnesium"));
-        assert_eq!(location("/search?q=+magnesium+").as_deref(), Some("/search?q=magnesium"));
-        assert_eq!(location("/search?q=Vitamin%20%20D%0A").as_deref(), Some("/search?q=vitamin+d"));
-        assert_eq!(location("/search?q=%20").as_deref(), Some("/search?q="));
-        assert_eq!(location("/search?q=CAF%C3%89").as_deref(), Some("/search?q=caf%C3%A9"));
-        assert_eq!(location("/search?q=fiber&page=2").as_deref(), Some("/search?q=fiber"));
-        assert_eq!(location("/search?page=2").as_deref(), Some("/search?q="));
-        assert_eq!(location("/search?q=a&q=b").as_deref(), Some("/search?q=b"), "the router reads the last");
-        let long = "a".repeat(MAX_QUERY_CHARS + 20);
-        assert_eq!(location(&format!("/search?q={long}")), Some(format!("/search?q={}", &long[..MAX_QUERY_CHARS])));
-        let cut_at_a_space = format!("/search?q={}+b", "a".repeat(MAX_QUERY_CHARS - 1));
-        assert_eq!(location(&cut_at_a_space), Some(format!("/search?q={}", "a".repeat(MAX_QUERY_CHARS - 1))));
-        assert_eq!(location("/search?q=magnesium"), None);
-        // Every redirect leads to a page that is cached as it is.
-        for uri in [
-            "/search?q=Magnesium",
-            "/search?q=+a++b+",
-            "/search?q=CAF%C3%89",
-            "/search?q=%C4%B0stanbul",
-            "/search?q=%CE%A3%CE%91%CE%A3",
-            "/search?q=a&x=1",
-        ] {
-            let target = location(uri).unwrap();
-            assert_eq!(key(&target).as_deref(), Some(target.as_str()), "{uri} -> {target}");
+        // Nothing about search is redirected any more.
+        for uri in ["/search?q=Magnesium", "/search?q=Vitamin%20%20D%0A", "/search?q=fiber&page=2"] {
+            assert_eq!(location(uri), None, "{uri}");
         }
     }
 
@@ -363,19 +323,18 @@ mod tests {
 
     #[test]
     fn the_fast_path_agrees_with_decoding() {
-        for value in ["magnesium", "vitamin+d", "omega-3", "b12", "a.b_c*d", ""] {
+        for value in ["magnesium", "vitamin+d", "omega-3", "B12", "a.b_c*d", "+a++b+", ""] {
             let request = Request::get(format!("/search?q={value}")).body(Body::empty()).unwrap();
             let decoded = form_urlencoded::parse(format!("q={value}").as_bytes())
                 .next()
                 .map(|(_, v)| v.into_owned())
                 .unwrap_or_default();
-            let encoded: String = form_urlencoded::byte_serialize(normal_query(&decoded).as_bytes()).collect();
-            assert!(is_normal_and_plain(value), "{value}");
+            let encoded: String = form_urlencoded::byte_serialize(decoded.as_bytes()).collect();
+            assert!(is_plain(value), "{value}");
             assert_eq!(encoded, value);
             assert!(matches!(lookup(&request, false), Lookup::Search(Cow::Borrowed(_))), "{value} is not decoded");
         }
-        for value in ["Magnesium", "+a", "a+", "a++b", "a%20b", "a~b"] {
-            assert!(!is_normal_and_plain(value), "{value}");
+        for value in ["a%20b", "a~b", "caf%C3%A9"] {
+            assert!(!is_plain(value), "{value}");
         }
-    }
-}
+    }}

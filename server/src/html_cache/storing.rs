@@ -40,8 +40,16 @@ pub async fn store_rendered(State(cache): State<Arc<HtmlCache>>, request: Reques
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
+    // A page that asks not to be stored (a search that found nothing: each one is counted for
+    // the editors; a draft's preview) is not.
+    let no_store = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("no-store"));
     let cacheable = response.status() == StatusCode::OK
         && is_html
+        && !no_store
         && !response.headers().contains_key(header::SET_COOKIE)
         && !response.headers().contains_key(header::CONTENT_ENCODING);
     if !cacheable {

@@ -2,7 +2,8 @@
 //! whose file did not change are copied over, renumbered, and only changed articles are indexed
 //! anew, so that publishing one article into a large catalogue does not index all of them again.
 
-use super::{DocTerms, FastMap, Posting, SearchDoc, SearchIndex, Term};
+use super::{note_surfaces, DocTerms, FastMap, Posting, SearchDoc, SearchIndex, Term};
+use nv_search::Synonyms;
 
 /// One article of the index being rebuilt.
 pub enum IndexedDoc {
@@ -17,7 +18,8 @@ type Pending<'a> = (Posting, &'a [u16]);
 
 impl SearchIndex {
     /// The index of `docs` (in load order), taking unchanged articles from `previous`.
-    pub fn rebuild(previous: &SearchIndex, docs: Vec<IndexedDoc>) -> SearchIndex {
+    /// `synonyms` are the editors' list as it is now (the file may have changed too).
+    pub fn rebuild(previous: &SearchIndex, docs: Vec<IndexedDoc>, synonyms: &Synonyms) -> SearchIndex {
         // The new number of each article kept from `previous`, by its old number.
         let mut renumbered: Vec<Option<u32>> = vec![None; previous.docs.len()];
         let mut fresh: Vec<(u32, DocTerms)> = Vec::new();
@@ -71,7 +73,8 @@ impl SearchIndex {
             if let Some(new) = added.remove(&**term) {
                 pending.extend(new);
             }
-            if let Some(entry) = collect(&mut pending) {
+            if let Some(mut entry) = collect(&mut pending) {
+                entry.surface = before.surface.clone();
                 terms.insert(term.clone(), entry);
             }
         }
@@ -80,7 +83,10 @@ impl SearchIndex {
                 terms.insert(term.into(), entry);
             }
         }
-        SearchIndex::finish(kept_docs, terms)
+        for (_, doc_terms) in &fresh {
+            note_surfaces(&mut terms, doc_terms);
+        }
+        SearchIndex::finish(kept_docs, terms, synonyms)
     }
 }
 
@@ -97,6 +103,7 @@ fn collect(pending: &mut Vec<Pending>) -> Option<Term> {
         idf: 0.0,
         postings: Vec::with_capacity(pending.len()),
         paragraphs: Vec::with_capacity(pending.iter().map(|(_, paragraphs)| paragraphs.len()).sum()),
+        surface: None,
     };
     for (posting, paragraphs) in pending.drain(..) {
         term.postings.push(Posting { first_paragraph: term.paragraphs.len() as u32, ..posting });

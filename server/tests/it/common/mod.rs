@@ -150,6 +150,7 @@ async fn state_built(
         limiter: RateLimiter::new(signup_limit, Duration::from_secs(600)),
         outbox_signal: Arc::default(),
         trusted_proxy_hops: 0,
+        search_misses: Arc::default(),
         preview,
     });
     let state = server::build_state(leptos_options, live, site_url.into(), newsletter.clone());
