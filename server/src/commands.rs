@@ -44,6 +44,9 @@ pub enum Command {
     /// The database: back it up while the site runs, or restore a backup.
     #[command(subcommand)]
     Db(DbCommand),
+    /// What readers searched for and did not find.
+    #[command(subcommand)]
+    Search(crate::search_misses::SearchCommand),
 }
 
 /// `server db …`
@@ -144,6 +147,7 @@ pub async fn run(command: Command, config: &Config) -> Result<(), String> {
         Command::Subscriber(command) => subscriber(command, config).await,
         Command::Images(command) => images(command, config),
         Command::Db(command) => database(command, config).await,
+        Command::Search(command) => crate::search_misses::run(command, &store(config).await?, unix_now()).await,
     }
 }
 

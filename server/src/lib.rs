@@ -15,6 +15,7 @@ pub mod newsletter;
 pub mod observe;
 pub mod reload;
 pub mod render;
+pub mod search_misses;
 pub mod security_headers;
 pub mod serve;
 pub mod settings;

@@ -129,6 +129,7 @@ async fn run_or_fail() -> Result<ExitCode, Failure> {
     if metrics_addr.is_some() {
         tokio::spawn(server::telemetry::poll_levels(newsletter.store.clone(), live.clone(), cache.clone()));
     }
+    tokio::spawn(server::search_misses::flush_every_minute(newsletter.clone()));
     // Photos' derived images, made beside serving (a request makes any it needs first).
     server::images::DerivedImages::new(&live).spawn_background();
     let reloader = server::reload::Reloader::new(live, cache);
@@ -166,6 +167,7 @@ async fn run_or_fail() -> Result<ExitCode, Failure> {
     // Whatever the HTTP side left of the deadline is for the signups and the mail in hand.
     let store = newsletter.store.clone();
     let finished = tokio::time::timeout_at(stopped.deadline, async move {
+        server::search_misses::flush(&newsletter).await;
         store.stop().await;
         let _ = worker.await;
         store.database().close().await;

@@ -31,6 +31,7 @@ mod newsletter_weekly;
 mod observability;
 mod reload;
 mod router;
+mod search;
 mod security_headers;
 mod security_headers_dev;
 mod shutdown;
