@@ -131,7 +131,7 @@ async fn the_sitemap_lists_every_public_page_with_its_lastmod() {
     assert!(lastmod("/").is_some());
     assert!(lastmod("/topics/sleep").is_some());
     assert!(lastmod("/authors/james-okafor").is_some());
-    assert_eq!(lastmod("/privacy").as_deref(), Some("2026-11-27"));
+    assert_eq!(lastmod("/privacy").as_deref(), Some("2026-12-06"));
     assert_eq!(entries.iter().filter(|(loc, _)| loc.contains("/articles/")).count(), ARTICLES);
 
     let (_, robots) = get("/robots.txt").await;

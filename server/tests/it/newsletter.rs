@@ -84,7 +84,7 @@ async fn a_signup_is_pending_with_one_queued_mail_and_a_consent_record() {
             .await
             .unwrap();
     assert_eq!(source, "article (inline)");
-    assert_eq!(privacy, "privacy@2026-11-27");
+    assert_eq!(privacy, "privacy@2026-12-06");
     // Only hashes are stored: no token of the mail appears in the tokens table.
     let (confirm, unsubscribe) = tokens_in_mail(pool, "reader@example.com").await;
     let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT hash FROM tokens").fetch_all(pool).await.unwrap();
