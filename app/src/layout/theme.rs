@@ -8,6 +8,7 @@ use leptos::prelude::*;
 pub const THEME_SCRIPT: &str = include_str!("theme.js");
 
 /// "Dark theme" toggle button (`aria-pressed`), shown once hydrated since it needs JavaScript.
+/// On phones only its icon shows; the words stay its accessible name.
 #[island]
 pub fn ThemeToggle() -> impl IntoView {
     let dark = RwSignal::new(None::<bool>);
@@ -29,7 +30,7 @@ pub fn ThemeToggle() -> impl IntoView {
                     }
                 >
                     <span aria-hidden="true">{if is_dark { "☾" } else { "☀" }}</span>
-                    "Dark theme"
+                    <span class="theme-toggle-text">"Dark theme"</span>
                 </button>
             }
         })
