@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/articles/:slug") view=article::ArticleRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/preview/:token") view=article::PreviewRoute ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=pages::SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/topics/:category") view=pages::TopicRoute ssr=SsrMode::Async/>
                     <Route path=path!("/authors/:author") view=pages::AuthorRoute ssr=SsrMode::Async/>

@@ -47,6 +47,9 @@ pub enum Command {
     /// What readers searched for and did not find.
     #[command(subcommand)]
     Search(crate::search_misses::SearchCommand),
+    /// Preview links to unpublished articles, for reviewers outside the team.
+    #[command(subcommand)]
+    Preview(crate::preview::command::PreviewCommand),
 }
 
 /// `server db …`
@@ -148,6 +151,10 @@ pub async fn run(command: Command, config: &Config) -> Result<(), String> {
         Command::Images(command) => images(command, config),
         Command::Db(command) => database(command, config).await,
         Command::Search(command) => crate::search_misses::run(command, &store(config).await?, unix_now()).await,
+        Command::Preview(command) => {
+            let content = load_content(config)?;
+            crate::preview::command::run(command, &store(config).await?, &content, &config.site_url).await
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod images;
 pub mod memory;
 pub mod newsletter;
 pub mod observe;
+pub mod preview;
 pub mod reload;
 pub mod render;
 pub mod search_misses;
@@ -85,7 +86,9 @@ pub fn build_app_with_cache(state: AppState, content_dir: &std::path::Path, cach
     let security = security_policy(&state);
     // The app reads its state while the route list is walked, as it does in every render.
     let route_state = state.current();
-    let (routes, _) = generate_route_list_with_exclusions_and_ssg_and_context(App, None, move || {
+    // Preview links are checked before their render (preview.rs), so the route is not a page's.
+    let excluded = Some(vec![preview::ROUTE.to_string()]);
+    let (routes, _) = generate_route_list_with_exclusions_and_ssg_and_context(App, excluded, move || {
         leptos::prelude::provide_context(route_state.clone())
     });
     let site_origin = cross_site::SiteOrigin::new(&state.config.site_url);
@@ -102,6 +105,7 @@ pub fn build_app_with_cache(state: AppState, content_dir: &std::path::Path, cach
         .merge(health::routes())
         .merge(reload::routes())
         .route("/newsletter/unsubscribe/one-click", get(newsletter::one_click_page).post(newsletter::one_click))
+        .route(preview::ROUTE, get(preview::page))
         .fallback(render::file_or_page)
         // Inside compression: pages are stored uncompressed and compressed once by the cache.
         .layer(axum::middleware::from_fn_with_state(cache.clone(), html_cache::store_rendered))

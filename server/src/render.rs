@@ -65,6 +65,26 @@ pub async fn page(State(state): State<AppState>, request: Request) -> Response {
     .await
 }
 
+/// [`page`] with `extra` in the render's context too (a preview's grant).
+pub async fn page_with<T: Clone + Send + Sync + 'static>(
+    State(state): State<AppState>,
+    request: Request,
+    extra: T,
+) -> Response {
+    let state = state.current();
+    let options = state.leptos_options.clone();
+    leptos_axum::handle_response_inner(
+        move || {
+            provide_context(state.clone());
+            provide_context(extra.clone());
+        },
+        move || shell(options),
+        request,
+        document,
+    )
+    .await
+}
+
 /// A file of the site root (favicon, robots.txt) when there is one, else the rendered page
 /// (the 404 page for a URL that names none).
 pub async fn file_or_page(state: State<AppState>, request: Request) -> Response {

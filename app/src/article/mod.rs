@@ -3,6 +3,7 @@
 mod extras;
 mod header;
 mod overview;
+mod preview;
 mod takeaways;
 mod trust;
 
@@ -14,6 +15,7 @@ use crate::share::ShareRow;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
+pub use preview::{PreviewBanner, PreviewGrant, PreviewRoute};
 
 /// `/articles/:slug`: loads the article and renders it, or the 404 page.
 #[component]
@@ -26,9 +28,10 @@ pub fn ArticleRoute() -> impl IntoView {
     }
 }
 
-/// One article, laid out like the reference page.
+/// One article, laid out like the reference page; as a reviewer's preview under its `preview`
+/// banner, without the share buttons.
 #[component]
-pub fn ArticleView(page: ArticlePage) -> impl IntoView {
+pub fn ArticleView(page: ArticlePage, #[prop(optional)] preview: Option<PreviewBanner>) -> impl IntoView {
     let ArticlePage {
         slug: _,
         images: _,
@@ -113,6 +116,7 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
         <script type="application/ld+json" inner_html=json_ld></script>
         <extras::Breadcrumbs category=category.clone() category_name=category_name.clone() title=title.clone()/>
         <article class="article">
+            {preview.clone().map(|banner| view! { <preview::PreviewNotice banner/> })}
             <extras::StatusNotices unpublished=unpublished_note due_for_review review_by/>
             <header::HeroFigure hero/>
             <header::ArticleHeader
@@ -126,7 +130,9 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
                 reading_minutes
             />
             <overview::Overview sentences=overview generated=overview_generated/>
-            <ShareRow url=canonical_url.clone() title=title.clone() description=description.clone() image_url=share_image_url.clone()/>
+            {preview.is_none().then(|| view! {
+                <ShareRow url=canonical_url.clone() title=title.clone() description=description.clone() image_url=share_image_url.clone()/>
+            })}
             <takeaways::KeyTakeaways items=key_takeaways/>
             <NewsletterCta cta=newsletter.clone() id="newsletter-inline"/>
             {(toc.len() >= 2).then(|| view! { <extras::TableOfContents entries=toc/> })}
@@ -138,7 +144,7 @@ pub fn ArticleView(page: ArticlePage) -> impl IntoView {
             <trust::EditorialSections blocks=editorial/>
             <trust::Disclosures blocks=disclosures/>
             <trust::RevisionHistory revisions/>
-            <NewsletterCta cta=newsletter id="newsletter-end"/>
+            <NewsletterCta cta=newsletter id="newsletter-end" place="end of article"/>
         </article>
         <extras::RelatedArticles cards=related/>
     }

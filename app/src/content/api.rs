@@ -51,6 +51,29 @@ pub fn get_article(slug: &str) -> Result<Option<ArticlePage>, PageDataError> {
     }
 }
 
+/// The article `slug` for a reviewer's preview link, published or not, and its publication
+/// date when it is scheduled; `None` when there is no such article.
+pub fn get_preview_article(slug: &str) -> Result<Option<(ArticlePage, Option<DateView>)>, PageDataError> {
+    #[cfg(feature = "ssr")]
+    {
+        use nv_content::store::Unpublished;
+        let state = crate::pages::render_state()?;
+        let found = state.content.preview_article(slug, nv_content::dates::Date::today_utc());
+        Ok(found.map(|(page, unpublished)| {
+            let scheduled = match unpublished {
+                Unpublished::Scheduled(date) => Some(date),
+                Unpublished::No | Unpublished::Draft => None,
+            };
+            (page, scheduled)
+        }))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = slug;
+        Err(PageDataError::NotOnServer)
+    }
+}
+
 /// The site page at `/{slug}`, or `None`.
 pub fn get_static_page(slug: &str) -> Result<Option<StaticPage>, PageDataError> {
     #[cfg(feature = "ssr")]

@@ -14,6 +14,17 @@ use nv_model::content::{
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+/// Whether an article is out yet (see [`ContentStore::preview_article`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unpublished {
+    /// Published: readers can see it.
+    No,
+    /// A draft: published only when its front matter says so.
+    Draft,
+    /// Scheduled: published on this date.
+    Scheduled(nv_model::content::DateView),
+}
+
 /// All published content, ready to serve.
 #[derive(Clone, Debug)]
 pub struct ContentStore {
@@ -165,6 +176,24 @@ impl ContentStore {
         page.unpublished_note = note;
         page.due_for_review = page.review_by.as_ref().is_some_and(|due| due.iso < today_iso);
         Some(page)
+    }
+
+    /// The article `slug` as a reviewer's preview link shows it, published or not: the page as
+    /// it will look when published (no development notice), and whether it is unpublished on
+    /// `today` (a draft, or scheduled for later), which is what a preview link may be made for.
+    pub fn preview_article(&self, slug: &str, today: Date) -> Option<(ArticlePage, Unpublished)> {
+        let stored = self.pages.get(slug)?;
+        let today_iso = today.iso();
+        let unpublished = if self.drafts.contains(slug) {
+            Unpublished::Draft
+        } else if stored.meta.published.iso > today_iso {
+            Unpublished::Scheduled(stored.meta.published.clone())
+        } else {
+            Unpublished::No
+        };
+        let mut page = stored.assemble(&self.blocks, &self.cards, |card| self.is_visible_on(card, &today_iso));
+        page.due_for_review = page.review_by.as_ref().is_some_and(|due| due.iso < today_iso);
+        Some((page, unpublished))
     }
 
     /// Cards of the articles visible on `today`, newest first.

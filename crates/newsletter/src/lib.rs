@@ -10,6 +10,7 @@ mod issues;
 mod mail;
 mod message;
 mod outbox;
+pub mod previews;
 mod rate_limit;
 mod retry;
 pub mod return_to;

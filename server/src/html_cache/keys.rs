@@ -337,4 +337,5 @@ mod tests {
         for value in ["a%20b", "a~b", "caf%C3%A9"] {
             assert!(!is_plain(value), "{value}");
         }
-    }}
+    }
+}

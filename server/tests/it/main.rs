@@ -29,6 +29,7 @@ mod newsletter_bounces;
 mod newsletter_store;
 mod newsletter_weekly;
 mod observability;
+mod previews;
 mod reload;
 mod router;
 mod search;

@@ -70,7 +70,10 @@ impl SearchIndex {
         let last = words.len() - 1;
         for (i, word) in words.iter().enumerate() {
             let (stem, stop) = self.stem(word);
-            if stop || self.terms.contains_key(stem.as_str()) || !self.synonyms.of(&[stem.clone()]).is_empty() {
+            if stop
+                || self.terms.contains_key(stem.as_str())
+                || !self.synonyms.of(std::slice::from_ref(&stem)).is_empty()
+            {
                 continue;
             }
             if i == last {
