@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { cpSync, existsSync, mkdtempSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -18,6 +18,15 @@ const runDir = process.env.E2E_RUN_DIR;
 const livePort = port + 2;
 const liveContent = `${runDir}/content`;
 if (!existsSync(liveContent)) cpSync(`${root}/content`, liveContent, { recursive: true });
+// A third server, as in production, on a copy of the content with one article still a draft:
+// the one a reviewer's preview link is made for (tests/preview.spec.ts).
+const previewPort = port + 3;
+const previewContent = `${runDir}/content-preview`;
+if (!existsSync(previewContent)) {
+  cpSync(`${root}/content`, previewContent, { recursive: true });
+  const draft = `${previewContent}/articles/strength-training-for-beginners.md`;
+  writeFileSync(draft, readFileSync(draft, "utf8").replace('slug = "strength-training-for-beginners"\n', 'slug = "strength-training-for-beginners"\ndraft = true\n'));
+}
 
 export default defineConfig({
   testDir: "./tests",
@@ -94,6 +103,23 @@ export default defineConfig({
       NV_DATA_DIR: `${runDir}/data-live`,
       NV_SHOW_DRAFTS: "true",
       NV_WATCH_CONTENT: "true",
+    },
+  },
+  {
+    command: `${root}/target/debug/server`,
+    cwd: root,
+    url: `http://127.0.0.1:${previewPort}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${previewPort}`,
+      LEPTOS_SITE_ROOT: `${root}/target/site`,
+      LEPTOS_OUTPUT_NAME: "nourishvibes",
+      NV_SITE_URL: `http://127.0.0.1:${previewPort}`,
+      NV_CONTENT_DIR: previewContent,
+      NV_DATA_DIR: `${runDir}/data-preview`,
     },
   },
   ],
