@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-forbidden=(nv-content nv-images nv-newsletter image ravif pulldown-cmark rust-stemmers resvg usvg axum hyper tokio tower-http tracing-subscriber sqlx sqlx-postgres sqlx-sqlite lettre rsa)
+forbidden=(nv-content nv-images nv-newsletter image ravif pulldown-cmark rust-stemmers resvg usvg axum hyper tokio tower-http tracing-subscriber sqlx sqlx-postgres sqlx-sqlite lettre rsa jiff askama)
 deps=$(cargo tree -p frontend --target wasm32-unknown-unknown -e normal --prefix none | awk '{print $1}' | sort -u)
 found=()
 for crate in "${forbidden[@]}"; do

@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod content;
+pub mod http_status;
 pub mod images;
 #[cfg(feature = "hydrate")]
 mod island_http;
@@ -55,6 +56,13 @@ pub fn inline_scripts(options: &LeptosOptions, assets: &layout::AssetUrls) -> Ve
     scripts.extend(layout::asset_scripts(assets));
     scripts.extend(live_reload_script(options));
     scripts
+}
+
+/// Whether pages carry Leptos' live-reload script (under `cargo leptos watch` only), which
+/// connects to the reload port: the Content-Security-Policy must then allow that socket.
+#[cfg(feature = "ssr")]
+pub fn live_reload_active(options: &LeptosOptions) -> bool {
+    live_reload_script(options).is_some()
 }
 
 /// The script `AutoReload` renders, when it renders one (only under `cargo leptos watch`).

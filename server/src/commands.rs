@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use nv_content::dates::unix_now;
 use nv_content::store::ContentStore;
 use nv_newsletter::weekly::render::one_click_url;
-use nv_newsletter::weekly::{prepare, IsoWeek, RenderedIssue, WeeklySettings};
+use nv_newsletter::weekly::{prepare, IsoWeek, RenderedIssue};
 use nv_newsletter::{sqlite_backup, Database, DatabaseUrl, IssueParts, Mailer, Store};
 use std::path::PathBuf;
 
@@ -201,15 +201,6 @@ async fn database(command: DbCommand, config: &Config) -> Result<(), String> {
     Ok(())
 }
 
-fn settings(config: &Config) -> WeeklySettings {
-    WeeklySettings {
-        content_dir: config.content_dir.clone(),
-        site_url: config.site_url.clone(),
-        schedule: config.newsletter_schedule.0,
-        send_time: config.newsletter_schedule.1,
-    }
-}
-
 /// `--week`, or the default.
 fn week_or(week: Option<&str>, default: IsoWeek) -> Result<IsoWeek, String> {
     match week {
@@ -232,7 +223,7 @@ async fn store(config: &Config) -> Result<Store, String> {
 
 fn rendered(config: &Config, week: IsoWeek, drafts: bool) -> Result<RenderedIssue, String> {
     let content = load_content(config)?.showing_unpublished(drafts);
-    prepare(&settings(config), &content, week, drafts).map_err(|error| error.to_string())
+    prepare(&config.weekly_settings(), &content, week, drafts).map_err(|error| error.to_string())
 }
 
 async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), String> {
@@ -285,7 +276,7 @@ async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), S
             let week = week_or(week.as_deref(), IsoWeek::containing(nv_content::dates::Date::today_utc()))?;
             let content = load_content(config)?;
             let store = store(config).await?;
-            let report = nv_newsletter::scheduler::send_week(&store, &settings(config), &content, week)
+            let report = nv_newsletter::scheduler::send_week(&store, &config.weekly_settings(), &content, week)
                 .await
                 .map_err(|error| error.to_string())?;
             if report.already_sent {

@@ -1,7 +1,7 @@
 //! Settings from the environment, with defaults that run the site from a fresh clone.
 
 use crate::html_cache::CacheSettings;
-use nv_newsletter::weekly::Schedule;
+use nv_newsletter::weekly::{Schedule, WeeklySettings};
 use nv_newsletter::{
     site_domain, DatabaseUrl, DkimSettings, MailIdentity, Pace, SmtpSettings, SmtpTls, DEFAULT_CLAIM_LEASE_SECS,
 };
@@ -186,6 +186,16 @@ impl Config {
     pub fn mail_identity(&self) -> Result<MailIdentity, String> {
         MailIdentity::new(&self.mail_from, &self.site_url, self.dkim.as_ref())
     }
+
+    /// The weekly issue's settings: one place for start-up (preview, scheduler) and the commands.
+    pub fn weekly_settings(&self) -> WeeklySettings {
+        WeeklySettings {
+            content_dir: self.content_dir.clone(),
+            site_url: self.site_url.clone(),
+            schedule: self.newsletter_schedule.0,
+            send_time: self.newsletter_schedule.1,
+        }
+    }
 }
 
 /// The development sender, refused for a site served over `https` (a real deployment).
@@ -262,6 +272,21 @@ mod tests {
         for bad in ["0", "4", "soon", "100000"] {
             assert!(config(&[("NV_MAIL_CLAIM_SECS", bad)]).unwrap_err().contains("NV_MAIL_CLAIM_SECS"), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_weekly_settings_follow_the_schedule() {
+        let friday = Schedule::parse("fri 16:30").unwrap();
+        let weekly = config(&[("NV_NEWSLETTER_SCHEDULE", "fri 16:30"), ("NV_CONTENT_DIR", "/srv/content")])
+            .unwrap()
+            .weekly_settings();
+        assert_eq!((weekly.schedule, weekly.send_time), (friday, friday.unwrap()));
+        assert_eq!(
+            (weekly.content_dir, weekly.site_url),
+            (PathBuf::from("/srv/content"), "http://127.0.0.1:3000".into())
+        );
+        let off = config(&[("NV_NEWSLETTER_SCHEDULE", "off")]).unwrap().weekly_settings();
+        assert_eq!((off.schedule, off.send_time), (None, Schedule::default()), "dated by the default when off");
     }
 
     #[test]

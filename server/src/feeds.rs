@@ -9,6 +9,7 @@
 
 use crate::html_cache::CachedPage;
 use app::state::{AppState, RequestState};
+use atom_syndication::{Category, Entry, Feed, FixedDateTime, Link, Person, Text};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -95,39 +96,65 @@ fn respond(document: &Arc<CachedPage>, request_headers: &HeaderMap) -> Response 
 pub use nv_model::escape::escape as xml_escape;
 
 /// An Atom feed of `cards` (newest first) titled `title`, at `self_path`, linking to `page_path`.
-/// Every value written into it is escaped, the site URL and the content's keys too.
+/// atom_syndication writes it: every value is escaped, the site URL and the content's keys too.
 fn atom(site: &str, title: &str, self_path: &str, page_path: &str, cards: &[&ArticleCard]) -> String {
     let updated = cards.iter().map(|card| card.updated.iso.as_str()).max().unwrap_or("2026-01-01");
-    let self_url = xml_escape(&urls::absolute(site, self_path));
-    let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
-         <title>{}</title>\n<subtitle>Evidence-based nutrition and health, reviewed by professionals.</subtitle>\n\
-         <link rel=\"self\" type=\"application/atom+xml\" href=\"{self_url}\"/>\n\
-         <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
-         <id>{self_url}</id>\n<updated>{}T00:00:00Z</updated>\n",
-        xml_escape(title),
-        xml_escape(&urls::absolute(site, page_path)),
-        xml_escape(updated),
-    );
-    for card in cards {
-        let url = xml_escape(&urls::absolute(site, &urls::article_path(&card.slug)));
-        xml.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{url}</id>\n\
-             <published>{}T00:00:00Z</published>\n<updated>{}T00:00:00Z</updated>\n\
-             <author><name>{}</name><uri>{}</uri></author>\n\
-             <category term=\"{}\" label=\"{}\"/>\n<summary>{}</summary>\n</entry>\n",
-            xml_escape(&card.title),
-            xml_escape(&card.published.iso),
-            xml_escape(&card.updated.iso),
-            xml_escape(&card.author_name),
-            xml_escape(&urls::absolute(site, &urls::author_path(&card.author_id))),
-            xml_escape(&card.category),
-            xml_escape(&card.category_name),
-            xml_escape(&card.description),
-        ));
+    let self_url = urls::absolute(site, self_path);
+    let entries = cards
+        .iter()
+        .map(|card| {
+            let url = urls::absolute(site, &urls::article_path(&card.slug));
+            Entry {
+                title: Text::plain(card.title.as_str()),
+                links: vec![link("alternate", "text/html", &url)],
+                id: url,
+                published: Some(midnight_utc(&card.published.iso)),
+                updated: midnight_utc(&card.updated.iso),
+                authors: vec![Person {
+                    name: card.author_name.clone(),
+                    uri: Some(urls::absolute(site, &urls::author_path(&card.author_id))),
+                    ..Person::default()
+                }],
+                categories: vec![Category {
+                    term: card.category.clone(),
+                    label: Some(card.category_name.clone()),
+                    ..Category::default()
+                }],
+                summary: Some(Text::plain(card.description.as_str())),
+                ..Entry::default()
+            }
+        })
+        .collect();
+    let feed = Feed {
+        title: Text::plain(title),
+        subtitle: Some(Text::plain("Evidence-based nutrition and health, reviewed by professionals.")),
+        links: vec![
+            link("self", "application/atom+xml", &self_url),
+            link("alternate", "text/html", &urls::absolute(site, page_path)),
+        ],
+        id: self_url,
+        updated: midnight_utc(updated),
+        entries,
+        ..Feed::default()
+    };
+    // Written into memory: only a writer's I/O error could fail it, and a Vec has none.
+    match feed.write_to(Vec::with_capacity(1024 + 700 * cards.len())) {
+        Ok(xml) => String::from_utf8_lossy(&xml).into_owned(),
+        Err(error) => {
+            tracing::error!("the feed {self_path} could not be written: {error}");
+            String::new()
+        }
     }
-    xml.push_str("</feed>\n");
-    xml
+}
+
+/// A link to `href` with the relation `rel` and media type `mime_type`.
+fn link(rel: &str, mime_type: &str, href: &str) -> Link {
+    Link { href: href.into(), rel: rel.into(), mime_type: Some(mime_type.into()), ..Link::default() }
+}
+
+/// Midnight UTC of a card's `YYYY-MM-DD` date (checked at content load, so it parses).
+fn midnight_utc(iso: &str) -> FixedDateTime {
+    FixedDateTime::parse_from_rfc3339(&format!("{iso}T00:00:00Z")).unwrap_or_default()
 }
 
 /// `GET /feed.xml`: the newest public articles.

@@ -127,8 +127,9 @@ fn security_policy(state: &AppState) -> SecurityPolicy {
     let options = &state.leptos_options;
     let scripts = app::inline_scripts(options, &state.assets);
     let mut policy = SecurityPolicy::new(&state.config.site_url, scripts);
-    // `cargo leptos watch` (which sets LEPTOS_WATCH) serves live reload on a port of its own.
-    if std::env::var_os("LEPTOS_WATCH").is_some() {
+    // Under `cargo leptos watch`, pages connect to live reload on a port of its own: allowed
+    // exactly when Leptos renders that script, as Leptos decides it (no setting read here).
+    if app::live_reload_active(options) {
         policy.reload_port = Some(options.reload_external_port.unwrap_or(options.reload_port));
     }
     policy

@@ -266,21 +266,11 @@ impl Throttled {
 /// do: the soft default of 1,024 is far below what a server facing the internet holds) and
 /// returns the limit now in force.
 pub fn raise_open_files_limit() -> u64 {
-    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: getrlimit writes into the struct it is given and reads nothing else.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
-        return 1024;
-    }
     // An unlimited hard limit is capped: more than a million descriptors is never needed here.
-    let wanted = limit.rlim_max.min(1 << 20);
-    if limit.rlim_cur < wanted {
-        let raised = libc::rlimit { rlim_cur: wanted, rlim_max: limit.rlim_max };
-        // SAFETY: setrlimit reads the struct it is given; failure leaves the limit as it was.
-        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
-            return wanted;
-        }
-    }
-    limit.rlim_cur
+    rlimit::increase_nofile_limit(1 << 20)
+        // Not raised (the call failed): the limit in force is the one it was.
+        .or_else(|_| rlimit::Resource::NOFILE.get().map(|(soft, _)| soft))
+        .unwrap_or(1024)
 }
 
 #[cfg(test)]
@@ -302,6 +292,14 @@ mod tests {
         assert_eq!(defaults.max_connections, 10_000);
         assert_eq!(settings(&[], 1024).unwrap().max_connections, 768);
         assert_eq!(settings(&[("NV_MAX_CONNECTIONS", "50")], 1024).unwrap().max_connections, 50);
+    }
+
+    #[test]
+    fn the_raised_open_files_limit_is_the_one_in_force() {
+        let limit = raise_open_files_limit();
+        let (soft, hard) = rlimit::Resource::NOFILE.get().unwrap();
+        assert_eq!(limit, soft);
+        assert!(soft == hard || soft == 1 << 20, "soft {soft}, hard {hard}");
     }
 
     #[test]

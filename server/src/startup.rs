@@ -8,7 +8,6 @@ use leptos::prelude::{get_configuration, LeptosOptions};
 use nv_content::live::LiveContent;
 use nv_content::store::ContentStore;
 use nv_newsletter::scheduler::Scheduler;
-use nv_newsletter::weekly::WeeklySettings;
 use nv_newsletter::{Database, DeliveryWorker, Mailer, Newsletter, RateLimiter, Store};
 use std::future::Future;
 use std::process::ExitCode;
@@ -89,12 +88,7 @@ pub async fn start_newsletter(
         outbox_signal: Arc::default(),
         trusted_proxy_hops: config.trusted_proxy_hops,
         search_misses: Arc::default(),
-        preview: config.show_drafts.then(|| WeeklySettings {
-            content_dir: config.content_dir.clone(),
-            site_url: config.site_url.clone(),
-            schedule: config.newsletter_schedule.0,
-            send_time: config.newsletter_schedule.1,
-        }),
+        preview: config.show_drafts.then(|| config.weekly_settings()),
     });
     let worker = DeliveryWorker {
         store: store.clone(),
@@ -112,12 +106,7 @@ pub async fn start_newsletter(
             let scheduler = Scheduler {
                 store,
                 content: content.clone(),
-                settings: WeeklySettings {
-                    content_dir: config.content_dir.clone(),
-                    site_url: config.site_url.clone(),
-                    schedule: Some(schedule),
-                    send_time: schedule,
-                },
+                settings: config.weekly_settings(),
                 schedule,
                 signal: newsletter.outbox_signal.clone(),
                 clock: nv_newsletter::system_clock(),

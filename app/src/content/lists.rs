@@ -15,6 +15,19 @@ pub fn get_home() -> Result<HomeData, PageDataError> {
     Err(PageDataError::NotOnServer)
 }
 
+/// The newest public article (for the 404 page's suggestion), `None` before the first one.
+pub fn get_newest() -> Result<Option<nv_model::content::ArticleCard>, PageDataError> {
+    #[cfg(feature = "ssr")]
+    {
+        let state = crate::pages::render_state()?;
+        // Newest first, so only the cards of scheduled articles are passed over.
+        let newest = state.content.visible_cards(nv_content::dates::Date::today_utc()).next().cloned();
+        Ok(newest)
+    }
+    #[cfg(not(feature = "ssr"))]
+    Err(PageDataError::NotOnServer)
+}
+
 /// Page `page` of the topic `category`, or `None` if there is no such topic or page.
 pub fn get_topic(category: &str, page: usize) -> Result<Option<TopicPage>, PageDataError> {
     #[cfg(feature = "ssr")]

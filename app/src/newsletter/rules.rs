@@ -133,12 +133,7 @@ impl FromServerFnError for NewsletterError {
 /// Sets the status of the error response being built (also for errors the function body never
 /// sees), and names the error in `X-Newsletter-Error` (see [`ERROR_HEADER`]).
 pub fn respond_with_error(error: &NewsletterError) {
-    use http::{header, HeaderValue, StatusCode};
-    let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else { return };
-    if let Ok(code) = StatusCode::from_u16(error.status()) {
-        options.set_status(code);
-    }
-    if let Ok(value) = HeaderValue::from_str(&error.code()) {
-        options.insert_header(header::HeaderName::from_static(ERROR_HEADER), value);
-    }
+    use crate::http_status::{set_response_header, set_response_status};
+    set_response_status(error.status());
+    set_response_header(http::HeaderName::from_static(ERROR_HEADER), &error.code());
 }

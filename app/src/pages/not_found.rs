@@ -1,24 +1,17 @@
 //! The 404 page and the "could not load" page, each with the right HTTP status.
 
+use crate::http_status::set_response_status;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-/// Sets the HTTP status of the response being rendered (no-op in the browser).
-fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
-    {
-        response.set_status(status);
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
-}
-
-/// "Page not found", HTTP 404, with ways back into the site.
+/// "Page not found", HTTP 404, with ways back into the site: the home page and the newest
+/// article (read from the content, so the suggestion never goes stale).
 #[component]
 pub fn NotFound() -> impl IntoView {
-    set_status(404);
+    set_response_status(404);
+    let newest = crate::content::lists::get_newest().ok().flatten().map(|card| {
+        view! { <li><a href=crate::urls::article_path(&card.slug)>{format!("Read: {}", card.title)}</a></li> }
+    });
     view! {
         <Title text="Page not found"/>
         <Meta name="robots" content="noindex"/>
@@ -30,7 +23,7 @@ pub fn NotFound() -> impl IntoView {
             </p>
             <ul class="error-actions">
                 <li><a class="button" href="/">"Browse all articles"</a></li>
-                <li><a href="/articles/vitamin-d3-k2">"Read: Vitamin D3 + K2: The Perfect Pair"</a></li>
+                {newest}
             </ul>
         </section>
     }
@@ -39,7 +32,7 @@ pub fn NotFound() -> impl IntoView {
 /// Shown when the server could not load a page's data (the real error is in the server log).
 #[component]
 pub fn LoadFailed() -> impl IntoView {
-    set_status(500);
+    set_response_status(500);
     view! {
         <Title text="Something went wrong"/>
         <section class="error-page" aria-labelledby="error-title">

@@ -36,15 +36,6 @@ pub fn render_state() -> Result<crate::state::RequestState, PageDataError> {
     })
 }
 
-/// Sets `name: value` on the response of the render in progress (a header the page decides,
-/// such as `Cache-Control: no-store` for a search that found nothing).
-#[cfg(feature = "ssr")]
-pub fn set_response_header(name: http::HeaderName, value: &'static str) {
-    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        options.insert_header(name, http::HeaderValue::from_static(value));
-    }
-}
-
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;

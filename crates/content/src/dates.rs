@@ -1,16 +1,15 @@
-//! Calendar dates for articles: parsed from front matter, shown as "Feb 15, 2026".
+//! Calendar dates for articles: parsed from front matter, shown as "Feb 15, 2026". The
+//! calendar itself (month lengths, leap years, days since the epoch, ISO weeks) is jiff's.
 
+use jiff::civil;
 use std::fmt;
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/// Day 0 of [`Date::days_since_epoch`].
+const EPOCH: civil::Date = civil::Date::constant(1970, 1, 1);
 
-/// A proleptic Gregorian calendar date (no time, no zone).
+/// A proleptic Gregorian calendar date (no time, no zone), from year -9999 to 9999.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    year: i32,
-    month: u8,
-    day: u8,
-}
+pub struct Date(pub(crate) civil::Date);
 
 /// Why a date string was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +23,9 @@ pub enum DateError {
     /// The day does not exist in that month.
     #[error("day {day} does not exist in {year}-{month:02}")]
     Day { year: i32, month: u32, day: u32 },
+    /// The year is outside -9999 to 9999 (a `YYYY-MM-DD` text never is).
+    #[error("year {0} is outside -9999 to 9999")]
+    Year(i32),
 }
 
 impl Date {
@@ -34,16 +36,22 @@ impl Date {
 
     /// Builds a date after checking the month and the day exist.
     pub fn new(year: i32, month: u32, day: u32) -> Result<Date, DateError> {
-        if !(1..=12).contains(&month) {
-            return Err(DateError::Month(month));
-        }
-        if day == 0 || day > days_in_month(year, month) {
-            return Err(DateError::Day { year, month, day });
-        }
-        Ok(Date { year, month: month as u8, day: day as u8 })
+        let month_number = i8::try_from(month).ok().filter(|month| (1..=12).contains(month));
+        let month_number = month_number.ok_or(DateError::Month(month))?;
+        let year_number = i16::try_from(year).map_err(|_| DateError::Year(year))?;
+        // jiff refuses a day the month lacks, and a year outside its range (checked first).
+        let day_number = i8::try_from(day).map_err(|_| DateError::Day { year, month, day })?;
+        civil::Date::new(year_number, month_number, day_number).map(Date).map_err(|_| {
+            if civil::Date::new(year_number, 1, 1).is_err() {
+                DateError::Year(year)
+            } else {
+                DateError::Day { year, month, day }
+            }
+        })
     }
 
-    /// Parses the ISO 8601 calendar form `YYYY-MM-DD`.
+    /// Parses the ISO 8601 calendar form `YYYY-MM-DD`, and only that form: jiff's own parser
+    /// also takes `20260215` and `+002026-02-15`, which front matter must not use.
     pub fn parse(text: &str) -> Result<Date, DateError> {
         let format_error = || DateError::Format(text.to_string());
         let bytes = text.as_bytes();
@@ -60,29 +68,27 @@ impl Date {
         Date::new(number(0..4)? as i32, number(5..7)?, number(8..10)?)
     }
 
-    /// The date `days` after 1970-01-01 (Howard Hinnant's civil-from-days).
+    /// The date `days` after 1970-01-01 (before it if negative); past jiff's years -9999 to
+    /// 9999, the nearest end of that range.
     pub fn from_days_since_epoch(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+        let date = jiff::Span::new().try_days(days).and_then(|span| EPOCH.checked_add(span));
+        Date(date.unwrap_or(if days < 0 { civil::Date::MIN } else { civil::Date::MAX }))
     }
 
     /// Days since 1970-01-01 (negative before it).
     pub fn days_since_epoch(self) -> i64 {
-        let year = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = year.div_euclid(400);
-        let yoe = year.rem_euclid(400);
-        let month = i64::from(self.month);
-        let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        // Civil days are 86,400 seconds each: the division is exact.
+        self.0.duration_since(EPOCH).as_secs() / 86_400
+    }
+
+    /// The date `days` later (earlier if negative), at most to the end of the range.
+    pub fn add_days(self, days: i64) -> Date {
+        Date::from_days_since_epoch(self.days_since_epoch().saturating_add(days))
+    }
+
+    /// The weekday's short English name, "Mon" to "Sun".
+    pub fn weekday_short(self) -> String {
+        self.0.strftime("%a").to_string()
     }
 
     /// Today's date in UTC, from the system clock.
@@ -97,26 +103,14 @@ impl Date {
 
     /// The reader-facing form, e.g. "Feb 15, 2026".
     pub fn display(self) -> String {
-        format!("{} {}, {}", MONTHS[usize::from(self.month - 1)], self.day, self.year)
+        self.0.strftime("%b %-d, %-Y").to_string()
     }
 }
 
 impl fmt::Display for Date {
+    /// `YYYY-MM-DD` (years 0 to 9999 in four digits, so the text sorts as the dates do).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-fn is_leap_year(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if is_leap_year(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
@@ -134,6 +128,10 @@ mod tests {
     fn displays_short_month_day_and_year() {
         assert_eq!(Date::parse("2026-02-15").unwrap().display(), "Feb 15, 2026");
         assert_eq!(Date::parse("2026-12-01").unwrap().display(), "Dec 1, 2026");
+        assert_eq!(Date::parse("0999-07-04").unwrap().display(), "Jul 4, 999");
+        let weekdays: Vec<String> =
+            (0..7).map(|day| Date::parse("2026-11-23").unwrap().add_days(day).weekday_short()).collect();
+        assert_eq!(weekdays, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
     }
 
     #[test]
@@ -149,6 +147,12 @@ mod tests {
         assert!(matches!(Date::parse("2026-2-15"), Err(DateError::Format(_))));
         assert!(Date::parse("2024-02-29").is_ok(), "2024 is a leap year");
         assert!(Date::parse("2100-02-29").is_err(), "2100 is not a leap year");
+        assert!(Date::parse("2000-02-29").is_ok(), "2000 is a leap year");
+        assert!(matches!(Date::parse("20260215"), Err(DateError::Format(_))));
+        assert!(matches!(Date::parse("+02026-02-15"), Err(DateError::Format(_))));
+        assert_eq!(Date::new(2026, 0, 1), Err(DateError::Month(0)));
+        assert_eq!(Date::new(2026, 4, 31), Err(DateError::Day { year: 2026, month: 4, day: 31 }));
+        assert_eq!(Date::new(10_000, 1, 1), Err(DateError::Year(10_000)));
     }
 
     #[test]
@@ -160,6 +164,10 @@ mod tests {
         for days in [-800_000, -1, 59, 365 * 30, 100_000] {
             assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
         }
+        assert_eq!(Date::from_days_since_epoch(-1).iso(), "1969-12-31");
+        assert_eq!(Date::parse("2024-02-28").unwrap().add_days(1).iso(), "2024-02-29");
+        assert_eq!(Date::parse("2025-12-31").unwrap().add_days(1).iso(), "2026-01-01");
+        assert_eq!(Date::from_days_since_epoch(i64::MAX).iso(), "9999-12-31", "the end of the range, no panic");
     }
 
     #[test]

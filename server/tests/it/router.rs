@@ -89,6 +89,12 @@ async fn unknown_path_is_a_helpful_404() {
     let (status, html, _) = get("/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"));
+    // It suggests the newest public article, whichever that is today: never a stale link.
+    let content =
+        nv_content::store::ContentStore::load(&common::content_dir(), "https://nourishvibes.example").unwrap();
+    let newest = content.visible_cards(nv_content::dates::Date::today_utc()).next().unwrap();
+    let link = format!(r#"<a href="/articles/{}">Read: "#, newest.slug);
+    assert!(html.contains(&link), "`{link}` not in the 404 page");
 }
 
 #[tokio::test]

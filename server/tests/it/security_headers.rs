@@ -197,8 +197,8 @@ async fn every_other_kind_of_response_carries_them_too() {
         ("sitemap", get("/sitemap.xml"), Some(StatusCode::OK), false),
         ("content image", get("/images/no-such-image.png"), Some(StatusCode::NOT_FOUND), false),
         (
-            "search redirected to its normal form",
-            get("/search?q=Vitamin%20%20D"),
+            "page redirected to its canonical URL",
+            get("/articles/vitamin-d3-k2?utm_source=x"),
             Some(StatusCode::MOVED_PERMANENTLY),
             false,
         ),

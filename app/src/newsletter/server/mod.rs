@@ -6,11 +6,11 @@ pub mod archive;
 
 use super::email;
 use super::rules::{respond_with_error, NewsletterError, SIGNUP_FORMS};
+use crate::http_status::{set_response_header, set_response_status};
 use crate::state::app_state;
 use axum::extract::ConnectInfo;
-use http::{header, request::Parts, HeaderValue, StatusCode};
+use http::{header, request::Parts, StatusCode};
 use leptos::prelude::use_context;
-use leptos_axum::ResponseOptions;
 use nv_newsletter::{forwarded_client, return_to, Newsletter, SignupOutcome};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -55,10 +55,8 @@ impl FormRequest {
                 Some(form) => format!("{}?result={code}&form={form}#{form}", self.return_to),
                 None => format!("{}?result={code}", self.return_to),
             };
-            if let (Some(options), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&location)) {
-                options.set_status(StatusCode::SEE_OTHER);
-                options.insert_header(header::LOCATION, value);
-            }
+            set_response_status(StatusCode::SEE_OTHER.as_u16());
+            set_response_header(header::LOCATION, &location);
         } else if let Err(error) = &result {
             respond_with_error(error);
         }

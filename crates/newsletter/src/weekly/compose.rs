@@ -78,8 +78,8 @@ pub fn compose(
         return None;
     }
     let site_url = site_url.trim_end_matches('/');
-    let first = send_date.days_since_epoch() - 7;
-    let (from, to) = (Date::from_days_since_epoch(first).iso(), Date::from_days_since_epoch(first + 6).iso());
+    let first = send_date.add_days(-7);
+    let (from, to) = (first.iso(), first.add_days(6).iso());
     // A store showing drafts lists them as visible; what is really public has no note.
     let public = |card: &ArticleCard| {
         include_unpublished
@@ -102,8 +102,8 @@ pub fn compose(
     let from_archive = new.is_empty();
     let tips: Vec<(String, DailyTip)> = (0..7)
         .map(|offset| {
-            let day = Date::from_days_since_epoch(send_date.days_since_epoch() + offset);
-            (weekday_name(day).to_string(), content.site_chrome(day).tip)
+            let day = send_date.add_days(offset);
+            (day.weekday_short(), content.site_chrome(day).tip)
         })
         .collect();
     if from_archive {
@@ -176,9 +176,4 @@ fn issue_article(card: &ArticleCard, site_url: &str) -> IssueArticle {
         image_alt: if card.hero.alt.is_empty() { card.title.clone() } else { card.hero.alt.clone() },
         published: card.published.display.clone(),
     }
-}
-
-/// "Mon" … "Sun".
-fn weekday_name(date: Date) -> &'static str {
-    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][(date.days_since_epoch() + 3).rem_euclid(7) as usize]
 }

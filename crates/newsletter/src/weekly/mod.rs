@@ -14,7 +14,7 @@ pub use schedule::Schedule;
 
 use nv_content::error::ContentError;
 use nv_content::store::ContentStore;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What went wrong preparing an issue.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +28,9 @@ pub enum IssueError {
     /// The database failed.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// The mail's HTML template could not be written.
+    #[error("the mail could not be rendered: {0}")]
+    Render(#[from] askama::Error),
 }
 
 impl IssueError {
@@ -35,7 +38,7 @@ impl IssueError {
     pub fn status(&self) -> u16 {
         match self {
             IssueError::Skipped(_) => 404,
-            IssueError::Content(_) | IssueError::Database(_) => 500,
+            IssueError::Content(_) | IssueError::Database(_) | IssueError::Render(_) => 500,
         }
     }
 }
@@ -83,7 +86,7 @@ pub fn prepare(
     let issue = compose(content, notes.get(&week), week, send_date, &settings.site_url, include_unpublished)
         .ok_or(IssueError::Skipped(week))?;
     Ok(RenderedIssue {
-        mail_html: render::mail_html(&issue, &identity),
+        mail_html: render::mail_html(&issue, &identity)?,
         mail_text: render::mail_text(&issue, &identity),
         web_html: render::web_html(&issue),
         sender_name: identity.sender_name,
@@ -100,9 +103,4 @@ pub fn schedule_from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<(
             None => Ok((None, Schedule::default())),
         },
     }
-}
-
-/// The content folder `server check` and start-up look at for notes (for messages).
-pub fn notes_dir(content_dir: &Path) -> PathBuf {
-    content_dir.join("newsletter")
 }

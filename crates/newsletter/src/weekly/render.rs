@@ -28,100 +28,63 @@ pub fn one_click_url(site_url: &str) -> String {
     urls::absolute(site_url, &urls::one_click_unsubscribe_path(TOKEN))
 }
 
-// Colours chosen to read in light mode and, through the media query, in dark mode; clients
-// that ignore the query and invert colours themselves still get enough contrast.
-const TEXT: &str = "color:#1f2937";
-const MUTED: &str = "color:#4b5563";
-const LINK: &str = "color:#0f766e";
-const FONT: &str = "font-family:Helvetica,Arial,sans-serif";
+/// The HTML part's template (templates/weekly_mail.html), checked when the crate compiles.
+#[derive(askama::Template)]
+#[template(path = "weekly_mail.html")]
+struct MailHtml<'a> {
+    issue: &'a Issue,
+    sender_name: &'a str,
+    postal_address: &'a str,
+    web_url: String,
+    /// The editor's note with its links made absolute: HTML the server rendered, not escaped.
+    intro_html: Option<String>,
+    tips: Vec<MailTip<'a>>,
+    unsubscribe_url: String,
+    privacy_url: String,
+}
 
-/// The HTML part.
-pub fn mail_html(issue: &Issue, identity: &MailIdentity) -> String {
-    let mut html = String::with_capacity(16 * 1024);
-    let title = escape(&issue.subject);
-    html.push_str(&format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"supported-color-schemes\" content=\"light dark\">\n\
-         <title>{title}</title>\n<style>\n\
-         @media (prefers-color-scheme: dark) {{\n\
-         .nv-body, .nv-card {{ background-color: #111827 !important; }}\n\
-         .nv-text {{ color: #f3f4f6 !important; }}\n\
-         .nv-muted {{ color: #d1d5db !important; }}\n\
-         .nv-link {{ color: #5eead4 !important; }}\n}}\n</style>\n</head>\n\
-         <body class=\"nv-body\" style=\"margin:0;padding:0;background-color:#f3f4f6\">\n"
-    ));
-    // The preheader: shown by inboxes after the subject, hidden in the mail itself.
-    html.push_str(&format!(
-        "<div style=\"display:none;max-height:0;overflow:hidden;opacity:0\">{}</div>\n",
-        escape(&issue.preheader)
-    ));
-    html.push_str(
-        "<table role=\"presentation\" style=\"width:100%;border-collapse:collapse;background-color:#f3f4f6\" class=\"nv-body\"><tr><td style=\"padding:16px 8px\">\n\
-         <table role=\"presentation\" class=\"nv-card\" style=\"width:100%;max-width:600px;margin:0 auto;border-collapse:collapse;background-color:#ffffff\">\n",
-    );
-    let web = escape(&web_url(issue));
-    html.push_str(&format!(
-        "<tr><td style=\"padding:12px 24px;{FONT};font-size:13px;text-align:right\" class=\"nv-muted\"><a href=\"{web}\" class=\"nv-link\" style=\"{LINK}\">View in browser</a></td></tr>\n\
-         <tr><td style=\"padding:8px 24px 0;{FONT}\"><h1 class=\"nv-text\" style=\"margin:0;font-size:24px;line-height:1.3;{TEXT}\">{title}</h1>\n\
-         <p class=\"nv-muted\" style=\"margin:4px 0 0;font-size:14px;{MUTED}\">{} weekly · {}</p></td></tr>\n",
-        escape(&identity.sender_name),
-        escape(&issue.send_date.display())
-    ));
-    if let Some((intro_html, _)) = &issue.intro {
-        html.push_str(&format!(
-            "<tr><td class=\"nv-text\" style=\"padding:16px 24px 0;{FONT};font-size:16px;line-height:1.6;{TEXT}\">{}</td></tr>\n",
-            absolute_links(intro_html, &issue.site_url)
-        ));
+/// A daily tip as the mail shows it, its link absolute.
+struct MailTip<'a> {
+    day: &'a str,
+    category: &'a str,
+    text: &'a str,
+    url: String,
+}
+
+/// The escaper askama.toml gives the mail's template: the server's own (`&quot;`, `&#39;`),
+/// so that the mail reads as it did when built by hand.
+#[derive(Clone, Copy)]
+pub struct MailEscaper;
+
+impl askama::filters::Escaper for MailEscaper {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, string: &str) -> std::fmt::Result {
+        dest.write_str(&escape(string))
     }
-    let heading = if issue.from_archive { "From the archive" } else { "New this week" };
-    html.push_str(&format!(
-        "<tr><td style=\"padding:24px 24px 0;{FONT}\"><h2 class=\"nv-text\" style=\"margin:0;font-size:20px;{TEXT}\">{heading}</h2></td></tr>\n"
-    ));
-    for article in &issue.articles {
-        let url = escape(&article.url);
-        html.push_str(&format!(
-            "<tr><td style=\"padding:16px 24px 0;{FONT}\">\
-             <a href=\"{url}\"><img src=\"{}\" alt=\"{}\" width=\"552\" height=\"290\" style=\"display:block;width:100%;max-width:552px;height:auto;border:0\"></a>\
-             <h3 style=\"margin:12px 0 4px;font-size:18px;line-height:1.3\"><a href=\"{url}\" class=\"nv-link\" style=\"{LINK};text-decoration:none\">{}</a></h3>\
-             <p class=\"nv-text\" style=\"margin:0;font-size:15px;line-height:1.5;{TEXT}\">{}</p>\
-             <p class=\"nv-muted\" style=\"margin:4px 0 0;font-size:13px;{MUTED}\">{} · {} min read · {}</p></td></tr>\n",
-            escape(&article.image_url),
-            escape(&article.image_alt),
-            escape(&article.title),
-            escape(&article.description),
-            escape(&article.author),
-            article.reading_minutes,
-            escape(&article.published),
-        ));
-    }
-    html.push_str(&format!(
-        "<tr><td style=\"padding:24px 24px 0;{FONT}\"><h2 class=\"nv-text\" style=\"margin:0;font-size:20px;{TEXT}\">Daily tips for the week ahead</h2></td></tr>\n"
-    ));
-    for (day, tip) in &issue.tips {
-        html.push_str(&format!(
-            "<tr><td class=\"nv-text\" style=\"padding:8px 24px 0;{FONT};font-size:15px;line-height:1.5;{TEXT}\"><strong>{day} · {}:</strong> {} \
-             <a href=\"{}\" class=\"nv-link\" style=\"{LINK}\">Learn more</a></td></tr>\n",
-            escape(&tip.category),
-            escape(&tip.text),
-            escape(&urls::absolute(&issue.site_url, &tip.link)),
-        ));
-    }
-    let site = escape(&issue.site_url);
-    let unsubscribe = escape(&unsubscribe_url(&issue.site_url));
-    html.push_str(&format!(
-        "<tr><td class=\"nv-muted\" style=\"padding:32px 24px 24px;{FONT};font-size:12px;line-height:1.6;{MUTED};word-break:break-word\">\
-         You get this because you subscribed to the {sender} weekly tips at <a href=\"{site}\" class=\"nv-link\" style=\"{LINK}\">{site}</a>. \
-         This mail has no tracking pixel and its links are not redirected.<br>\
-         <a href=\"{unsubscribe}\" class=\"nv-link\" style=\"{LINK}\">Unsubscribe</a> · \
-         <a href=\"{web}\" class=\"nv-link\" style=\"{LINK}\">View in browser</a> · \
-         <a href=\"{privacy}\" class=\"nv-link\" style=\"{LINK}\">Privacy</a><br>\
-         {sender}, {address}</td></tr>\n</table>\n</td></tr></table>\n</body>\n</html>\n",
-        sender = escape(&identity.sender_name),
-        privacy = escape(&urls::absolute(&issue.site_url, &urls::static_page_path("privacy"))),
-        address = escape(&identity.postal_address),
-    ));
-    html
+}
+
+/// The HTML part. Fails only if the template cannot be written (a value's `Display` failing).
+pub fn mail_html(issue: &Issue, identity: &MailIdentity) -> Result<String, askama::Error> {
+    let tips = issue
+        .tips
+        .iter()
+        .map(|(day, tip)| MailTip {
+            day,
+            category: &tip.category,
+            text: &tip.text,
+            url: urls::absolute(&issue.site_url, &tip.link),
+        })
+        .collect();
+    let template = MailHtml {
+        issue,
+        sender_name: &identity.sender_name,
+        postal_address: &identity.postal_address,
+        web_url: web_url(issue),
+        intro_html: issue.intro.as_ref().map(|(html, _)| absolute_links(html, &issue.site_url)),
+        tips,
+        unsubscribe_url: unsubscribe_url(&issue.site_url),
+        privacy_url: urls::absolute(&issue.site_url, &urls::static_page_path("privacy")),
+    };
+    askama::Template::render(&template)
 }
 
 /// The plain-text part: reads well on its own, every link written out.

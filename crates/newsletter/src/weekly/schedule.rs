@@ -2,6 +2,7 @@
 //! Pure functions of the time given, so tests move a clock instead of sleeping.
 
 use super::week::IsoWeek;
+use jiff::civil::{Time, Weekday};
 use nv_content::dates::Date;
 
 /// How late a missed issue may still go out (the server was down at the due time).
@@ -10,15 +11,15 @@ pub const CATCH_UP_SECS: i64 = 24 * 3600;
 /// The weekly send time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Schedule {
-    /// 0 = Monday … 6 = Sunday.
-    weekday: u8,
-    /// Minutes after midnight UTC.
-    minute_of_day: u16,
+    /// The day of the issue's ISO week it goes out on.
+    weekday: Weekday,
+    /// The time of day, UTC (whole minutes).
+    time: Time,
 }
 
 impl Default for Schedule {
     fn default() -> Schedule {
-        Schedule { weekday: 0, minute_of_day: 7 * 60 }
+        Schedule { weekday: Weekday::Monday, time: Time::constant(7, 0, 0, 0) }
     }
 }
 
@@ -35,22 +36,23 @@ impl Schedule {
         let wrong = || format!("expected a weekday and a UTC time like \"mon 07:00\", or \"off\"; found {text:?}");
         let (day, time) = text.split_once(' ').ok_or_else(wrong)?;
         let weekday = DAYS.iter().position(|name| day.trim().starts_with(name) && day.len() >= 3).ok_or_else(wrong)?;
+        let weekday = Weekday::from_monday_zero_offset(weekday as i8).map_err(|_| wrong())?;
         let (hour, minute) = time.trim().split_once(':').ok_or_else(wrong)?;
-        let (hour, minute): (u16, u16) = (hour.parse().map_err(|_| wrong())?, minute.parse().map_err(|_| wrong())?);
-        if hour > 23 || minute > 59 || minute.to_string().len() > 2 {
-            return Err(wrong());
-        }
-        Ok(Some(Schedule { weekday: weekday as u8, minute_of_day: hour * 60 + minute }))
+        let (hour, minute): (i8, i8) = (hour.parse().map_err(|_| wrong())?, minute.parse().map_err(|_| wrong())?);
+        // jiff refuses hours past 23 and minutes past 59.
+        let time = Time::new(hour, minute, 0, 0).map_err(|_| wrong())?;
+        Ok(Some(Schedule { weekday, time }))
     }
 
     /// The day `week`'s issue goes out.
     pub fn send_date(self, week: IsoWeek) -> Date {
-        Date::from_days_since_epoch(week.monday().days_since_epoch() + i64::from(self.weekday))
+        week.day(self.weekday)
     }
 
     /// When `week`'s issue is due (seconds since the epoch).
     pub fn due_at(self, week: IsoWeek) -> i64 {
-        self.send_date(week).days_since_epoch() * 86_400 + i64::from(self.minute_of_day) * 60
+        let time_of_day = i64::from(self.time.hour()) * 3600 + i64::from(self.time.minute()) * 60;
+        self.send_date(week).days_since_epoch() * 86_400 + time_of_day
     }
 
     /// The week whose issue should go out at `now`: due at or before `now` and less than
@@ -124,5 +126,10 @@ mod tests {
         assert_eq!(schedule.due_week(at(6, 21, 0)).map(|week| week.to_string()).as_deref(), Some("2026-W48"));
         assert_eq!(schedule.due_week(at(7, 19, 0)).map(|week| week.to_string()).as_deref(), Some("2026-W48"));
         assert_eq!(schedule.due_week(at(7, 21, 0)), None);
+        // Week 53 ends in the next calendar year.
+        let w53 = IsoWeek::parse("2026-W53").unwrap();
+        assert_eq!(schedule.send_date(w53).iso(), "2027-01-03");
+        assert_eq!(schedule.due_week(at(41, 20, 0)), Some(w53));
+        assert_eq!(schedule.coming_week(at(41, 20, 0)).to_string(), "2027-W01");
     }
 }
