@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fails when the JavaScript + WASM an article page loads exceeds the budget, brotli-compressed.
-# Builds the browser bundle exactly as `cargo leptos build --release` does (wasm-release profile,
-# wasm-bindgen, wasm-opt -Oz), without building the release server.
+# Builds the browser bundle as production serves it (`cargo leptos build --release
+# --frontend-only`: the wasm-release profile, wasm-bindgen, wasm-opt, minified JS, into
+# target/site) and fails when the JavaScript + WASM an article page loads exceeds the budget,
+# brotli-compressed. The end-to-end tests then run against this bundle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,17 +10,9 @@ cd "$(dirname "$0")/.."
 # type-erased components, and about 86 KB since pages render on the server only and just their
 # islands hydrate. The count includes the navigation script inlined in every page.
 budget_kb="${NV_WASM_JS_BUDGET_KB:-100}"
-out=target/size-budget
-rm -rf "$out" && mkdir -p "$out"
+out=target/site/pkg
 
-# The same flags as `cargo leptos build --release` (`always-erase-components = false` in Cargo.toml:
-# with islands, the full view types make a smaller WASM than erased ones).
-cargo build --package=frontend --lib --target=wasm32-unknown-unknown --profile=wasm-release \
-  --target-dir=target/front --no-default-features --quiet
-wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name nourishvibes \
-  target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm
-wasm-opt -Oz --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals "$out/nourishvibes_bg.wasm" -o "$out/nourishvibes_bg.wasm"
+cargo leptos build --release --frontend-only
 
 node - "$out" "$budget_kb" app/src/layout/navigation.js <<'JS'
 const { readFileSync } = require("node:fs");

@@ -17,15 +17,11 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 async fn send(router: &Router, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
-    let response = router.clone().oneshot(request).await.unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
+    let reply = common::client::send(router, request).await;
+    (reply.status, reply.headers.clone(), reply.text())
 }
 
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).unwrap()
-}
+use common::client::get_request as get;
 
 async fn app_and_cache(cache: HtmlCache) -> (Arc<HtmlCache>, Router) {
     let cache = Arc::new(cache);

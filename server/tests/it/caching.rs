@@ -10,16 +10,13 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use common::{app, app_with_cache};
-use http_body_util::BodyExt;
 use server::html_cache::{CacheSettings, HtmlCache, SearchLimits};
 use std::io::Read;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 async fn send(router: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let response = router.clone().oneshot(request).await.unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    (status, headers, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+    let reply = common::client::send(router, request).await;
+    (reply.status, reply.headers, reply.body)
 }
 
 #[tokio::test]
@@ -73,9 +70,7 @@ async fn reader_specific_pages_are_rendered_each_time() {
     assert_eq!(status, StatusCode::NOT_FOUND, "errors are not cached as pages");
 }
 
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).unwrap()
-}
+use common::client::get_request as get;
 
 /// The app on the real content with `cache`, which the test can look into.
 async fn app_and_cache(cache: HtmlCache) -> (Arc<HtmlCache>, Router) {

@@ -12,10 +12,8 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 async fn get_from(router: &Router, path: &str) -> (StatusCode, String) {
-    let response = router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    let reply = common::client::get(router, path).await;
+    (reply.status, reply.text())
 }
 
 async fn get(path: &str) -> (StatusCode, String) {

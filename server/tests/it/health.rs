@@ -3,20 +3,14 @@
 
 use crate::common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::Router;
 use common::app_with_data;
-use http_body_util::BodyExt;
 use sqlx::{Connection, SqliteConnection};
-use tower::ServiceExt;
 
 async fn get(router: &Router, path: &str) -> (StatusCode, String, Option<String>) {
-    let response = router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let cache_control = response.headers().get(header::CACHE_CONTROL).map(|value| value.to_str().unwrap().to_string());
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned(), cache_control)
+    let reply = common::client::get(router, path).await;
+    (reply.status, reply.text(), reply.header(header::CACHE_CONTROL.as_str()))
 }
 
 #[tokio::test]

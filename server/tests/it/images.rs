@@ -3,16 +3,13 @@
 
 use crate::common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
 use nv_images::probe::decode;
 use nv_images::testing::{avif_size, carries_metadata, jpeg_with_exif, Exif};
 use server::html_cache::HtmlCache;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tower::ServiceExt;
 
 const ARTICLE: &str = "/articles/vitamin-d3-k2";
 
@@ -39,9 +36,8 @@ async fn app(content: &Path) -> (Router, server::reload::Reloader) {
 }
 
 async fn get(router: &Router, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let response = router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-    let (parts, body) = response.into_parts();
-    (parts.status, parts.headers, body.collect().await.unwrap().to_bytes().to_vec())
+    let reply = common::client::get(router, path).await;
+    (reply.status, reply.headers, reply.body)
 }
 
 async fn page(router: &Router, path: &str) -> String {

@@ -8,8 +8,6 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use common::{app_with_data, app_with_limit, count, encode, status_of, tokens_in_mail};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 /// The message a reader sees for an error response of a server function: the form island reads
 /// the error's code from the `x-newsletter-error` header (the body is JSON for other clients).
@@ -34,13 +32,14 @@ struct Reply {
 }
 
 async fn send(router: &Router, request: Request<Body>) -> Reply {
-    let response = router.clone().oneshot(request).await.expect("router answers");
-    let status = response.status();
-    let location = response.headers().get(header::LOCATION).map(|value| value.to_str().unwrap().to_string());
-    let set_cookie = response.headers().contains_key(header::SET_COOKIE);
-    let error = response.headers().get(ERROR_HEADER).map(|value| value.to_str().unwrap().to_string());
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    Reply { status, location, set_cookie, error, body: String::from_utf8_lossy(&bytes).into_owned() }
+    let reply = common::client::send(router, request).await;
+    Reply {
+        status: reply.status,
+        location: reply.header(header::LOCATION.as_str()),
+        set_cookie: reply.headers.contains_key(header::SET_COOKIE),
+        error: reply.header(ERROR_HEADER),
+        body: reply.text(),
+    }
 }
 
 /// POSTs a form body to `path` as the hydrated page does (`json`) or as a plain HTML form.

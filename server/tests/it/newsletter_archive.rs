@@ -2,17 +2,12 @@
 
 use crate::common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use nv_newsletter::weekly::{prepare, IsoWeek, Schedule, WeeklySettings};
-use tower::ServiceExt;
 
 async fn get(app: &axum::Router, path: &str) -> (StatusCode, String) {
-    let response = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
+    let reply = common::client::get(app, path).await;
+    (reply.status, reply.text())
 }
 
 #[tokio::test]

@@ -6,11 +6,9 @@
 
 use crate::common;
 
-use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
-use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use nv_newsletter::{previews, Newsletter};
 use server::html_cache::HtmlCache;
@@ -19,7 +17,6 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
-use tower::ServiceExt;
 
 /// A draft (never published until its file says so).
 const DRAFT: &str = "strength-training-for-beginners";
@@ -74,10 +71,8 @@ async fn site() -> Site {
 }
 
 async fn get(router: &Router, uri: &str) -> (StatusCode, HeaderMap, String) {
-    let response = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8_lossy(&body).replace("<!---->", ""))
+    let reply = common::client::get(router, uri).await;
+    (reply.status, reply.headers.clone(), reply.visible_text())
 }
 
 /// A fresh link to `slug`, as `server preview link` makes it: its path.

@@ -4,24 +4,19 @@
 
 use crate::common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
 use common::{content_dir, copy_dir, reloadable_app_on};
-use http_body_util::BodyExt;
 use server::html_cache::HtmlCache;
 use std::path::Path;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 const OLD_TITLE: &str = "Vitamin D3 + K2: The Perfect Pair";
 const NEW_TITLE: &str = "Vitamin D3 and K2, Rewritten While Running";
 
 async fn get(router: &Router, path: &str) -> (StatusCode, String) {
-    let response = router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    let reply = common::client::get(router, path).await;
+    (reply.status, reply.text())
 }
 
 /// A copy of the real content folder the test may edit.

@@ -9,11 +9,8 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 async fn get(path: &str) -> (StatusCode, String, axum::http::HeaderMap) {
-    let response = app().await.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned(), headers)
+    let reply = common::client::get(&app().await, path).await;
+    (reply.status, reply.text(), reply.headers)
 }
 
 fn position(html: &str, needle: &str) -> usize {

@@ -6,20 +6,14 @@
 
 use crate::common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
 use std::path::Path;
 use std::process::Command;
-use tower::ServiceExt;
 
 async fn get(router: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    // Without the empty comments Leptos puts between text nodes.
-    (status, headers, String::from_utf8_lossy(&body).replace("<!---->", ""))
+    let reply = common::client::get(router, uri).await;
+    (reply.status, reply.headers.clone(), reply.visible_text())
 }
 
 /// The words a results page marks, lower-cased.

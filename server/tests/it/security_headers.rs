@@ -22,9 +22,7 @@ async fn send(router: &axum::Router, request: Request<Body>) -> Response {
     router.clone().oneshot(request).await.expect("response")
 }
 
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("request")
-}
+use common::client::get_request as get;
 
 async fn text(response: Response) -> String {
     String::from_utf8(response.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8")

@@ -2,6 +2,8 @@
 //! fresh SQLite database per test.
 #![allow(dead_code)]
 
+pub mod client;
+
 use nv_content::live::{ContentSource, LiveContent};
 
 use app::state::AppState;
