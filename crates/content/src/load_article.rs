@@ -6,7 +6,7 @@ use super::dates::Date;
 use super::error::ContentError;
 use super::files::parse_markdown;
 use super::front_matter::{AuthorMatter, AuthorsFile, CategoriesFile, DateInput, FrontMatter, SiteFile};
-use super::grounding::{extract_overview, split_sentences, term_counts_noting, Grounded, PassageIndex};
+use super::grounding::{extract_overview, split_sentences, term_counts, Grounded, PassageIndex};
 use super::search::SearchDoc;
 use super::stored::SiteBlocks;
 use super::{markdown, reading, trust};
@@ -173,12 +173,9 @@ pub(super) fn load_article(
     // Grounding the overview and indexing for search both need each paragraph's stemmed words:
     // counted once, here.
     let stemmer = Stemmer::create(Algorithm::English);
-    let mut surfaces = super::grounding::FastMap::default();
     let paragraph_terms: Vec<super::grounding::FastMap<String, f64>> = rendered
         .as_ref()
-        .map(|rendered| {
-            rendered.paragraphs.iter().map(|p| term_counts_noting(&stemmer, &p.text, &mut surfaces)).collect()
-        })
+        .map(|rendered| rendered.paragraphs.iter().map(|p| term_counts(&stemmer, &p.text)).collect())
         .unwrap_or_default();
     let search_doc = rendered.as_ref().map(|rendered| {
         let mut summary_texts: Vec<&str> = vec![matter.description.as_str()];
@@ -190,7 +187,6 @@ pub(super) fn load_article(
             &summary_texts,
             &rendered.paragraphs,
             &paragraph_terms,
-            surfaces,
         )
     });
     let (overview, takeaways) = match &rendered {

@@ -301,8 +301,17 @@ fn a_postgresql_restart_under_signup_load_loses_nothing_and_signups_resume() {
     let lost: Vec<_> = acknowledged.iter().filter(|(_, email)| !stored.contains(email)).collect();
     assert!(acknowledged.len() > 10, "the load ran");
     assert!(lost.is_empty(), "{} of {} acknowledged signups lost", lost.len(), acknowledged.len());
-    let (status, body) = readyz(&server);
-    assert_eq!(status, 200, "{body}");
+    // Ready again once writes go through: a write that timed out under the load just before
+    // (a busy machine) holds readiness back for the quiet period, not for good.
+    let ready_by = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (status, body) = readyz(&server);
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < ready_by, "not ready 15 s after the load stopped: {status} {body}");
+        std::thread::sleep(Duration::from_millis(250));
+    }
 }
 
 #[test]
