@@ -137,8 +137,14 @@ impl SearchIndex {
             term.paragraphs.shrink_to_fit();
         }
         terms.shrink_to_fit();
+        // Only words a typo can be corrected to or a prefix completed to: three letters or more,
+        // no digit (a number or a code like "b12" is matched as typed). The rest of a large
+        // catalogue's terms (numbers, DOIs, years) would only make the build's peak larger.
         let lexicon = Lexicon::with_frequencies(
-            terms.iter().map(|(term, entry)| (entry.word(term), entry.postings.len() as u64)),
+            terms
+                .iter()
+                .map(|(term, entry)| (entry.word(term), entry.postings.len() as u64))
+                .filter(|(word, _)| word.len() >= 3 && !word.bytes().any(|byte| byte.is_ascii_digit())),
         );
         let stemmer = Stemmer::create(Algorithm::English);
         let synonyms = synonyms.map_words(|word| stem_of(&stemmer, word));
