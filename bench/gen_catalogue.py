@@ -4,7 +4,7 @@
     bench/gen_catalogue.py OUT_DIR [--articles 1000] [--content content] [--seed 1]
 
 Copies the site's own content (authors.toml, categories.toml, site.toml, tips.toml, pages/,
-images/ and the real articles, which the daily tips and body links point at) into OUT_DIR, then
+images/, search/ and the real articles, which the daily tips and body links point at) into OUT_DIR, then
 writes N generated articles to OUT_DIR/articles/ in the same front-matter format as
 content/articles/*.md: a slug, title, description, category (a key of categories.toml),
 author, dates, ~800 words of body in ## sections assembled from paragraphs, 2-4 sources each
@@ -217,6 +217,9 @@ def main():
         shutil.copy2(os.path.join(src, name), out)
     for name in ("pages", "images", "articles"):
         shutil.copytree(os.path.join(src, name), os.path.join(out, name))
+    # The editors' search synonyms (content/search/synonyms.toml), where the site has them.
+    if os.path.isdir(os.path.join(src, "search")):
+        shutil.copytree(os.path.join(src, "search"), os.path.join(out, "search"))
 
     categories = category_keys(os.path.join(out, "categories.toml"))
     authors, reviewers = author_keys(os.path.join(out, "authors.toml"))

@@ -324,6 +324,9 @@ def build(parts, notes):
         res["faults"] = parts["faults"]
     if "observability" in parts:
         res["observability"] = parts["observability"]
+    search = search_results(parts)
+    if search:
+        res["search"] = search
     if "photo" in parts:
         res["photo"] = dict(parts["photo"], busy=parts.get("wrk.photo.busy"), idle=parts.get("wrk.photo.idle"),
                             busy_made=parts.get("photo.busy"))
@@ -454,6 +457,7 @@ def rows_for(res):
     rows += photo_rows(res.get("photo"))
     rows += fault_rows(res.get("faults"))
     rows += observability_rows(res.get("observability"))
+    rows += search_rows(res.get("search"))
     return rows
 
 
@@ -578,6 +582,119 @@ def hostile_rows(h):
         add(f"Hostile: acknowledged signups lost across {c['crash_kills']} × kill -9 under {c['crash_loops']} signup loops",
             f"{fmt(c['crash_lost'])} of {fmt(c['crash_acknowledged'])} (integrity {c['crash_integrity']})", "0",
             c["crash_lost"] == 0 and c["crash_integrity"] == "ok")
+    return rows
+
+
+SEARCH_CLASSES = [("exact", "as typed"), ("typo1", "1 typo"), ("typo2", "2 typos")]
+SEARCH_CATEGORIES = {"exact": "exact words", "typo1": "one typo", "typo2": "two typos (long words)",
+                     "british": "British / American spelling", "shorthand": "shorthand (vit d, bp, chol)",
+                     "synonym": "synonyms (high blood pressure)", "joined": "joined / split (omega3, omega 3)",
+                     "capitals": "capitals (K2, LDL)", "question": "questions in plain words"}
+
+
+def search_results(parts):
+    """The search section's parts (search.*, wrk.search.*) in one object, or None."""
+    if not any(k.startswith("search.") for k in parts):
+        return None
+    res = {"quality": parts.get("search.quality"), "queries": parts.get("search.queries"),
+           "memory": parts.get("search.memory"), "memory_site": parts.get("search.memory_site"), "flood": parts.get("search.flood"),
+           "misses_after_minute": parts.get("search.misses_minute"),
+           "misses_after_shutdown": parts.get("search.misses_shutdown"), "flood_end": parts.get("search.flood_end")}
+    sizes = sorted(int(k.split(".")[1]) for k in parts if re.fullmatch(r"search\.\d+", k))
+    res["sizes"] = []
+    for size in sizes:
+        entry = dict(parts[f"search.{size}"])
+        entry["reload"] = parts.get(f"search.{size}.reload")
+        entry["check"] = {c: parts.get(f"search.{size}.check.{c}") for c, _ in SEARCH_CLASSES}
+        entry["wrk"] = {k[len(f"wrk.search.{size}."):]: v for k, v in parts.items() if k.startswith(f"wrk.search.{size}.")}
+        res["sizes"].append(entry)
+    return res
+
+
+def search_rows(s):
+    """Rows of the search section (bench/search.py)."""
+    if not s:
+        return []
+    rows = []
+    add = lambda figure, value, target="", ok=None: rows.append((figure, value, target, ok))  # noqa: E731
+    q = s.get("quality")
+    if q:
+        o = q["overall"]
+        add(f"Search quality: {o['queries']} queries over the site's {q['articles']} articles (`{q['queries_file']}`), wanted article in the first 3 / first",
+            f"{o['top3_share']:.0%} / {o['first_share']:.0%} ({o['top3']} / {o['first']} of {o['queries']})")
+        for key, c in q["categories"].items():
+            add(f"Search quality: {SEARCH_CATEGORIES.get(key, key)}, first 3 / first",
+                f"{c['top3_share']:.0%} / {c['first_share']:.0%} ({c['top3']} / {c['first']} of {c['queries']})")
+        missed = [r for r in q["queries"] if r["rank"] != 1]
+        if missed:
+            add("Search quality: queries whose article was not first (what came first)",
+                "; ".join(f"“{r['q']}” " + (f"#{r['rank']}" if r["rank"] else "not found") + f" ({r['top3'][0] if r['top3'] else 'nothing'})"
+                          for r in missed[:12]) + (f"; and {len(missed) - 12} more" if len(missed) > 12 else ""))
+    for entry in s.get("sizes", []):
+        n = fmt(entry.get("articles"))
+        add(f"Search {n} articles: start-up to first 200 on `/` (restart: median of 3; first start on an empty data dir)",
+            f"{fmt(entry.get('startup_ms'))} ms; {fmt(entry.get('startup_first_ms'))} ms", "≤ 1000 ms",
+            entry.get("startup_ms") is not None and entry["startup_ms"] <= 1000)
+        for conns in ("c1", "c16"):
+            runs = [(label, entry["wrk"].get(f"{c}.{conns}")) for c, label in SEARCH_CLASSES]
+            runs = [(label, r) for label, r in runs if r]
+            if not runs:
+                continue
+            value = " · ".join(f"{label} {fmt(r.get('p99_ms'), 2)} ms ({fmt(r['rps'])} req/s){busy(r)}" for label, r in runs)
+            errors = sum(r.get("non_2xx_3xx", 0) + r.get("socket_errors", 0) for _, r in runs)
+            if errors:
+                value += f" · {fmt(errors)} errors"
+            # One connection: the time one search takes, the target; 16: the catalogue section's
+            # load, where 16 requests share two cores with wrk and the wait for a core dominates.
+            limit = 5.0 if conns == "c1" else 20.0
+            ok = all(r.get("p99_ms") is not None and r["p99_ms"] <= limit for _, r in runs) and errors == 0
+            add(f"Search {n} articles: p99 of `/search?q=` rendered (`x-nv-bypass-cache: 1`), {conns[1:]} connection{'s' if conns != 'c1' else ''}",
+                value, f"≤ {limit:g} ms", ok)
+        checks = [(label, entry["check"].get(c)) for c, label in SEARCH_CLASSES if entry["check"].get(c)]
+        if checks:
+            add(f"Search {n} articles: queries of the speed runs that found articles / were corrected / back to the intended word",
+                " · ".join(f"{label} {c['found_articles']} / {c['corrected']} / {c['corrected_to_original']} of {c['queries']}" for label, c in checks))
+        rss = entry.get("rss_kb")
+        if rss:
+            add(f"Search {n} articles: resident memory after the search runs (VmRSS)",
+                f"{rss / 1024:.0f} MiB (peak {entry.get('rss_peak_kb', 0) / 1024:.0f}, after reloads {entry.get('rss_after_reloads_kb', 0) / 1024:.0f})",
+                "≤ 256 MiB", rss <= 256 * 1024)
+        r = entry.get("reload")
+        if r:
+            add(f"Search {n} articles: SIGHUP reload under 16 readers (server's own time, median / max of {r['reloads']}); failed / mixed / stale",
+                f"{fmt(r.get('reload_ms_median'))} / {fmt(r.get('reload_ms_max'))} ms; {r['failed']} / {r['mixed']} / {r['stale_after_reload']} of {fmt(r['requests'])}",
+                "≤ 1000 ms, 0 / 0 / 0", r.get("reload_ms_max") is not None and r["reload_ms_max"] <= 1000
+                and r["failed"] == 0 and r["mixed"] == 0 and r["stale_after_reload"] == 0)
+    site = (s.get("memory_site") or {}).get("parts", {}).get("search: lexicon")
+    m = s.get("memory")
+    if m:
+        parts = m.get("parts", {})
+        lexicon = parts.get("search: lexicon")
+        if lexicon:
+            add(f"Search index at {fmt(m['articles'])} articles: the typo lexicon (fst of the index's words; the generated articles share one small vocabulary)",
+                f"{lexicon['kib']:.0f} KiB ({fmt(lexicon['bytes_per_article'])} B/article)"
+                + (f"; the site's own {fmt(s['memory_site']['articles'])} articles: {site['kib']:.0f} KiB" if site else ""))
+        others = [(k, v) for k, v in parts.items() if k.startswith("search:") and k != "search: lexicon"]
+        if others:
+            add(f"Search index at {fmt(m['articles'])} articles: the other parts (content_memory)",
+                " · ".join(f"{k[len('search: '):]} {v['mib']:.1f} MiB" for k, v in others)
+                + f" · all content {m['live_heap_mib']:.1f} MiB of heap, loaded in {m['load']}")
+    f = s.get("flood")
+    if f:
+        statuses = ", ".join(f"{k}: {fmt(v)}" for k, v in f["statuses"].items())
+        add(f"Search flood: {fmt(f['queries'])} distinct queries that find nothing ({f['length']} random letters, {f['connections']} connections, cache bypass off)",
+            f"{fmt(f['seconds'], 1)} s ({fmt(f['requests_per_second'])} req/s) · {f['ok_share']:.1%} answered 200 ({statuses}) · {fmt(f['no_store'])} no-store",
+            "all 200", f["ok_share"] == 1.0)
+        along = " → ".join(f"{a['rss_kib'] / 1024:.0f}" for a in f.get("rss_along_kib", []))
+        add("Search flood: resident memory before → along → after (MiB)",
+            f"{f['rss_before_kib'] / 1024:.0f} → {along} → {f['rss_after_kib'] / 1024:.0f} (+{f['rss_growth_mib']:.1f} MiB; peak {f['rss_peak_kib'] / 1024:.0f})"
+            + (f"; {s['flood_end']['rss_before_stop_kib'] / 1024:.0f} after the misses were written" if s.get("flood_end") else ""),
+            "≤ 32 MiB growth", f["rss_growth_mib"] <= 32)
+        a, b = s.get("misses_after_minute"), s.get("misses_after_shutdown")
+        if a or b:
+            add("Search flood: rows of `server search misses` after the server's first minute's write / after its shutdown",
+                f"{fmt((a or {}).get('rows'))} (listed {fmt((a or {}).get('waited_s'), 1)} s after the flood) / {fmt((b or {}).get('rows'))}",
+                "≤ 2,000", all(x is not None and x.get("rows") is not None and 0 < x["rows"] <= 2000 for x in (a, b)))
     return rows
 
 
