@@ -21,7 +21,7 @@ const [dir, budgetKb, navigation] = process.argv.slice(2);
 const brotli = (buf) =>
   zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 let total = 0;
-for (const path of [`${dir}/nourishvibes.js`, `${dir}/nourishvibes_bg.wasm`, navigation]) {
+for (const path of [`${dir}/nourishvibes.js`, `${dir}/nourishvibes.wasm`, navigation]) {
   const name = path.split("/").pop();
   const raw = readFileSync(path);
   const size = brotli(raw);
