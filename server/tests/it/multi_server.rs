@@ -111,8 +111,15 @@ fn mail_claimed_by_a_killed_server_goes_out_through_the_other_once_the_claim_run
         assert!(started.elapsed() < Duration::from_secs(60), "delivery did not start:\n{}", doomed.log());
         std::thread::sleep(Duration::from_millis(20));
     }
+    // Killed while it holds claimed mail: between two batches it holds none, so wait for a moment
+    // it does (the check and the kill are a few milliseconds apart; a batch takes much longer).
+    let claims = "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND claimed_until IS NOT NULL";
+    while scalar(&url, claims) == 0 {
+        assert!(started.elapsed() < Duration::from_secs(60), "no claimed mail seen:\n{}", doomed.log());
+        std::thread::sleep(Duration::from_millis(5));
+    }
     doomed.kill_hard();
-    let claimed = scalar(&url, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND claimed_until IS NOT NULL");
+    let claimed = scalar(&url, claims);
     assert!(claimed > 0, "the killed server held no claims: nothing to test");
 
     let survivor = start(&url, &sink, &[lease[0], lease[1], ("NV_MAIL_RATE", "0")]);
