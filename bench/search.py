@@ -36,6 +36,9 @@ import time
 import tomllib
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from keepalive import Client, rss_kib  # noqa: E402
+
 BYPASS = {"x-nv-bypass-cache": "1"}
 HIT = '<li class="search-hit">'
 SLUG = re.compile(r'href="/articles/([^"#?/]+)')
@@ -47,36 +50,6 @@ CATEGORIES = ["exact", "typo1", "typo2", "british", "shorthand", "synonym", "joi
 def search_path(query):
     return "/search?q=" + urllib.parse.quote_plus(query)
 
-
-class Client:
-    """One keep-alive connection, opened again if the server closes it."""
-
-    def __init__(self, origin):
-        base = urllib.parse.urlsplit(origin)
-        self.host, self.port = base.hostname, base.port or 80
-        self.connection = None
-
-    def get(self, path, headers=None):
-        for attempt in range(2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
-            try:
-                self.connection.request("GET", path, headers=headers or {})
-                response = self.connection.getresponse()
-                body = response.read()
-                if response.getheader("Connection", "").lower() == "close":
-                    self.close()
-                return response.status, response.getheader("Cache-Control", ""), body
-            except (http.client.HTTPException, OSError):
-                self.close()
-                if attempt == 1:
-                    raise
-        raise AssertionError("unreachable")
-
-    def close(self):
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
 
 
 def read_results(html):
@@ -190,14 +163,6 @@ def check(origin, list_file):
     client.close()
     return {"queries": total, "statuses": statuses, "found_articles": found, "corrected": corrected,
             "corrected_to_original": back}
-
-
-def rss_kib(pid, field="VmRSS"):
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no {field} for process {pid}")
 
 
 def flood(origin, pid, count, connections, length, seed):

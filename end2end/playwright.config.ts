@@ -28,6 +28,29 @@ if (!existsSync(previewContent)) {
   writeFileSync(draft, readFileSync(draft, "utf8").replace('slug = "strength-training-for-beginners"\n', 'slug = "strength-training-for-beginners"\ndraft = true\n'));
 }
 
+/** A server of the site (the binary the Rust tests built) on `sitePort`, serving `content` with
+ * its data in `${runDir}/${data}`, plus `env`. */
+function siteServer(sitePort: number, content: string, data: string, env: Record<string, string>) {
+  return {
+    command: `${root}/target/debug/server`,
+    cwd: root,
+    url: `http://127.0.0.1:${sitePort}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${sitePort}`,
+      LEPTOS_SITE_ROOT: `${root}/target/site`,
+      LEPTOS_OUTPUT_NAME: "nourishvibes",
+      NV_SITE_URL: `http://127.0.0.1:${sitePort}`,
+      NV_CONTENT_DIR: content,
+      NV_DATA_DIR: `${runDir}/${data}`,
+      ...env,
+    },
+  };
+}
+
 export default defineConfig({
   testDir: "./tests",
   timeout: 60_000,
@@ -63,64 +86,18 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 20_000,
   },
-  {
-    command: `${root}/target/debug/server`,
-    cwd: root,
-    url: `${baseURL}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: `${root}/target/site`,
-      LEPTOS_OUTPUT_NAME: "nourishvibes",
-      NV_SITE_URL: baseURL,
-      NV_CONTENT_DIR: `${root}/content`,
-      NV_DATA_DIR: `${runDir}/data`,
-      NV_SMTP_HOST: "127.0.0.1",
-      NV_SMTP_PORT: String(smtpPort),
-      NV_SMTP_TLS: "none",
-      NV_MAIL_FROM: "NourishVibes <newsletter@nourishvibes.example>",
-      // Every test signs up from 127.0.0.1; the limit itself is tested at router level.
-      NV_SIGNUP_LIMIT: "0",
-    },
-  },
-  {
-    command: `${root}/target/debug/server`,
-    cwd: root,
-    url: `http://127.0.0.1:${livePort}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      LEPTOS_SITE_ADDR: `127.0.0.1:${livePort}`,
-      LEPTOS_SITE_ROOT: `${root}/target/site`,
-      LEPTOS_OUTPUT_NAME: "nourishvibes",
-      NV_SITE_URL: `http://127.0.0.1:${livePort}`,
-      NV_CONTENT_DIR: liveContent,
-      NV_DATA_DIR: `${runDir}/data-live`,
-      NV_SHOW_DRAFTS: "true",
-      NV_WATCH_CONTENT: "true",
-    },
-  },
-  {
-    command: `${root}/target/debug/server`,
-    cwd: root,
-    url: `http://127.0.0.1:${previewPort}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      LEPTOS_SITE_ADDR: `127.0.0.1:${previewPort}`,
-      LEPTOS_SITE_ROOT: `${root}/target/site`,
-      LEPTOS_OUTPUT_NAME: "nourishvibes",
-      NV_SITE_URL: `http://127.0.0.1:${previewPort}`,
-      NV_CONTENT_DIR: previewContent,
-      NV_DATA_DIR: `${runDir}/data-preview`,
-    },
-  },
+  // The site as readers get it, with mail going to the SMTP server above.
+  siteServer(port, `${root}/content`, "data", {
+    NV_SMTP_HOST: "127.0.0.1",
+    NV_SMTP_PORT: String(smtpPort),
+    NV_SMTP_TLS: "none",
+    NV_MAIL_FROM: "NourishVibes <newsletter@nourishvibes.example>",
+    // Every test signs up from 127.0.0.1; the limit itself is tested at router level.
+    NV_SIGNUP_LIMIT: "0",
+  }),
+  // As `scripts/run.sh` runs it: content watched, drafts shown.
+  siteServer(livePort, liveContent, "data-live", { NV_SHOW_DRAFTS: "true", NV_WATCH_CONTENT: "true" }),
+  // As in production, with one draft to make a preview link for.
+  siteServer(previewPort, previewContent, "data-preview", {}),
   ],
 });

@@ -16,6 +16,7 @@ status, the time taken and the request rate. Exit status 1 if the server stopped
 import argparse
 import http.client
 import json
+import os
 import random
 import re
 import sys
@@ -23,46 +24,8 @@ import threading
 import time
 import urllib.parse
 
-
-def rss_kib(pid):
-    """VmRSS of process `pid`, in KiB."""
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for process {pid}")
-
-
-class Client:
-    """One keep-alive connection, opened again if the server closes it."""
-
-    def __init__(self, base):
-        self.host = base.hostname
-        self.port = base.port or 80
-        self.connection = None
-
-    def get(self, path):
-        """GET `path`; returns the status, the body read in full (so the connection can be reused)."""
-        for attempt in range(2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
-            try:
-                self.connection.request("GET", path, headers={"Accept-Encoding": "br, gzip"})
-                response = self.connection.getresponse()
-                response.read()
-                if response.getheader("Connection", "").lower() == "close":
-                    self.close()
-                return response.status
-            except (http.client.HTTPException, OSError):
-                self.close()
-                if attempt == 1:
-                    raise
-        raise AssertionError("unreachable")
-
-    def close(self):
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from keepalive import Client, rss_kib  # noqa: E402
 
 
 def topic_keys(base):
@@ -116,7 +79,7 @@ def main():
         counted = {}
         try:
             for path in share:
-                status = client.get(path)
+                status, _, _ = client.get(path, {"Accept-Encoding": "br, gzip"})
                 counted[status] = counted.get(status, 0) + 1
         except (http.client.HTTPException, OSError) as error:
             with lock:

@@ -309,11 +309,13 @@ async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), S
     }
 }
 
-fn age_text(seconds: i64) -> String {
-    match seconds {
+/// A duration in `seconds` as the commands print an age: seconds, minutes, hours, then days.
+pub(crate) fn age_text(seconds: i64) -> String {
+    match seconds.max(0) {
         s if s < 120 => format!("{s} s"),
         s if s < 7200 => format!("{} min", s / 60),
-        s => format!("{} h", s / 3600),
+        s if s < 172_800 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86_400),
     }
 }
 

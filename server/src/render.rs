@@ -52,31 +52,25 @@ async fn server_function(State(state): State<AppState>, request: Request) -> Res
 }
 
 /// Renders the page for `request` (status and headers as the page sets them).
-pub async fn page(State(state): State<AppState>, request: Request) -> Response {
-    // One snapshot of the content for the whole render (see `AppState::current`).
-    let state = state.current();
-    let options = state.leptos_options.clone();
-    leptos_axum::handle_response_inner(
-        move || provide_context(state.clone()),
-        move || shell(options),
-        request,
-        document,
-    )
-    .await
+pub async fn page(state: State<AppState>, request: Request) -> Response {
+    page_with(state, request, None::<()>).await
 }
 
-/// [`page`] with `extra` in the render's context too (a preview's grant).
+/// [`page`] with `extra`, when given, in the render's context too (a preview's grant).
 pub async fn page_with<T: Clone + Send + Sync + 'static>(
     State(state): State<AppState>,
     request: Request,
-    extra: T,
+    extra: Option<T>,
 ) -> Response {
+    // One snapshot of the content for the whole render (see `AppState::current`).
     let state = state.current();
     let options = state.leptos_options.clone();
     leptos_axum::handle_response_inner(
         move || {
             provide_context(state.clone());
-            provide_context(extra.clone());
+            if let Some(extra) = extra.clone() {
+                provide_context(extra);
+            }
         },
         move || shell(options),
         request,

@@ -51,13 +51,8 @@ fn table(misses: &[Miss], days: u32, now: i64) -> String {
     let width = misses.iter().map(|miss| miss.query.chars().count()).max().unwrap_or(5).max(5);
     let mut out = format!("{:>7}  {:<width$}  last seen\n", "count", "query");
     for miss in misses {
-        let ago = (now - miss.last_seen).max(0);
-        let ago = match ago {
-            s if s < 3600 => format!("{} min ago", s / 60),
-            s if s < 172_800 => format!("{} h ago", s / 3600),
-            s => format!("{} days ago", s / 86_400),
-        };
-        out.push_str(&format!("{:>7}  {:<width$}  {ago}\n", miss.count, miss.query));
+        let ago = crate::commands::age_text(now - miss.last_seen);
+        out.push_str(&format!("{:>7}  {:<width$}  {ago} ago\n", miss.count, miss.query));
     }
     out
 }

@@ -19,7 +19,7 @@ pub fn search_articles(q: &str, exact: bool) -> Result<SearchResults, PageDataEr
         let nothing = found.hits.is_empty() && !query.is_empty();
         if nothing {
             state.newsletter.search_misses.record(&query, nv_content::dates::unix_now());
-            crate::pages::set_response_header(http::header::CACHE_CONTROL, "no-store");
+            crate::http_status::set_response_header(http::header::CACHE_CONTROL, "no-store");
         }
         Ok(SearchResults {
             query,

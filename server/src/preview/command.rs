@@ -60,18 +60,14 @@ pub async fn run(command: PreviewCommand, store: &Store, content: &ContentStore,
             }
             let now = unix_now();
             for link in links {
-                println!("{}  expires {}  made {} ago", link.slug, expiry_text(link.expires), age(now - link.created));
+                println!(
+                    "{}  expires {}  made {} ago",
+                    link.slug,
+                    expiry_text(link.expires),
+                    crate::commands::age_text(now - link.created)
+                );
             }
             Ok(())
         }
-    }
-}
-
-/// `seconds` as a short age.
-fn age(seconds: i64) -> String {
-    match seconds.max(0) {
-        s if s < 3600 => format!("{} min", s / 60),
-        s if s < 172_800 => format!("{} h", s / 3600),
-        s => format!("{} days", s / 86_400),
     }
 }

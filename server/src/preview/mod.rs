@@ -35,7 +35,7 @@ pub async fn page(State(state): State<AppState>, Path(token): Path<String>, requ
     };
     let expires = expiry_text(grant.expires);
     let context = PreviewGrant { slug: grant.slug.clone(), expires };
-    let mut response = render::page_with(State(state), request, context).await;
+    let mut response = render::page_with(State(state), request, Some(context)).await;
     if response.status() == StatusCode::OK {
         tracing::info!(slug = %grant.slug, expires = grant.expires, "preview: a reviewer opened a preview link");
         let headers = response.headers_mut();
