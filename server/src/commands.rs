@@ -2,6 +2,7 @@
 //! operators run the newsletter. Every command opens the same database as a running server and
 //! only uses short transactions, so it is safe beside one. Exit codes: 0 done, 1 failed, 2 usage.
 
+use crate::age::age_text;
 use crate::config::Config;
 use clap::{Parser, Subcommand};
 use nv_content::dates::unix_now;
@@ -306,16 +307,6 @@ async fn newsletter(command: NewsletterCommand, config: &Config) -> Result<(), S
             }
             Ok(())
         }
-    }
-}
-
-/// A duration in `seconds` as the commands print an age: seconds, minutes, hours, then days.
-pub(crate) fn age_text(seconds: i64) -> String {
-    match seconds.max(0) {
-        s if s < 120 => format!("{s} s"),
-        s if s < 7200 => format!("{} min", s / 60),
-        s if s < 172_800 => format!("{} h", s / 3600),
-        s => format!("{} days", s / 86_400),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The NourishVibes server: configuration, content loading and the axum router.
 #![recursion_limit = "512"]
 
+pub mod age;
 pub mod assets;
 pub mod commands;
 pub mod config;

@@ -51,7 +51,7 @@ fn table(misses: &[Miss], days: u32, now: i64) -> String {
     let width = misses.iter().map(|miss| miss.query.chars().count()).max().unwrap_or(5).max(5);
     let mut out = format!("{:>7}  {:<width$}  last seen\n", "count", "query");
     for miss in misses {
-        let ago = crate::commands::age_text(now - miss.last_seen);
+        let ago = crate::age::age_text(now - miss.last_seen);
         out.push_str(&format!("{:>7}  {:<width$}  {ago} ago\n", miss.count, miss.query));
     }
     out

@@ -64,7 +64,7 @@ pub async fn run(command: PreviewCommand, store: &Store, content: &ContentStore,
                     "{}  expires {}  made {} ago",
                     link.slug,
                     expiry_text(link.expires),
-                    crate::commands::age_text(now - link.created)
+                    crate::age::age_text(now - link.created)
                 );
             }
             Ok(())
