@@ -1,5 +1,6 @@
 //! Measures where a content folder's memory and load time go (bench tool, not a test):
-//! `cargo run --release -p nv-content --example content_memory -- DIR`.
+//! `cargo run --release -p nv-content --example content_memory -- DIR [CACHE]`. With `CACHE`
+//! (a content cache file, written first if missing) it measures a restart's load instead.
 use nv_content::store::ContentStore;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
@@ -29,9 +30,22 @@ fn mib(bytes: isize) -> f64 {
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("DIR"));
+    let cache = std::env::args().nth(2).map(std::path::PathBuf::from);
+    let load = || match &cache {
+        Some(cache) => {
+            let (store, new_cache) =
+                ContentStore::load_cached(&dir, "http://127.0.0.1:3000", cache).unwrap_or_else(|e| panic!("{e}"));
+            (store, new_cache)
+        }
+        None => (ContentStore::load(&dir, "http://127.0.0.1:3000").unwrap_or_else(|e| panic!("{e}")), None),
+    };
+    if let Some(path) = cache.as_ref().filter(|path| !path.exists()) {
+        let (_, new_cache) = load();
+        new_cache.expect("a new cache").write(path).expect("cache written");
+    }
     let before = LIVE.load(Ordering::Relaxed);
     let t = std::time::Instant::now();
-    let store = ContentStore::load(&dir, "http://127.0.0.1:3000").unwrap_or_else(|e| panic!("{e}"));
+    let (store, _) = load();
     let took = t.elapsed();
     let total = LIVE.load(Ordering::Relaxed) - before;
     println!("load: {:?}, {} articles, live heap {:.1} MiB", took, store.article_count(), mib(total));

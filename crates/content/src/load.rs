@@ -87,8 +87,8 @@ impl ContentStore {
         let shared = shared_fingerprint(dir, site_url, affiliate_hosts);
         // Asked before the cache is opened: the derived images are kept beside the cache file.
         let image_store = reuse.image_store();
-        let reuse = match reuse {
-            Reuse::CacheAt(path) => Reuse::Disk(LoadCache::open(path, shared)),
+        let mut reuse = match reuse {
+            Reuse::CacheAt(path) => Reuse::Disk(LoadCache::open(path, shared, &synonyms)),
             reuse => reuse,
         };
         let mut origins = Origins::new(shared);
@@ -116,9 +116,9 @@ impl ContentStore {
                 Article::Loaded(page, draft, search_doc, blob) => {
                     (page, draft, IndexedDoc::New(search_doc), blob.map(NewEntry::Made), false)
                 }
-                Article::Cached(cached, placed) => {
+                Article::Cached(cached, placed, indexed) => {
                     warnings.extend(cached.warnings);
-                    (cached.page, cached.draft, IndexedDoc::New(cached.search_doc), Some(NewEntry::Kept(placed)), true)
+                    (cached.page, cached.draft, IndexedDoc::Kept(indexed), Some(NewEntry::Kept(placed)), true)
                 }
                 Article::Unchanged(kept) => {
                     let Reuse::Earlier(earlier) = &reuse else { continue };
@@ -169,8 +169,13 @@ impl ContentStore {
                 page.related = related;
             }
         }
-        let search = match &reuse {
-            Reuse::Earlier(earlier) => SearchIndex::rebuild(&earlier.store.search, search_docs, &synonyms),
+        let stored = match &mut reuse {
+            Reuse::Disk(Some(cache)) => cache.take_search(),
+            _ => None,
+        };
+        let search = match (&reuse, stored) {
+            (Reuse::Earlier(earlier), _) => SearchIndex::rebuild(&earlier.store.search, search_docs, &synonyms),
+            (_, Some(stored)) => SearchIndex::from_stored(stored, search_docs, &synonyms),
             _ => SearchIndex::new(
                 search_docs
                     .into_iter()
@@ -179,12 +184,13 @@ impl ContentStore {
                 &synonyms,
             ),
         };
+        let search = Arc::new(search);
         // Rewritten only when it would change: an article loaded anew, or one gone.
         let new_cache = match reuse {
             Reuse::Disk(cache)
                 if fresh > 0 || cache.as_ref().is_none_or(|cache| cache.len() != cache_entries.len()) =>
             {
-                Some(NewCache::new(shared, cache_entries, cache))
+                Some(NewCache::new(shared, cache_entries, cache, search.clone()))
             }
             _ => None,
         };
@@ -207,7 +213,7 @@ impl ContentStore {
             show_unpublished: false,
             categories,
             authors,
-            search: Arc::new(search),
+            search,
             tips,
             community,
             static_pages,
@@ -238,8 +244,9 @@ pub(super) enum Article {
     /// The page (with its site URLs), draft flag and search entry, loaded from the file, and
     /// its entry for the content cache when one is written.
     Loaded(StoredPage, bool, SearchDoc, Option<Blob>),
-    /// The file is unchanged since the content cache was written, which holds this article.
-    Cached(CachedArticle, Placed),
+    /// The file is unchanged since the content cache was written, which holds this article
+    /// (and its search entry, at this place in the index it keeps).
+    Cached(CachedArticle, Placed, usize),
     /// The file is unchanged since the previous load, which gave the article with this slug.
     Unchanged(String),
 }
@@ -278,9 +285,11 @@ pub(super) fn load_article_file(
         Reuse::Earlier(earlier) => {
             earlier.unchanged(shared, path, fingerprint).map(|slug| Article::Unchanged(slug.to_string()))
         }
-        Reuse::Disk(Some(cache)) => {
-            cache.blob(path, fingerprint).and_then(|(blob, placed)| Some(Article::Cached(blob.decode(path)?, placed)))
-        }
+        Reuse::Disk(Some(cache)) => cache.blob(path, fingerprint).and_then(|(blob, placed)| {
+            let cached = blob.decode(path)?;
+            let indexed = cache.indexed(&cached.page.meta.slug)?;
+            Some(Article::Cached(cached, placed, indexed))
+        }),
         Reuse::Disk(None) | Reuse::CacheAt(_) | Reuse::Nothing => None,
     };
     // The one thing that looks past the file: an image it shows may have changed or gone.
@@ -291,7 +300,7 @@ pub(super) fn load_article_file(
             }
             _ => false,
         },
-        Article::Cached(cached, _) => images_unchanged(&cached.page.meta.images, known.images),
+        Article::Cached(cached, ..) => images_unchanged(&cached.page.meta.images, known.images),
         _ => true,
     });
     if let Some(article) = reused {
@@ -302,7 +311,7 @@ pub(super) fn load_article_file(
             Some((page, draft, search_doc)) => {
                 let page = StoredPage::new(seo::with_site_url(page, site_url));
                 let blob = match reuse {
-                    Reuse::Disk(_) | Reuse::CacheAt(_) => Blob::encode(&page, draft, &warnings, &search_doc),
+                    Reuse::Disk(_) | Reuse::CacheAt(_) => Blob::encode(&page, draft, &warnings),
                     _ => None,
                 };
                 Article::Loaded(page, draft, search_doc, blob)

@@ -6,22 +6,26 @@
 //! (fingerprint), the shared files and site URL (see [`super::reuse`]), and the code that turns
 //! content into pages (`NV_CONTENT_CODE`, made by app/build.rs from `src/content` and
 //! Cargo.lock). The checks that look past an article's own file run again for every article.
+//! The search index is kept whole beside the articles (see [`super::search`]'s `cached.rs`), so
+//! that a restart takes it instead of building it: each cached article is found there by slug.
 //! A missing, stale, truncated or unreadable cache is simply not used; deleting it is always safe.
 
 use super::error::ContentError;
 use super::reuse::fingerprint;
-use super::search::{CachedDoc, SearchDoc};
+use super::search::SearchIndex;
 use super::stored::StoredPage;
 use nv_model::content::ArticlePage;
+use nv_search::Synonyms;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Starts the file, with the version of this layout.
-const MAGIC: &[u8; 8] = b"NVCACHE1";
+const MAGIC: &[u8; 8] = b"NVCACHE2";
 
 /// The code fingerprint of this build (see app/build.rs).
 const CODE: &str = env!("NV_CONTENT_CODE");
@@ -34,9 +38,11 @@ struct Index {
     /// Path, fingerprint of the file's bytes, where its entry lies (offset past the index,
     /// length) and the fingerprint of the entry's bytes (a damaged entry is not used).
     entries: Vec<(PathBuf, u64, u64, u64, u64)>,
+    /// Where the search index lies (offset past the index, length) and its fingerprint.
+    search: (u64, u64, u64),
 }
 
-/// An entry's fixed-layout part; the compressed body and paragraph texts follow it raw.
+/// An entry's fixed-layout part; the compressed body follows it raw.
 #[derive(Serialize)]
 struct EntryRef<'a> {
     page: &'a ArticlePage,
@@ -45,7 +51,6 @@ struct EntryRef<'a> {
     medical: bool,
     draft: bool,
     warnings: Vec<(&'a str, &'a str)>,
-    doc: CachedDoc,
 }
 
 /// [`EntryRef`], read back.
@@ -57,7 +62,6 @@ struct Entry {
     medical: bool,
     draft: bool,
     warnings: Vec<(String, String)>,
-    doc: CachedDoc,
 }
 
 /// An article as an entry of the cache.
@@ -67,36 +71,31 @@ pub(super) struct Blob(Vec<u8>);
 pub(super) struct CachedArticle {
     pub page: StoredPage,
     pub draft: bool,
-    pub search_doc: SearchDoc,
     pub warnings: Vec<ContentError>,
 }
 
 impl Blob {
-    /// The entry for an article: its page, draft flag, warnings and search entry.
-    pub fn encode(page: &StoredPage, draft: bool, warnings: &[ContentError], search_doc: &SearchDoc) -> Option<Blob> {
+    /// The entry for an article: its page, draft flag and warnings (its search entry is in
+    /// the index the cache keeps).
+    pub fn encode(page: &StoredPage, draft: bool, warnings: &[ContentError]) -> Option<Blob> {
         let (meta, body, json_ld_len, affiliate, medical) = page.cache_parts();
-        let (doc, paragraph_text) = search_doc.cache_parts();
         let warnings = warnings.iter().map(|warning| (warning.field.as_str(), warning.reason.as_str())).collect();
-        let head = postcard::to_stdvec(&EntryRef { page: meta, json_ld_len, affiliate, medical, draft, warnings, doc })
-            .ok()?;
-        let mut bytes = Vec::with_capacity(8 + head.len() + body.len() + paragraph_text.len());
+        let head =
+            postcard::to_stdvec(&EntryRef { page: meta, json_ld_len, affiliate, medical, draft, warnings }).ok()?;
+        let mut bytes = Vec::with_capacity(4 + head.len() + body.len());
         bytes.extend_from_slice(&(head.len() as u32).to_le_bytes());
         bytes.extend_from_slice(&head);
-        bytes.extend_from_slice(&(body.len() as u32).to_le_bytes());
         bytes.extend_from_slice(body);
-        bytes.extend_from_slice(paragraph_text);
         Some(Blob(bytes))
     }
 
     /// The article this entry holds, for the file at `path`; `None` if the entry does not read.
     pub fn decode(&self, path: &Path) -> Option<CachedArticle> {
-        let (head, rest) = split_sized(&self.0)?;
-        let (body, paragraph_text) = split_sized(rest)?;
+        let (head, body) = split_sized(&self.0)?;
         let entry: Entry = postcard::from_bytes(head).ok()?;
         Some(CachedArticle {
             page: StoredPage::from_cache(entry.page, body.into(), entry.json_ld_len, entry.affiliate, entry.medical),
             draft: entry.draft,
-            search_doc: SearchDoc::from_cache(entry.doc, paragraph_text.into())?,
             warnings: entry
                 .warnings
                 .into_iter()
@@ -119,12 +118,16 @@ pub struct LoadCache {
     /// Where the entries start.
     base: u64,
     entries: HashMap<PathBuf, (u64, u64, u64, u64)>,
+    /// The search index it keeps, until the load takes it.
+    search: Option<SearchIndex>,
+    /// Each article's place in that index, by slug.
+    indexed: HashMap<String, usize>,
 }
 
 impl LoadCache {
-    /// The cache at `path`, if it exists and was written by this code for the shared files
-    /// with fingerprint `shared`.
-    pub(super) fn open(path: &Path, shared: u64) -> Option<LoadCache> {
+    /// The cache at `path`, if it exists, was written by this code for the shared files with
+    /// fingerprint `shared`, and its search index reads (made with the editors' `synonyms`).
+    pub(super) fn open(path: &Path, shared: u64, synonyms: &Synonyms) -> Option<LoadCache> {
         let file = File::open(path).ok()?;
         let mut head = [0u8; 16];
         file.read_exact_at(&mut head, 0).ok()?;
@@ -144,7 +147,23 @@ impl LoadCache {
             .into_iter()
             .map(|(path, bytes, offset, len, sum)| (path, (bytes, offset, len, sum)))
             .collect();
-        Some(LoadCache { file, base: 16 + size, entries })
+        let mut cache = LoadCache { file, base: 16 + size, entries, search: None, indexed: HashMap::new() };
+        let (offset, len, sum) = index.search;
+        let search =
+            SearchIndex::decode(FileAt { file: &cache.file, at: cache.base + offset }.take(len), sum, synonyms)?;
+        cache.indexed = search.slugs().enumerate().map(|(at, slug)| (slug.to_string(), at)).collect();
+        cache.search = Some(search);
+        Some(cache)
+    }
+
+    /// Where the article `slug` is in the search index the cache keeps.
+    pub(super) fn indexed(&self, slug: &str) -> Option<usize> {
+        self.indexed.get(slug).copied()
+    }
+
+    /// The search index the cache keeps (once).
+    pub(super) fn take_search(&mut self) -> Option<SearchIndex> {
+        self.search.take()
     }
 
     /// The entry of the file at `path`, and where it lies, if the file's bytes still have
@@ -171,6 +190,20 @@ impl LoadCache {
     }
 }
 
+/// A file read from `at` on, by position (it leaves the file's own position alone).
+struct FileAt<'a> {
+    file: &'a File,
+    at: u64,
+}
+
+impl std::io::Read for FileAt<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.file.read_at(buffer, self.at)?;
+        self.at += read as u64;
+        Ok(read)
+    }
+}
+
 /// Where an entry lies in a cache file, and the fingerprint of its bytes.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Placed {
@@ -194,11 +227,18 @@ pub struct NewCache {
     entries: Vec<(PathBuf, u64, NewEntry)>,
     /// The cache the load started from, which [`NewEntry::Kept`] entries are copied from.
     from: Option<LoadCache>,
+    /// The load's search index.
+    search: Arc<SearchIndex>,
 }
 
 impl NewCache {
-    pub(super) fn new(shared: u64, entries: Vec<(PathBuf, u64, NewEntry)>, from: Option<LoadCache>) -> NewCache {
-        NewCache { shared, entries, from }
+    pub(super) fn new(
+        shared: u64,
+        entries: Vec<(PathBuf, u64, NewEntry)>,
+        from: Option<LoadCache>,
+        search: Arc<SearchIndex>,
+    ) -> NewCache {
+        NewCache { shared, entries, from, search }
     }
 
     /// Writes it to `path`, whole or not at all (a temporary file renamed over the old one).
@@ -213,8 +253,11 @@ impl NewCache {
             index.push((file.clone(), *bytes, offset, len, sum));
             offset += len;
         }
-        let index = postcard::to_stdvec(&Index { code: CODE.to_string(), shared: self.shared, entries: index })
-            .map_err(std::io::Error::other)?;
+        let (search, sum) =
+            self.search.encode().ok_or_else(|| std::io::Error::other("the search index does not encode"))?;
+        let search_at = (offset, search.len() as u64, sum);
+        let index = Index { code: CODE.to_string(), shared: self.shared, entries: index, search: search_at };
+        let index = postcard::to_stdvec(&index).map_err(std::io::Error::other)?;
         let temporary = path.with_extension("tmp");
         let mut out = BufWriter::new(File::create(&temporary)?);
         out.write_all(MAGIC)?;
@@ -229,6 +272,7 @@ impl NewCache {
                 }
             }
         }
+        out.write_all(&search)?;
         out.into_inner().map_err(|error| error.into_error())?.sync_all()?;
         std::fs::rename(&temporary, path)
     }

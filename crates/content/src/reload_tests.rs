@@ -122,13 +122,24 @@ fn a_start_from_the_content_cache_gives_the_store_a_fresh_load_gives() {
     assert!(new_cache.is_none(), "every article was in the cache");
     assert_same_site(&again, &first);
 
+    // The synonyms edited (a group made up for the test): the index the cache kept is searched
+    // with them as they are now.
+    let today = Date::today_utc();
+    assert!(again.search("calcifediol", today, 10, true).hits.iter().all(|hit| hit.card.slug != "vitamin-d3-k2"));
+    edit(&dir.join("search/synonyms.toml"), "same = [", "same = [\n  [\"calcifediol\", \"rotterdam\"],");
+    let (synonyms, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
+    assert!(new_cache.is_none(), "the articles did not change");
+    assert_same_site(&synonyms, &ContentStore::load(&dir, SITE_URL).unwrap());
+    let found = synonyms.search("calcifediol", today, 10, true).hits;
+    assert_eq!(found.first().map(|hit| hit.card.slug.as_str()), Some("vitamin-d3-k2"));
+
     // One article edited: it alone is loaded from its file, and the cache is rewritten.
     edit(&dir.join("articles/vitamin-d3-k2.md"), "## ", "Zebrafish studies of vitamin K2 are a curiosity.\n\n## ");
     let (edited, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
     new_cache.expect("an article changed").write(&cache).unwrap();
     assert_same_site(&edited, &ContentStore::load(&dir, SITE_URL).unwrap());
     let found: Vec<String> =
-        edited.search("zebrafish", Date::today_utc(), 10, true).hits.into_iter().map(|hit| hit.card.slug).collect();
+        edited.search("zebrafish", today, 10, true).hits.into_iter().map(|hit| hit.card.slug).collect();
     assert_eq!(found, ["vitamin-d3-k2"]);
 
     // A shared file edited: no entry is trusted.
@@ -147,11 +158,12 @@ fn a_damaged_cache_is_not_used_and_cached_articles_are_still_checked() {
     new_cache.unwrap().write(&cache).unwrap();
     let whole = fs::read(&cache).unwrap();
     let fresh = ContentStore::load(&dir, SITE_URL).unwrap();
-    // The last byte is inside the last article's compressed paragraphs: it still decodes.
+    // The last byte is inside the search index's last term: it still decodes, but its
+    // fingerprint does not match.
     let mut flipped = whole.clone();
     *flipped.last_mut().unwrap() ^= 0x01;
     for damaged in
-        [whole[..whole.len() / 2].to_vec(), whole.iter().map(|b| b ^ 0x5a).collect(), b"NVCACHE1".to_vec(), flipped]
+        [whole[..whole.len() / 2].to_vec(), whole.iter().map(|b| b ^ 0x5a).collect(), b"NVCACHE2".to_vec(), flipped]
     {
         fs::write(&cache, &damaged).unwrap();
         let (store, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();

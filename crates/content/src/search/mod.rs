@@ -18,7 +18,6 @@ mod rank;
 mod rebuild;
 #[cfg(test)]
 mod tests;
-pub use cached::CachedDoc;
 pub use doc::SearchDoc;
 use doc::{DocTerms, Paragraphs};
 pub use rank::Found;

@@ -9,7 +9,8 @@ use nv_search::Synonyms;
 pub enum IndexedDoc {
     /// Indexed anew (its file is new or changed).
     New(SearchDoc),
-    /// The article at this position in the index before the reload, unchanged.
+    /// The article at this position in the index before the reload (or in the one the content
+    /// cache kept), unchanged.
     Kept(usize),
 }
 
