@@ -15,6 +15,7 @@ pub mod live;
 mod load;
 mod load_article;
 pub mod load_cache;
+mod load_file;
 pub mod markdown;
 pub mod notes;
 pub mod reading;

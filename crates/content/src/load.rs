@@ -5,12 +5,12 @@
 use super::error::{ContentError, ContentErrors};
 use super::files::{load_static_pages, markdown_files, read_synonyms, read_toml};
 use super::front_matter::{AuthorsFile, CategoriesFile, SiteFile, TipsFile};
-use super::load_article::{author_view, card_of, load_article, Known};
-use super::load_cache::{Blob, CachedArticle, LoadCache, NewCache, NewEntry, Placed};
+use super::load_article::{author_view, card_of, Known};
+use super::load_cache::{LoadCache, NewCache, NewEntry};
+use super::load_file::{load_article_file, Article, Earlier, LoadedArticle, Reuse};
 use super::related::related_cards;
-use super::reuse::{fingerprint, shared_fingerprint, Origins};
-use super::search::{IndexedDoc, SearchDoc, SearchIndex};
-use super::seo;
+use super::reuse::{shared_fingerprint, Origins};
+use super::search::{IndexedDoc, SearchIndex};
 use super::site_checks::{check_site, check_tips, site_blocks};
 use super::store::ContentStore;
 use super::stored::StoredPage;
@@ -55,6 +55,8 @@ impl ContentStore {
         site_url: &str,
         reuse: Reuse,
     ) -> Result<(ContentStore, Option<NewCache>), ContentErrors> {
+        // Files whose stat changed less than FileStat's margin before this are read next time too.
+        let since = std::time::SystemTime::now();
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let authors: Option<AuthorsFile> = read_toml(&dir.join("authors.toml"), &mut errors);
@@ -104,8 +106,9 @@ impl ContentStore {
         // is most of the start-up time, so it runs on every core; the results are then taken in
         // file order, so errors, warnings and duplicate-slug reports come out as a serial load's.
         let loaded: Vec<LoadedArticle> =
-            files.par_iter().map(|path| load_article_file(path, &known, site_url, shared, &reuse)).collect();
+            files.par_iter().map(|path| load_article_file(path, &known, site_url, shared, &reuse, since)).collect();
         let fresh = loaded.iter().filter(|loaded| matches!(loaded.article, Article::Loaded(..))).count();
+        let restat = loaded.iter().any(|loaded| loaded.restat);
         for (path, loaded) in files.into_iter().zip(loaded) {
             named_slugs.extend(loaded.named_slugs);
             errors.extend(loaded.errors);
@@ -144,9 +147,9 @@ impl ContentStore {
                 continue;
             }
             if let Some(entry) = entry {
-                cache_entries.push((path.clone(), loaded.fingerprint, entry));
+                cache_entries.push((path.clone(), loaded.fingerprint, loaded.stat, entry));
             }
-            origins.insert(path.clone(), loaded.fingerprint, slug.clone());
+            origins.insert(path.clone(), loaded.fingerprint, loaded.stat, slug.clone());
             sources.insert(slug.clone(), path);
             pages.insert(slug, page);
         }
@@ -185,10 +188,11 @@ impl ContentStore {
             ),
         };
         let search = Arc::new(search);
-        // Rewritten only when it would change: an article loaded anew, or one gone.
+        // Rewritten only when it would change: an article loaded anew, or one gone, or a file's
+        // stat now to be trusted (its bytes are then not read at the next start).
         let new_cache = match reuse {
             Reuse::Disk(cache)
-                if fresh > 0 || cache.as_ref().is_none_or(|cache| cache.len() != cache_entries.len()) =>
+                if fresh > 0 || restat || cache.as_ref().is_none_or(|cache| cache.len() != cache_entries.len()) =>
             {
                 Some(NewCache::new(shared, cache_entries, cache, search.clone()))
             }
@@ -223,167 +227,5 @@ impl ContentStore {
             images: Arc::new(images),
         };
         Ok((store, new_cache))
-    }
-}
-
-/// What loading one article file gave.
-pub(super) struct LoadedArticle {
-    /// The slug its front matter names, if it parsed (valid or not).
-    named_slugs: HashSet<String>,
-    errors: Vec<ContentError>,
-    warnings: Vec<ContentError>,
-    /// Fingerprint of the file's bytes (see [`super::reuse`]).
-    fingerprint: u64,
-    article: Article,
-}
-
-/// The article a file gave.
-pub(super) enum Article {
-    /// None: the file has errors (in [`LoadedArticle::errors`]).
-    Failed,
-    /// The page (with its site URLs), draft flag and search entry, loaded from the file, and
-    /// its entry for the content cache when one is written.
-    Loaded(StoredPage, bool, SearchDoc, Option<Blob>),
-    /// The file is unchanged since the content cache was written, which holds this article
-    /// (and its search entry, at this place in the index it keeps).
-    Cached(CachedArticle, Placed, usize),
-    /// The file is unchanged since the previous load, which gave the article with this slug.
-    Unchanged(String),
-}
-
-/// What a load takes from earlier loads.
-pub(super) enum Reuse<'a> {
-    /// Nothing: every article is loaded from its file.
-    Nothing,
-    /// The articles of the store before a reload.
-    Earlier(Earlier<'a>),
-    /// The content cache at this path (opened as [`Reuse::Disk`] once the shared files are read).
-    CacheAt(&'a Path),
-    /// The content cache, if there is a usable one; the load gives the cache to write.
-    Disk(Option<LoadCache>),
-}
-
-/// Loads one article file on its own, so that files can load in parallel, unless `reuse` has
-/// it from before (`shared`: the fingerprint of the shared files, see [`super::reuse`]).
-pub(super) fn load_article_file(
-    path: &Path,
-    known: &Known,
-    site_url: &str,
-    shared: u64,
-    reuse: &Reuse,
-) -> LoadedArticle {
-    let (mut named_slugs, mut errors, mut warnings) = (HashSet::new(), Vec::new(), Vec::new());
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            errors.push(ContentError::new(path, "(file)", format!("cannot be read: {error}")));
-            return LoadedArticle { named_slugs, errors, warnings, fingerprint: 0, article: Article::Failed };
-        }
-    };
-    let fingerprint = fingerprint(&bytes);
-    let reused = match reuse {
-        Reuse::Earlier(earlier) => {
-            earlier.unchanged(shared, path, fingerprint).map(|slug| Article::Unchanged(slug.to_string()))
-        }
-        Reuse::Disk(Some(cache)) => cache.blob(path, fingerprint).and_then(|(blob, placed)| {
-            let cached = blob.decode(path)?;
-            let indexed = cache.indexed(&cached.page.meta.slug)?;
-            Some(Article::Cached(cached, placed, indexed))
-        }),
-        Reuse::Disk(None) | Reuse::CacheAt(_) | Reuse::Nothing => None,
-    };
-    // The one thing that looks past the file: an image it shows may have changed or gone.
-    let reused = reused.filter(|article| match article {
-        Article::Unchanged(slug) => match reuse {
-            Reuse::Earlier(earlier) => {
-                earlier.store.pages.get(slug).is_some_and(|page| images_unchanged(&page.meta.images, known.images))
-            }
-            _ => false,
-        },
-        Article::Cached(cached, ..) => images_unchanged(&cached.page.meta.images, known.images),
-        _ => true,
-    });
-    if let Some(article) = reused {
-        return LoadedArticle { named_slugs, errors, warnings, fingerprint, article };
-    }
-    let article = match String::from_utf8(bytes) {
-        Ok(text) => match load_article(path, &text, known, &mut named_slugs, &mut errors, &mut warnings) {
-            Some((page, draft, search_doc)) => {
-                let page = StoredPage::new(seo::with_site_url(page, site_url));
-                let blob = match reuse {
-                    Reuse::Disk(_) | Reuse::CacheAt(_) => Blob::encode(&page, draft, &warnings),
-                    _ => None,
-                };
-                Article::Loaded(page, draft, search_doc, blob)
-            }
-            None => Article::Failed,
-        },
-        Err(_) => {
-            errors.push(ContentError::new(path, "(file)", "cannot be read: it is not UTF-8 text"));
-            Article::Failed
-        }
-    };
-    LoadedArticle { named_slugs, errors, warnings, fingerprint, article }
-}
-
-/// Whether every image an article shows has the key it had when the article was loaded.
-fn images_unchanged(used: &[(String, String)], catalog: &ImageCatalog) -> bool {
-    used.iter().all(|(src, key)| catalog.key_of(src) == Some(key.as_str()))
-}
-
-impl Reuse<'_> {
-    /// The image catalog of the load before, whose unchanged files need not be read again.
-    fn earlier_images(&self) -> Option<&ImageCatalog> {
-        match self {
-            Reuse::Earlier(earlier) => Some(&earlier.store.images),
-            _ => None,
-        }
-    }
-
-    /// Where photos' derived images are kept: beside the content cache (the data dir), where
-    /// the earlier load kept them, or else (no data dir: tests, `server check`) a folder in the
-    /// system's temporary directory. Asked before [`Reuse::CacheAt`] becomes [`Reuse::Disk`].
-    fn image_store(&self) -> PathBuf {
-        match self {
-            Reuse::Earlier(earlier) => earlier.store.images.store().to_path_buf(),
-            Reuse::CacheAt(cache) => cache.parent().unwrap_or(Path::new(".")).join("derived-images"),
-            Reuse::Disk(_) | Reuse::Nothing => std::env::temp_dir().join("nourishvibes-images"),
-        }
-    }
-}
-
-/// The store before a reload, as the reload takes unchanged articles from it.
-pub(super) struct Earlier<'a> {
-    store: &'a ContentStore,
-    /// Each article's position in the earlier search index, by slug.
-    indexed: HashMap<&'a str, usize>,
-    /// The earlier load's warnings, by file.
-    warnings: HashMap<&'a Path, Vec<&'a ContentError>>,
-}
-
-impl<'a> Earlier<'a> {
-    pub(super) fn new(store: &'a ContentStore) -> Earlier<'a> {
-        let mut warnings: HashMap<&Path, Vec<&ContentError>> = HashMap::new();
-        for warning in &store.warnings {
-            warnings.entry(warning.file.as_path()).or_default().push(warning);
-        }
-        Earlier { store, indexed: store.search.slugs().enumerate().map(|(i, slug)| (slug, i)).collect(), warnings }
-    }
-
-    /// Whether `path` loaded unchanged before (see [`Origins::unchanged`]), and as which slug.
-    fn unchanged(&self, shared: u64, path: &Path, bytes: u64) -> Option<&'a str> {
-        self.store.origins.unchanged(shared, path, bytes)
-    }
-
-    /// The earlier article `slug`: its page, draft flag and place in the earlier index.
-    fn take(&self, slug: &str) -> Option<(StoredPage, bool, IndexedDoc)> {
-        let page = self.store.pages.get(slug)?.clone();
-        let indexed = *self.indexed.get(slug)?;
-        Some((page, self.store.drafts.contains(slug), IndexedDoc::Kept(indexed)))
-    }
-
-    /// The warnings the earlier load gave for `path`.
-    fn warnings_of(&self, path: &Path) -> impl Iterator<Item = ContentError> + '_ {
-        self.warnings.get(path).into_iter().flatten().map(|warning| (*warning).clone())
     }
 }

@@ -11,7 +11,7 @@
 //! A missing, stale, truncated or unreadable cache is simply not used; deleting it is always safe.
 
 use super::error::ContentError;
-use super::reuse::fingerprint;
+use super::reuse::{fingerprint, FileStat};
 use super::search::SearchIndex;
 use super::stored::StoredPage;
 use nv_model::content::ArticlePage;
@@ -35,9 +35,10 @@ const CODE: &str = env!("NV_CONTENT_CODE");
 struct Index {
     code: String,
     shared: u64,
-    /// Path, fingerprint of the file's bytes, where its entry lies (offset past the index,
-    /// length) and the fingerprint of the entry's bytes (a damaged entry is not used).
-    entries: Vec<(PathBuf, u64, u64, u64, u64)>,
+    /// Path, fingerprint of the file's bytes, its stat when trusted, where its entry lies
+    /// (offset past the index, length) and the fingerprint of the entry's bytes (a damaged
+    /// entry is not used).
+    entries: Vec<(PathBuf, u64, Option<FileStat>, u64, u64, u64)>,
     /// Where the search index lies (offset past the index, length) and its fingerprint.
     search: (u64, u64, u64),
 }
@@ -117,7 +118,7 @@ pub struct LoadCache {
     file: File,
     /// Where the entries start.
     base: u64,
-    entries: HashMap<PathBuf, (u64, u64, u64, u64)>,
+    entries: HashMap<PathBuf, (u64, Option<FileStat>, u64, u64, u64)>,
     /// The search index it keeps, until the load takes it.
     search: Option<SearchIndex>,
     /// Each article's place in that index, by slug.
@@ -145,7 +146,7 @@ impl LoadCache {
         let entries = index
             .entries
             .into_iter()
-            .map(|(path, bytes, offset, len, sum)| (path, (bytes, offset, len, sum)))
+            .map(|(path, bytes, stat, offset, len, sum)| (path, (bytes, stat, offset, len, sum)))
             .collect();
         let mut cache = LoadCache { file, base: 16 + size, entries, search: None, indexed: HashMap::new() };
         let (offset, len, sum) = index.search;
@@ -166,10 +167,16 @@ impl LoadCache {
         self.search.take()
     }
 
+    /// The fingerprint of the bytes of the file at `path` when the cache was written, if its
+    /// stat is still `stat` (see [`FileStat`]).
+    pub(super) fn fingerprint_by_stat(&self, path: &Path, stat: FileStat) -> Option<u64> {
+        self.entries.get(path).filter(|(_, before, ..)| *before == Some(stat)).map(|(bytes, ..)| *bytes)
+    }
+
     /// The entry of the file at `path`, and where it lies, if the file's bytes still have
     /// fingerprint `bytes`.
     pub(super) fn blob(&self, path: &Path, bytes: u64) -> Option<(Blob, Placed)> {
-        let &(file_bytes, offset, len, sum) = self.entries.get(path)?;
+        let &(file_bytes, _, offset, len, sum) = self.entries.get(path)?;
         if file_bytes != bytes {
             return None;
         }
@@ -224,7 +231,7 @@ pub(super) enum NewEntry {
 /// A cache to write: every article of a successful load, with what it was loaded from.
 pub struct NewCache {
     shared: u64,
-    entries: Vec<(PathBuf, u64, NewEntry)>,
+    entries: Vec<(PathBuf, u64, Option<FileStat>, NewEntry)>,
     /// The cache the load started from, which [`NewEntry::Kept`] entries are copied from.
     from: Option<LoadCache>,
     /// The load's search index.
@@ -234,7 +241,7 @@ pub struct NewCache {
 impl NewCache {
     pub(super) fn new(
         shared: u64,
-        entries: Vec<(PathBuf, u64, NewEntry)>,
+        entries: Vec<(PathBuf, u64, Option<FileStat>, NewEntry)>,
         from: Option<LoadCache>,
         search: Arc<SearchIndex>,
     ) -> NewCache {
@@ -245,12 +252,12 @@ impl NewCache {
     pub fn write(self, path: &Path) -> std::io::Result<()> {
         let mut offset = 0;
         let mut index = Vec::with_capacity(self.entries.len());
-        for (file, bytes, entry) in &self.entries {
+        for (file, bytes, stat, entry) in &self.entries {
             let (len, sum) = match entry {
                 NewEntry::Made(blob) => (blob.0.len() as u64, fingerprint(&blob.0)),
                 NewEntry::Kept(placed) => (placed.len, placed.sum),
             };
-            index.push((file.clone(), *bytes, offset, len, sum));
+            index.push((file.clone(), *bytes, *stat, offset, len, sum));
             offset += len;
         }
         let (search, sum) =
@@ -263,7 +270,7 @@ impl NewCache {
         out.write_all(MAGIC)?;
         out.write_all(&(index.len() as u64).to_le_bytes())?;
         out.write_all(&index)?;
-        for (_, _, entry) in self.entries {
+        for (_, _, _, entry) in self.entries {
             match entry {
                 NewEntry::Made(blob) => out.write_all(&blob.0)?,
                 NewEntry::Kept(placed) => {

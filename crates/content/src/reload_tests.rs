@@ -198,3 +198,33 @@ fn site_texts_change_without_reloading_articles_but_affiliate_hosts_recheck_ever
     assert!(errors.0.iter().any(|error| error.file == walking), "{errors}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn files_are_trusted_by_their_stat_once_settled_and_an_edit_is_still_seen() {
+    let dir = content_copy("settled");
+    let cache = dir.join("content-cache.bin");
+    let (_, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
+    new_cache.unwrap().write(&cache).unwrap();
+    // Just copied, the files' stats are too fresh to trust; settled, they are learnt once.
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    let (_, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
+    new_cache.expect("the settled stats are written down").write(&cache).unwrap();
+    let (settled, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
+    assert!(new_cache.is_none(), "nothing new to write");
+    assert_same_site(&settled, &ContentStore::load(&dir, SITE_URL).unwrap());
+
+    // An edit that keeps the file's length and modification time (as `cp -p` or rsync may).
+    let article = dir.join("articles/vitamin-d3-k2.md");
+    let modified = fs::metadata(&article).unwrap().modified().unwrap();
+    edit(&article, "study from Rotterdam", "study from Rotterdan");
+    fs::File::options().write(true).open(&article).unwrap().set_modified(modified).unwrap();
+    let today = Date::today_utc();
+    let reloaded = ContentStore::reload(&dir, SITE_URL, &settled).unwrap();
+    let found: Vec<String> =
+        reloaded.search("rotterdan", today, 10, false).hits.into_iter().map(|hit| hit.card.slug).collect();
+    assert_eq!(found, ["vitamin-d3-k2"], "the reload read the edited file");
+    let (restarted, new_cache) = ContentStore::load_cached(&dir, SITE_URL, &cache).unwrap();
+    assert!(new_cache.is_some(), "the edited article is written to the cache");
+    assert_same_site(&restarted, &reloaded);
+    fs::remove_dir_all(&dir).unwrap();
+}
