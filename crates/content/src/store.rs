@@ -205,8 +205,13 @@ impl ContentStore {
     /// Articles visible on `today` that match `query`, best first.
     /// `correct` lets typos be corrected (not when the reader asked for exactly what they typed).
     pub fn search(&self, query: &str, today: Date, limit: usize, correct: bool) -> super::search::Found {
-        let cards: Vec<&ArticleCard> = self.visible_cards(today).collect();
-        self.search.search(query, &cards, limit, correct)
+        let today_iso = today.iso();
+        // A card for each result shown only: the catalogue's cards are not gone through.
+        let card = |slug: &str| {
+            let card = super::load_article::card_of(&self.pages.get(slug)?.meta);
+            self.is_visible_on(&card, &today_iso).then_some(card)
+        };
+        self.search.search(query, card, limit, correct)
     }
 
     /// The topics, in `categories.toml` order.

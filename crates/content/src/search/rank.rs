@@ -17,24 +17,34 @@ pub struct Found {
 }
 
 impl SearchIndex {
-    /// The articles matching `query`, best first, among `cards` (the ones the reader may see);
-    /// `correct` lets typos be corrected (not when the reader asked for exactly what they typed).
-    pub fn search(&self, query: &str, cards: &[&ArticleCard], limit: usize, correct: bool) -> Found {
+    /// The articles matching `query`, best first, among those `card` gives a card for (the
+    /// ones the reader may see, by slug); `correct` lets typos be corrected (not when the
+    /// reader asked for exactly what they typed).
+    pub fn search(
+        &self,
+        query: &str,
+        card: impl Fn(&str) -> Option<ArticleCard>,
+        limit: usize,
+        correct: bool,
+    ) -> Found {
         let understood = self.understand(query, correct);
         let terms = understood.terms();
         let scores = self.score(&understood.readings);
         let mut scored: Vec<(f64, u32)> = scores.into_iter().map(|(doc, score)| (score, doc)).collect();
         // Best first; equal scores keep load order (the order the articles were indexed in).
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let hits: Vec<SearchHit> = scored
             .into_iter()
             .filter_map(|(_, doc_index)| {
                 let doc = &self.docs[doc_index as usize];
-                let card = cards.iter().find(|card| card.slug == doc.slug)?;
+                let card = card(&doc.slug)?;
                 let best = self.best_paragraph(doc_index, &terms);
                 Some(SearchHit {
-                    card: (*card).clone(),
-                    anchor: best.and_then(|i| doc.paragraphs.ids.get(i)).map(|id| id.to_string()),
+                    card,
+                    anchor: best
+                        .and_then(|i| doc.paragraphs.ids.get(i))
+                        .filter(|id| !id.is_empty())
+                        .map(|id| id.to_string()),
                     snippet: best.map(|i| self.snippet(&doc.paragraphs.text(i), &terms)).unwrap_or_default(),
                 })
             })
@@ -57,7 +67,11 @@ impl SearchIndex {
             // Per doc: score so far and how many of the places it fills.
             let mut totals: FastMap<u32, (f64, usize)> = FastMap::default();
             for place in &reading.places {
+                // Sized once: grown posting by posting, rehashing was a tenth of a search's time.
+                let postings = place.iter().filter_map(|(term, _)| self.terms.get(term.as_str()));
                 let mut in_place: FastMap<u32, f64> = FastMap::default();
+                in_place.reserve(postings.map(|entry| entry.postings.len()).sum());
+                totals.reserve(in_place.capacity().saturating_sub(totals.len()));
                 for (term, weight) in place {
                     let Some(entry) = self.terms.get(term.as_str()) else { continue };
                     for found in &entry.postings {
