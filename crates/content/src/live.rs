@@ -52,6 +52,7 @@ impl ContentSource {
         if let Some(new_cache) = new_cache {
             // Written beside serving: the next start needs it, this one does not wait for it.
             let CacheFile { path, written } = cache.clone();
+            tracing::info!(path = %path.display(), "writing the content cache");
             let spawned = std::thread::Builder::new().name("content-cache".into()).spawn(move || {
                 let started = Instant::now();
                 match new_cache.write(&path) {

@@ -186,6 +186,7 @@ pub(super) fn load_article(
             &matter.title,
             &summary_texts,
             &rendered.paragraphs,
+            &rendered.loose,
             &paragraph_terms,
         )
     });

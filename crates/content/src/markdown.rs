@@ -40,6 +40,9 @@ pub struct RenderedBody {
     pub paragraphs: Vec<Passage>,
     /// Each `##` section: the heading's id and all text up to the next `##`.
     pub sections: Vec<Passage>,
+    /// Text outside paragraphs, for search: each heading, tight list item and table row, with
+    /// the id of the heading it is under (or is), empty before the first heading.
+    pub loose: Vec<Passage>,
     /// The images it shows, in order.
     pub images: Vec<HeroImage>,
 }
@@ -66,12 +69,17 @@ pub fn render_with_images(markdown: &str, images: &ImageCatalog) -> Result<Rende
     let mut used_ids = HashSet::new();
 
     let mut paragraph: Option<Passage> = None;
+    // The heading id the text outside paragraphs is under, and that text so far.
+    let (mut anchor, mut loose) = (String::new(), None::<Passage>);
     let mut index = 0;
     while index < events.len() {
         if let Event::Text(text) | Event::Code(text) = &events[index] {
             body.word_count += text.split_whitespace().count();
-            if let Some(paragraph) = paragraph.as_mut() {
-                paragraph.text.push_str(text);
+            match paragraph.as_mut() {
+                Some(paragraph) => paragraph.text.push_str(text),
+                None => {
+                    loose.get_or_insert_with(|| Passage { id: anchor.clone(), text: String::new() }).text.push_str(text)
+                }
             }
             // Sections are only matched against, never shown: a space keeps words apart.
             if let Some(section) = body.sections.last_mut() {
@@ -84,10 +92,13 @@ pub fn render_with_images(markdown: &str, images: &ImageCatalog) -> Result<Rende
                 // Shown as text, so a stray tag can never inject markup or script.
                 events[index] = Event::Text(raw.clone());
             }
-            Event::SoftBreak | Event::HardBreak => {
-                for passage in paragraph.iter_mut().chain(body.sections.last_mut()) {
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::TableCell) => {
+                for passage in paragraph.iter_mut().chain(loose.as_mut()).chain(body.sections.last_mut()) {
                     passage.text.push(' ');
                 }
+            }
+            Event::End(TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead | TagEnd::Heading(_)) => {
+                body.loose.extend(loose.take());
             }
             Event::Start(Tag::Paragraph) => {
                 // Stable ids let the overview link each sentence to the paragraph supporting it.
@@ -154,6 +165,8 @@ pub fn render_with_images(markdown: &str, images: &ImageCatalog) -> Result<Rende
                 if level <= 2 {
                     body.sections.push(Passage { id: id.clone(), text: String::new() });
                 }
+                body.loose.extend(loose.take());
+                anchor.clone_from(&id);
                 body.headings.push(Heading { level, id, text });
             }
             _ => {}
@@ -161,6 +174,7 @@ pub fn render_with_images(markdown: &str, images: &ImageCatalog) -> Result<Rende
         index += 1;
     }
 
+    body.loose.extend(loose.take());
     if !problems.is_empty() {
         return Err(problems);
     }

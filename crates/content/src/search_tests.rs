@@ -78,3 +78,15 @@ fn short_words_are_not_corrected_and_synonyms_are_not_corrections() {
     assert_eq!(fibre.corrected, None, "a synonym is not shown as a correction");
     assert_eq!(fibre.hits.first().map(|hit| hit.card.slug.as_str()), Some("dietary-fiber-guide"));
 }
+
+#[test]
+fn a_word_only_in_a_list_is_found_and_links_to_its_section() {
+    // "osteocalcin" is in one bullet of the D3 and K2 article, under "How D3 and K2 Work as a
+    // Team", in no paragraph.
+    let found = store().search("osteocalcin", Date::today_utc(), 3, true);
+    let first = found.hits.first().expect("the article with the list is found");
+    assert_eq!(first.card.slug, "vitamin-d3-k2");
+    assert_eq!(first.anchor.as_deref(), Some("how-d3-and-k2-work-as-a-team"));
+    let marked: Vec<&str> = first.snippet.iter().filter(|part| part.marked).map(|part| part.text.as_str()).collect();
+    assert!(marked.iter().any(|word| word.contains("osteocalcin")), "the bullet is the snippet: {:?}", first.snippet);
+}

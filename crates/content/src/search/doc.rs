@@ -107,7 +107,7 @@ pub(super) struct Paragraphs {
 }
 
 impl Paragraphs {
-    fn new(passages: &[Passage]) -> Paragraphs {
+    fn new(passages: &[&Passage]) -> Paragraphs {
         let mut all = String::with_capacity(passages.iter().map(|passage| passage.text.len()).sum());
         let mut ends = Vec::with_capacity(passages.len());
         for passage in passages {
@@ -141,7 +141,7 @@ impl SearchDoc {
         let stemmer = Stemmer::create(Algorithm::English);
         let paragraph_terms: Vec<FastMap<String, f64>> =
             paragraphs.iter().map(|paragraph| term_counts(&stemmer, &paragraph.text)).collect();
-        SearchDoc::with_paragraph_terms(slug, title, summary_texts, paragraphs, &paragraph_terms)
+        SearchDoc::with_paragraph_terms(slug, title, summary_texts, paragraphs, &[], &paragraph_terms)
     }
 
     /// [`SearchDoc::new`] with each paragraph's term counts already known (the loader has them
@@ -149,12 +149,14 @@ impl SearchDoc {
     /// noted from the title and summary texts only: that is where an article's own subject is
     /// named, and noting them for every paragraph of 10,000 articles cost a fifth of the load's
     /// memory peak (measured: 369 against 270 MiB). A term no title or summary names is shown as
-    /// itself.
+    /// itself. The `loose` texts (headings, list items, table rows) count as paragraphs after
+    /// the others.
     pub fn with_paragraph_terms(
         slug: &str,
         title: &str,
         summary_texts: &[&str],
         paragraphs: &[Passage],
+        loose: &[Passage],
         paragraph_terms: &[FastMap<String, f64>],
     ) -> SearchDoc {
         let stemmer = Stemmer::create(Algorithm::English);
@@ -168,7 +170,9 @@ impl SearchDoc {
         for (term, count) in &summary_terms {
             terms.entry(term.as_str()).or_default().summary = *count;
         }
-        for (i, counts) in paragraph_terms.iter().enumerate() {
+        let loose_terms: Vec<FastMap<String, f64>> =
+            loose.iter().map(|passage| term_counts(&stemmer, &passage.text)).collect();
+        for (i, counts) in paragraph_terms.iter().chain(&loose_terms).enumerate() {
             for (term, count) in counts {
                 let occurrences = terms.entry(term.as_str()).or_default();
                 occurrences.body += count;
@@ -176,7 +180,8 @@ impl SearchDoc {
             }
         }
         let terms = DocTerms::new(terms, &surfaces);
-        SearchDoc { slug: slug.to_string(), paragraphs: Arc::new(Paragraphs::new(paragraphs)), terms }
+        let passages: Vec<&Passage> = paragraphs.iter().chain(loose).collect();
+        SearchDoc { slug: slug.to_string(), paragraphs: Arc::new(Paragraphs::new(&passages)), terms }
     }
 }
 
