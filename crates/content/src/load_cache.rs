@@ -4,8 +4,9 @@
 //!
 //! An entry is used only when everything its result depends on is the same: the file's bytes
 //! (fingerprint), the shared files and site URL (see [`super::reuse`]), and the code that turns
-//! content into pages (`NV_CONTENT_CODE`, made by app/build.rs from `src/content` and
-//! Cargo.lock). The checks that look past an article's own file run again for every article.
+//! content into pages (`NV_CONTENT_CODE`, made by build.rs from this crate's sources, those of
+//! the crates it uses and Cargo.lock). The checks that look past an article's own file run
+//! again for every article.
 //! The search index is kept whole beside the articles (see [`super::search`]'s `cached.rs`), so
 //! that a restart takes it instead of building it: each cached article is found there by slug.
 //! A missing, stale, truncated or unreadable cache is simply not used; deleting it is always safe.
@@ -27,7 +28,7 @@ use std::sync::Arc;
 /// Starts the file, with the version of this layout.
 const MAGIC: &[u8; 8] = b"NVCACHE2";
 
-/// The code fingerprint of this build (see app/build.rs).
+/// The code fingerprint of this build (see build.rs).
 const CODE: &str = env!("NV_CONTENT_CODE");
 
 /// The file's index: what it was written by and for, and where each article is.
