@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-tools.sh --test
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says how long the command has run so far: where its time goes (target: 15 min).
+STARTED=$SECONDS
+step() { printf '\n==> [%d s] %s\n' "$((SECONDS - STARTED))" "$*"; }
 
 step "server-only crates stay out of the WASM build; no import cycles between files"
 scripts/check-wasm-deps.sh
@@ -43,3 +45,4 @@ target/debug/server check
 
 step "end-to-end tests in headless Chromium"
 (cd end2end && npx playwright test)
+step "every test passed"

@@ -149,8 +149,8 @@ impl SearchDoc {
     /// noted from the title and summary texts only: that is where an article's own subject is
     /// named, and noting them for every paragraph of 10,000 articles cost a fifth of the load's
     /// memory peak (measured: 369 against 270 MiB). A term no title or summary names is shown as
-    /// itself. The `loose` texts (headings, list items, table rows) count as paragraphs after
-    /// the others.
+    /// itself. The `loose` texts (headings, list items, table rows) count as paragraphs before
+    /// the others, so that on a tie a paragraph is the snippet (the last best passage is).
     pub fn with_paragraph_terms(
         slug: &str,
         title: &str,
@@ -172,7 +172,7 @@ impl SearchDoc {
         }
         let loose_terms: Vec<FastMap<String, f64>> =
             loose.iter().map(|passage| term_counts(&stemmer, &passage.text)).collect();
-        for (i, counts) in paragraph_terms.iter().chain(&loose_terms).enumerate() {
+        for (i, counts) in loose_terms.iter().chain(paragraph_terms).enumerate() {
             for (term, count) in counts {
                 let occurrences = terms.entry(term.as_str()).or_default();
                 occurrences.body += count;
@@ -180,7 +180,7 @@ impl SearchDoc {
             }
         }
         let terms = DocTerms::new(terms, &surfaces);
-        let passages: Vec<&Passage> = paragraphs.iter().chain(loose).collect();
+        let passages: Vec<&Passage> = loose.iter().chain(paragraphs).collect();
         SearchDoc { slug: slug.to_string(), paragraphs: Arc::new(Paragraphs::new(&passages)), terms }
     }
 }
