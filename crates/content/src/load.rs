@@ -177,7 +177,7 @@ impl ContentStore {
             _ => None,
         };
         let search = match (&reuse, stored) {
-            (Reuse::Earlier(earlier), _) => SearchIndex::rebuild(&earlier.store.search, search_docs, &synonyms),
+            (Reuse::Earlier(earlier), _) => SearchIndex::rebuild(earlier.search(), search_docs, &synonyms),
             (_, Some(stored)) => SearchIndex::from_stored(stored, search_docs, &synonyms),
             _ => SearchIndex::new(
                 search_docs

@@ -6,8 +6,8 @@ use super::error::ContentError;
 use super::load_article::{load_article, Known};
 use super::load_cache::{Blob, CachedArticle, LoadCache, Placed};
 use super::reuse::{fingerprint, FileStat};
-use super::search::IndexedDoc;
 use super::search::SearchDoc;
+use super::search::{IndexedDoc, SearchIndex};
 use super::seo;
 use super::store::ContentStore;
 use super::stored::StoredPage;
@@ -172,7 +172,7 @@ impl Reuse<'_> {
 
 /// The store before a reload, as the reload takes unchanged articles from it.
 pub(super) struct Earlier<'a> {
-    pub(super) store: &'a ContentStore,
+    store: &'a ContentStore,
     /// Each article's position in the earlier search index, by slug.
     indexed: HashMap<&'a str, usize>,
     /// The earlier load's warnings, by file.
@@ -180,6 +180,11 @@ pub(super) struct Earlier<'a> {
 }
 
 impl<'a> Earlier<'a> {
+    /// The search index before the reload, which unchanged articles' postings are copied from.
+    pub(super) fn search(&self) -> &'a SearchIndex {
+        &self.store.search
+    }
+
     pub(super) fn new(store: &'a ContentStore) -> Earlier<'a> {
         let mut warnings: HashMap<&Path, Vec<&ContentError>> = HashMap::new();
         for warning in &store.warnings {

@@ -130,7 +130,7 @@ impl SearchIndex {
         let from = std::io::BufReader::with_capacity(1 << 18, from);
         let mut records = RecordReader { from, buffer: Vec::new(), sum: new_sum() };
         let counts: Counts = postcard::from_bytes(records.next()?).ok()?;
-        // A damaged count cannot reserve much: at most what a 4 GiB file could hold.
+        // A damaged count must not reserve gigabytes: the reservation is capped, the rest grows.
         let mut docs = Vec::with_capacity((counts.docs as usize).min(1 << 20));
         for _ in 0..counts.docs {
             let (head, text) = postcard::take_from_bytes::<DocIn>(records.next()?).ok()?;

@@ -68,10 +68,13 @@ impl SearchIndex {
             let mut totals: FastMap<u32, (f64, usize)> = FastMap::default();
             for place in &reading.places {
                 // Sized once: grown posting by posting, rehashing was a tenth of a search's time.
-                let postings = place.iter().filter_map(|(term, _)| self.terms.get(term.as_str()));
-                let mut in_place: FastMap<u32, f64> = FastMap::default();
-                in_place.reserve(postings.map(|entry| entry.postings.len()).sum());
-                totals.reserve(in_place.capacity().saturating_sub(totals.len()));
+                let postings: usize = place
+                    .iter()
+                    .filter_map(|(term, _)| self.terms.get(term.as_str()))
+                    .map(|entry| entry.postings.len())
+                    .sum();
+                let mut in_place: FastMap<u32, f64> = FastMap::with_capacity_and_hasher(postings, Default::default());
+                totals.reserve(postings);
                 for (term, weight) in place {
                     let Some(entry) = self.terms.get(term.as_str()) else { continue };
                     for found in &entry.postings {
