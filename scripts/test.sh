@@ -36,7 +36,19 @@ step "one build of every crate, test, example and the server, linted by clippy a
 # instead clippy-driver, the compiler `cargo clippy` itself runs, compiles our crates in this
 # build and lints them as it goes; dependencies compile with plain rustc. CLIPPY_ARGS is how
 # `cargo clippy -- -D warnings` passes its options to clippy-driver.
-with_clippy=(env RUSTC_WORKSPACE_WRAPPER="$(command -v clippy-driver)" CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__")
+clippy_driver="$(command -v clippy-driver)"
+clippy_args="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+with_clippy=(env RUSTC_WORKSPACE_WRAPPER="$clippy_driver" CLIPPY_ARGS="$clippy_args")
+# That a clippy warning fails it is checked first on a one-line program with one: a toolchain
+# that passed these options differently must not let warnings through unnoticed.
+probe="$(mktemp -d "${TMPDIR:-/tmp}/nv-clippy-probe.XXXXXX")"
+echo 'fn main() { let v = vec![1]; assert!(v.len() == 1); }' >"$probe/probe.rs"
+probe_said="$(CLIPPY_ARGS="$clippy_args" "$clippy_driver" rustc "$probe/probe.rs" --edition 2021 --emit=metadata --out-dir "$probe" 2>&1 || true)"
+if ! grep -q '^error: useless use of `vec!`' <<<"$probe_said"; then
+  echo "clippy-driver did not fail a program with a clippy warning: the lints would not fail the build" >&2
+  exit 1
+fi
+rm -rf "$probe"
 nextest=(cargo nextest run --workspace --exclude frontend --features app/ssr --all-targets --run-ignored all)
 "${with_clippy[@]}" "${nextest[@]}" --no-run
 
