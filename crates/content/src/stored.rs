@@ -45,7 +45,10 @@ pub(super) struct StoredPage {
     pub meta: Arc<ArticlePage>,
     /// The JSON-LD and then the body HTML, LZ4 with their length in front: both are read only
     /// when the page is rendered, and the JSON-LD (1.2 KB a page) compresses as well as the body.
-    body: Arc<[u8]>,
+    /// Its count of owners lives apart from the bytes, in a small allocation packed with the
+    /// others: a reload that keeps 1,000 bodies touches a few pages of memory, not 1,000 pages
+    /// untouched since the load (perf: 12% of a reload was that one increment, in `Arc<[u8]>`).
+    body: Arc<Box<[u8]>>,
     /// Where the JSON-LD ends in the decompressed `body`.
     json_ld_len: u32,
     /// Related articles, best first: indexes into the store's cards.
@@ -61,7 +64,7 @@ impl StoredPage {
         let mut texts = std::mem::take(&mut page.json_ld);
         let json_ld_len = texts.len() as u32;
         texts.push_str(&std::mem::take(&mut page.body_html));
-        let body = lz4_flex::compress_prepend_size(texts.as_bytes()).into();
+        let body = Arc::new(lz4_flex::compress_prepend_size(texts.as_bytes()).into_boxed_slice());
         let has = |id: &str| page.disclosures.iter().any(|block| block.id == id);
         let (affiliate, medical) = (has(AFFILIATE), has(MEDICAL));
         page.disclosures = Vec::new();
@@ -80,16 +83,23 @@ impl StoredPage {
     /// The page [`StoredPage::cache_parts`] gave; its related articles are set by the load.
     pub fn from_cache(
         meta: ArticlePage,
-        body: Arc<[u8]>,
+        body: Box<[u8]>,
         json_ld_len: u32,
         affiliate: bool,
         medical: bool,
     ) -> StoredPage {
-        StoredPage { meta: Arc::new(meta), body, json_ld_len, related: Box::default(), affiliate, medical }
+        StoredPage {
+            meta: Arc::new(meta),
+            body: Arc::new(body),
+            json_ld_len,
+            related: Box::default(),
+            affiliate,
+            medical,
+        }
     }
 
     /// The compressed body, and the rest (for measuring).
-    pub fn into_parts(self) -> (Arc<[u8]>, Box<dyn std::any::Any>) {
+    pub fn into_parts(self) -> (Arc<Box<[u8]>>, Box<dyn std::any::Any>) {
         (self.body, Box::new((self.meta, self.related)))
     }
 
