@@ -39,13 +39,14 @@ step "one build of every crate, test, example and the server, linted by clippy a
 clippy_driver="$(command -v clippy-driver)"
 clippy_args="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 with_clippy=(env RUSTC_WORKSPACE_WRAPPER="$clippy_driver" CLIPPY_ARGS="$clippy_args")
-# That a clippy warning fails it is checked first on a one-line program with one: a toolchain
-# that passed these options differently must not let warnings through unnoticed.
+# First, a one-line program with a clippy warning must fail with these settings: should a
+# toolchain pass the options differently, warnings would otherwise get through unnoticed.
 probe="$(mktemp -d "${TMPDIR:-/tmp}/nv-clippy-probe.XXXXXX")"
 echo 'fn main() { let v = vec![1]; assert!(v.len() == 1); }' >"$probe/probe.rs"
 probe_said="$(CLIPPY_ARGS="$clippy_args" "$clippy_driver" rustc "$probe/probe.rs" --edition 2021 --emit=metadata --out-dir "$probe" 2>&1 || true)"
 if ! grep -q '^error: useless use of `vec!`' <<<"$probe_said"; then
   echo "clippy-driver did not fail a program with a clippy warning: the lints would not fail the build" >&2
+  rm -rf "$probe"
   exit 1
 fi
 rm -rf "$probe"
